@@ -1,0 +1,59 @@
+"""Shared fixtures: the reference organisation and the named cast, set up once."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from kiemsat.demo.cast import ensure_cast
+from kiemsat.org.models import Unit
+
+
+def _ensure_reference() -> None:
+    if not Unit.objects.filter(code="VKSTC").exists():
+        call_command("seed_reference", stdout=io.StringIO())
+    ensure_cast()
+
+
+MD5 = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = MD5
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    from django.test.utils import override_settings
+
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=MD5):
+        _ensure_reference()
+
+
+@pytest.fixture
+def cast(db):  # type: ignore[no-untyped-def]
+    """Users by username: admin, qn.vientruong, qn.xem, halong.ksv, hagiang.ksv, nguoingoai."""
+    _ensure_reference()
+    from django.contrib.auth import get_user_model
+
+    return {u.username: u for u in get_user_model().objects.all()}
+
+
+@pytest.fixture
+def units(db):  # type: ignore[no-untyped-def]
+    _ensure_reference()
+    return {u.code: u for u in Unit.objects.all()}
+
+
+@pytest.fixture
+def client_for(client, cast):  # type: ignore[no-untyped-def]
+    """client_for("halong.ksv") -> a test client signed in as that person."""
+
+    def login(username: str):  # type: ignore[no-untyped-def]
+        client.force_login(cast[username])
+        return client
+
+    return login

@@ -1,0 +1,56 @@
+"""The one function every service calls inside its transaction."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, transaction
+
+from kiemsat.audit.models import AuditEntry
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (date, datetime, Decimal)):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    unit_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Write an audit row; must run inside the caller's atomic block."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record() phải được gọi trong một giao dịch.")
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        actor=user,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        unit_id=unit_id,
+        changes=_jsonable(changes or {}),
+    )
+
+
+def diff(instance: models.Model, data: dict[str, Any]) -> dict[str, Any]:
+    """Fields of ``data`` whose value differs from ``instance``: {field: [old, new]}."""
+    changed: dict[str, Any] = {}
+    for field, new in data.items():
+        old = getattr(instance, field)
+        if old != new:
+            changed[field] = [_jsonable(old), _jsonable(new)]
+    return changed

@@ -1,0 +1,134 @@
+"""Who may see and change what: the one place that decides.
+
+A user's memberships give a role on a unit. The role holds on that unit and on every
+unit it took over (predecessors, recursively). Units below (children, and what they took
+over) are visible too: with the same role for leaders and admins, read-only otherwise.
+A sector admin, or a superuser, holds the admin role everywhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from kiemsat.org.models import ROLE_RANK, Membership, Role, Succession, Unit
+
+
+@dataclass
+class OrgGraph:
+    children: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    predecessors: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    all_ids: set[int] = field(default_factory=set)
+
+    @classmethod
+    def load(cls) -> OrgGraph:
+        graph = cls()
+        for pk, parent_id in Unit.objects.values_list("pk", "parent_id"):
+            graph.all_ids.add(pk)
+            if parent_id is not None:
+                graph.children[parent_id].append(pk)
+        for pred, succ in Succession.objects.values_list("predecessor_id", "successor_id"):
+            graph.predecessors[succ].append(pred)
+        return graph
+
+    def taken_over(self, roots: Iterable[int]) -> set[int]:
+        """The roots and every unit they took over, recursively."""
+        return self._closure(roots, lambda u: self.predecessors.get(u, []))
+
+    def below(self, roots: Iterable[int]) -> set[int]:
+        """Units strictly below the roots, with what those took over."""
+        start = [c for r in roots for c in self.children.get(r, [])]
+        return self._closure(
+            start, lambda u: [*self.children.get(u, []), *self.predecessors.get(u, [])]
+        )
+
+    @staticmethod
+    def _closure(roots: Iterable[int], step) -> set[int]:  # type: ignore[no-untyped-def]
+        seen: set[int] = set()
+        stack = list(roots)
+        while stack:
+            unit = stack.pop()
+            if unit in seen:
+                continue
+            seen.add(unit)
+            stack.extend(step(unit))
+        return seen
+
+
+@dataclass
+class Access:
+    """Effective role per unit for one user."""
+
+    roles: dict[int, Role]
+    sector_admin: bool = False
+
+    def role(self, unit_id: int | None) -> Role | None:
+        return self.roles.get(unit_id) if unit_id is not None else None
+
+    def can_read(self, unit_id: int | None) -> bool:
+        return unit_id in self.roles
+
+    def has(self, unit_id: int | None, need: Role) -> bool:
+        role = self.role(unit_id)
+        return role is not None and ROLE_RANK[role] >= ROLE_RANK[need]
+
+    def unit_ids(self, need: Role = Role.VIEWER) -> set[int]:
+        return {u for u, r in self.roles.items() if ROLE_RANK[r] >= ROLE_RANK[need]}
+
+
+def _grant(roles: dict[int, Role], units: Iterable[int], role: Role) -> None:
+    for unit in units:
+        current = roles.get(unit)
+        if current is None or ROLE_RANK[role] > ROLE_RANK[current]:
+            roles[unit] = role
+
+
+def compute_access(user) -> Access:  # type: ignore[no-untyped-def]
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Access(roles={})
+    memberships = list(Membership.objects.filter(user=user).values_list("unit_id", "role"))
+    graph = OrgGraph.load()
+    roles: dict[int, Role] = {}
+    if user.is_superuser or any(role == Role.ADMIN for _, role in memberships):
+        _grant(roles, graph.all_ids, Role.ADMIN)
+        return Access(roles=roles, sector_admin=True)
+    for unit_id, role_value in memberships:
+        role = Role(role_value)
+        own = graph.taken_over([unit_id])
+        _grant(roles, own, role)
+        below_role = role if role == Role.LEADER else Role.VIEWER
+        _grant(roles, graph.below(own), below_role)
+    return Access(roles=roles)
+
+
+def access_for(user) -> Access:  # type: ignore[no-untyped-def]
+    """The user's access, computed once per request (cached on the user object)."""
+    cached = getattr(user, "_kiemsat_access", None)
+    if cached is None:
+        cached = compute_access(user)
+        with contextlib.suppress(AttributeError):  # AnonymousUser cannot carry it
+            user._kiemsat_access = cached
+    return cached
+
+
+def check(user, unit_id: int | None, *, write: bool = False, need: Role = Role.STAFF) -> None:  # type: ignore[no-untyped-def]
+    """The gate: 404 outside the user's units, 403 when they may read but not write."""
+    access = access_for(user)
+    if not access.can_read(unit_id):
+        raise Http404("Không tìm thấy.")
+    if write and not access.has(unit_id, need):
+        raise PermissionDenied("Bạn không có quyền thay đổi dữ liệu của đơn vị này.")
+
+
+def require_sector_admin(user) -> None:  # type: ignore[no-untyped-def]
+    if not is_sector_admin(user):
+        raise PermissionDenied("Chỉ quản trị ngành được thực hiện thao tác này.")
+
+
+def is_sector_admin(user) -> bool:  # type: ignore[no-untyped-def]
+    return access_for(user).sector_admin

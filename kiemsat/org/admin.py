@@ -1,0 +1,60 @@
+from django.contrib import admin
+
+from kiemsat.audit.admin import AuditedAdmin
+from kiemsat.org.models import (
+    CalendarDay,
+    Cluster,
+    ClusterTerm,
+    Membership,
+    Partner,
+    Succession,
+    Unit,
+)
+
+
+@admin.register(Unit)
+class UnitAdmin(AuditedAdmin):
+    list_display = ["code", "name", "level", "parent", "valid_from", "valid_to"]
+    list_filter = ["level"]
+    search_fields = ["code", "name", "name_folded"]
+    raw_id_fields = ["parent"]
+
+
+@admin.register(Succession)
+class SuccessionAdmin(AuditedAdmin):
+    list_display = ["predecessor", "successor", "kind", "date"]
+    list_filter = ["kind"]
+    raw_id_fields = ["predecessor", "successor"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(AuditedAdmin):
+    list_display = ["code", "name", "kind", "province", "valid_to"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name", "name_folded"]
+
+
+class ClusterTermInline(admin.TabularInline):
+    model = ClusterTerm
+    extra = 0
+    filter_horizontal = ["members"]
+
+
+@admin.register(Cluster)
+class ClusterAdmin(AuditedAdmin):
+    list_display = ["code", "name", "kind", "number"]
+    inlines = [ClusterTermInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(AuditedAdmin):
+    list_display = ["user", "unit", "role", "title"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "unit__name"]
+    raw_id_fields = ["user", "unit"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(AuditedAdmin):
+    list_display = ["day", "kind", "note"]
+    list_filter = ["kind"]

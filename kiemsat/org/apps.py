@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrgConfig(AppConfig):
+    name = "kiemsat.org"
+    verbose_name = "Tổ chức"

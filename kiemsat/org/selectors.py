@@ -1,0 +1,121 @@
+"""Scoped reads of the organisation: every list of units goes through here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from kiemsat.lib.vn import fold
+from kiemsat.lib.workdays import WorkCalendar
+from kiemsat.org.access import access_for, check
+from kiemsat.org.models import (
+    CalendarDay,
+    Cluster,
+    ClusterTerm,
+    DayKind,
+    Membership,
+    Partner,
+    Role,
+    Unit,
+    valid_on_q,
+)
+
+
+def visible_units(user, *, need: Role = Role.VIEWER) -> QuerySet[Unit]:  # type: ignore[no-untyped-def]
+    """Units the user may read (or hold ``need`` on)."""
+    return Unit.objects.filter(pk__in=access_for(user).unit_ids(need)).select_related("parent")
+
+
+def get_unit_for_user(user, pk: int, *, write: bool = False, need: Role = Role.STAFF) -> Unit:  # type: ignore[no-untyped-def]
+    check(user, pk, write=write, need=need)
+    return get_object_or_404(Unit.objects.select_related("parent"), pk=pk)
+
+
+def unit_tree(user, on: date) -> list[tuple[Unit, int]]:  # type: ignore[no-untyped-def]
+    """Visible units valid on ``on`` as (unit, depth), in tree order."""
+    units = list(visible_units(user).filter(valid_on_q(on)))
+    ids = {u.pk for u in units}
+    by_parent: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        parent = unit.parent_id if unit.parent_id in ids else None
+        by_parent.setdefault(parent, []).append(unit)
+    for children in by_parent.values():
+        children.sort(key=lambda u: (u.level != "supreme", u.name_folded))
+    ordered: list[tuple[Unit, int]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for unit in by_parent.get(parent, []):
+            ordered.append((unit, depth))
+            walk(unit.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def unit_detail(unit: Unit, user) -> dict:  # type: ignore[no-untyped-def]
+    """What the unit page shows; subordinates and members limited to the user's scope."""
+    readable = access_for(user).unit_ids()
+    return {
+        "predecessors": unit.predecessions.select_related("predecessor").order_by("date"),
+        "successors": unit.successions.select_related("successor").order_by("date"),
+        "children": unit.children.filter(pk__in=readable).order_by("name_folded"),
+        "members": Membership.objects.filter(unit=unit)
+        .select_related("user")
+        .order_by("role", "user__last_name", "user__username"),
+        "cluster_terms": unit.cluster_terms.select_related("cluster", "leader", "deputy").order_by(
+            "-year"
+        ),
+    }
+
+
+def user_units(user) -> QuerySet[Membership]:  # type: ignore[no-untyped-def]
+    """The user's own memberships (the units they belong to)."""
+    return Membership.objects.filter(user=user).select_related("unit", "unit__parent")
+
+
+def partners(*, query: str = "", kind: str = "") -> QuerySet[Partner]:
+    """Partners are reference data every signed-in user may read."""
+    qs = Partner.objects.all()
+    if query:
+        qs = qs.filter(name_folded__contains=fold(query))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("name_folded")
+
+
+def get_partner(pk: int) -> Partner:
+    return get_object_or_404(Partner, pk=pk)
+
+
+def cluster_terms(year: int | None = None) -> QuerySet[ClusterTerm]:
+    qs = ClusterTerm.objects.select_related("cluster", "leader", "deputy").prefetch_related(
+        Prefetch("members", queryset=Unit.objects.order_by("name_folded"))
+    )
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.order_by("cluster__kind", "cluster__number", "cluster__code", "-year")
+
+
+def cluster_years() -> list[int]:
+    return sorted(set(ClusterTerm.objects.values_list("year", flat=True)), reverse=True)
+
+
+def get_cluster(pk: int) -> Cluster:
+    return get_object_or_404(Cluster, pk=pk)
+
+
+def calendar_overrides() -> tuple[frozenset[date], frozenset[date]]:
+    """(extra days off, make-up working days) from the admin table."""
+    off: set[date] = set()
+    work: set[date] = set()
+    for day, kind in CalendarDay.objects.values_list("day", "kind"):
+        (off if kind == DayKind.DAY_OFF else work).add(day)
+    return frozenset(off), frozenset(work)
+
+
+def work_calendar() -> WorkCalendar:
+    """The working-day calendar: public holidays plus the admin table of days."""
+    off, work = calendar_overrides()
+    return WorkCalendar(extra_days_off=off, make_up_days=work)

@@ -1,0 +1,43 @@
+"""The "Hôm nay" page collects sections from every app.
+
+An app registers a callable ``(user, today) -> TodaySection | None`` in its
+AppConfig.ready(); the home view renders each non-empty section in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass
+class TodayItem:
+    title: str
+    url: str = ""
+    due: date | None = None
+    overdue: bool = False
+    note: str = ""
+
+
+@dataclass
+class TodaySection:
+    title: str
+    items: list[TodayItem] = field(default_factory=list)
+    empty_text: str = "Không có việc nào."
+
+
+TodayProvider = Callable[[Any, date], TodaySection | None]
+TODAY_PROVIDERS: list[TodayProvider] = []
+
+
+def register(provider: TodayProvider) -> TodayProvider:
+    if provider not in TODAY_PROVIDERS:
+        TODAY_PROVIDERS.append(provider)
+    return provider
+
+
+def sections_for(user: Any, today: date) -> list[TodaySection]:
+    sections = [provider(user, today) for provider in TODAY_PROVIDERS]
+    return [s for s in sections if s is not None]

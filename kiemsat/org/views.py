@@ -1,0 +1,129 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kiemsat.audit.selectors import history_for
+from kiemsat.org import selectors, services
+from kiemsat.org.access import access_for
+from kiemsat.org.forms import MembershipForm, TreeDateForm
+from kiemsat.org.models import Membership, PartnerKind, Role
+from kiemsat.org.today import sections_for
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    return render(
+        request,
+        "org/home.html",
+        {
+            "today": today,
+            "memberships": selectors.user_units(request.user),
+            "sections": sections_for(request.user, today),
+        },
+    )
+
+
+@login_required
+def unit_tree(request: HttpRequest) -> HttpResponse:
+    form = TreeDateForm(request.GET or None)
+    on = form.day(timezone.localdate())
+    return render(
+        request,
+        "org/unit_tree.html",
+        {"form": form, "on": on, "rows": selectors.unit_tree(request.user, on)},
+    )
+
+
+@login_required
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = selectors.get_unit_for_user(request.user, pk)
+    return _render_unit(request, unit, MembershipForm())
+
+
+def _render_unit(
+    request: HttpRequest, unit, form: MembershipForm, status: int = 200
+) -> HttpResponse:  # type: ignore[no-untyped-def]
+    context = {
+        "unit": unit,
+        "history": history_for(unit)[:50],
+        "form": form,
+        "can_manage": access_for(request.user).has(unit.pk, Role.LEADER),
+    }
+    context.update(selectors.unit_detail(unit, request.user))
+    return render(request, "org/unit_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = selectors.get_unit_for_user(request.user, pk, write=True, need=Role.LEADER)
+    form = MembershipForm(request.POST)
+    if form.is_valid():
+        try:
+            services.membership_add(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Đã thêm thành viên.")
+            return redirect("unit_detail", pk=unit.pk)
+    return _render_unit(request, unit, form, status=400)
+
+
+@login_required
+@require_POST
+def membership_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    unit = selectors.get_unit_for_user(request.user, pk, write=True, need=Role.LEADER)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=membership_pk, unit=unit
+    )
+    services.membership_remove(actor=request.user, membership=membership)
+    messages.success(request, "Đã xóa thành viên khỏi đơn vị.")
+    return redirect("unit_detail", pk=unit.pk)
+
+
+@login_required
+def partner_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", "")
+    if kind not in PartnerKind.values:
+        kind = ""
+    return render(
+        request,
+        "org/partner_list.html",
+        {
+            "partners": selectors.partners(query=query, kind=kind),
+            "query": query,
+            "kind": kind,
+            "kinds": PartnerKind.choices,
+        },
+    )
+
+
+@login_required
+def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = selectors.get_partner(pk)
+    return render(
+        request, "org/partner_detail.html", {"partner": partner, "history": history_for(partner)}
+    )
+
+
+@login_required
+def cluster_list(request: HttpRequest) -> HttpResponse:
+    years = selectors.cluster_years()
+    try:
+        year = int(request.GET.get("year", "")) if request.GET.get("year") else None
+    except ValueError:
+        year = None
+    if year is None and years:
+        year = years[0]
+    return render(
+        request,
+        "org/cluster_list.html",
+        {"years": years, "year": year, "terms": selectors.cluster_terms(year)},
+    )

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from kiemsat.org.auth_views import LoginView
+
+admin.site.site_header = "kiemsat – Quản trị"
+admin.site.site_title = "kiemsat"
+admin.site.index_title = "Dữ liệu danh mục"
+
+urlpatterns = [
+    path("dang-nhap/", LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "doi-mat-khau/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "doi-mat-khau/xong/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("quan-tri/", admin.site.urls),
+    path("", include("kiemsat.org.urls")),
+]
