@@ -54,7 +54,7 @@ def ensure_cast(password: str | None = None) -> dict[str, AbstractUser]:
         if person.unit_code:
             unit = Unit.objects.get(code=person.unit_code)
             membership, made = Membership.objects.get_or_create(
-                user=user, unit=unit, defaults={"role": person.role, "title": person.title}
+                user=user, unit=unit, defaults={"role": str(person.role), "title": person.title}
             )
             if made:
                 record(
