@@ -1,0 +1,288 @@
+"""From figures in the database to engine evaluations, for units and groups.
+
+Each member of an evaluation is a set of unit ids: the unit, the units it took over
+(its predecessors' past figures count as its own) and, for "with subordinates", the
+units below. Metrics are aggregated per unit by one SQL query, summed per member, then
+pooled across members for a group (DESIGN §5.7).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+
+from django.db.models import Case, Count, IntegerField, Q, Sum, When
+
+from kiemsat.indicators import engine
+from kiemsat.indicators.engine import AggregatedInput, Evaluation, IndicatorSpec, Summary
+from kiemsat.indicators.models import Figure, Indicator, Metric, Quota
+from kiemsat.indicators.providers import PROVIDERS
+from kiemsat.lib.periods import MonthRange, work_year_of
+from kiemsat.org.access import OrgGraph
+from kiemsat.org.models import Level, Unit, valid_on_q
+
+MemberTotals = dict[str, int]
+
+
+@dataclass
+class Line:
+    """One indicator's result, with the definition it was judged against."""
+
+    indicator: Indicator
+    evaluation: Evaluation
+
+    @property
+    def display_value(self) -> str:
+        return engine.display_value(self.evaluation)
+
+    @property
+    def display_gap(self) -> str:
+        return engine.display_gap(self.evaluation)
+
+
+@dataclass
+class Table:
+    """The evaluation of one unit or group over one range."""
+
+    code: str
+    name: str
+    months: MonthRange
+    lines: list[Line]
+    summary: Summary = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.summary = engine.summarize(line.evaluation for line in self.lines)
+
+    def by_code(self) -> dict[str, Line]:
+        return {line.indicator.code: line for line in self.lines}
+
+
+@dataclass
+class GroupResult:
+    group: Table
+    members: list[Table]
+
+
+def indicators_in_force(day: date, levels: Collection[str]) -> list[Indicator]:
+    """The version of each indicator in force on ``day`` that applies to any of ``levels``."""
+    rows = Indicator.objects.filter(effective_from__lte=day).filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gte=day)
+    )
+    chosen: dict[str, Indicator] = {}
+    for ind in rows.order_by("code", "-effective_from"):
+        if ind.code in chosen or not ind.in_force_on(day):
+            continue
+        if set(ind.levels) & set(levels):
+            chosen[ind.code] = ind
+    return sorted(chosen.values(), key=lambda i: _code_key(i.code))
+
+
+def _code_key(code: str) -> tuple[str, int, str]:
+    prefix, _, number = code.rpartition("-")
+    return (prefix, int(number), code) if number.isdigit() else (code, 0, code)
+
+
+def spec_for(indicator: Indicator) -> IndicatorSpec:
+    return IndicatorSpec.from_formulas(
+        indicator.code,
+        op=indicator.op,
+        target=Fraction(indicator.target) if indicator.target is not None else None,
+        numerator=indicator.numerator or None,
+        denominator=indicator.denominator or None,
+        count=indicator.count or None,
+        base=indicator.base or None,
+    )
+
+
+def unit_totals(
+    unit_ids: Collection[int], metric_codes: Collection[str], months: MonthRange
+) -> dict[int, tuple[MemberTotals, set[str]]]:
+    """Per unit: each metric aggregated over the range by its kind, and the metrics present."""
+    kinds = dict(Metric.objects.filter(code__in=metric_codes).values_list("code", "aggregation"))
+    first, last = months.start.index, months.end.index
+    result: dict[int, tuple[MemberTotals, set[str]]] = defaultdict(lambda: ({}, set()))
+    rows = (
+        Figure.objects.filter(
+            unit_id__in=list(unit_ids),
+            metric__code__in=list(kinds),
+            period__gte=first,
+            period__lte=last,
+        )
+        .values_list("unit_id", "metric__code")
+        .annotate(
+            total=Sum("value"),
+            first=Sum(Case(When(period=first, then="value"), output_field=IntegerField())),
+            last=Sum(Case(When(period=last, then="value"), output_field=IntegerField())),
+            n=Count("id"),
+        )
+    )
+    for unit_id, code, total, first_v, last_v, n in rows:
+        _add(result[unit_id], code, kinds[code], total, first_v, last_v, n)
+    for unit_id, code, total, first_v, last_v, n in _provider_rows(unit_ids, kinds, first, last):
+        _add(result[unit_id], code, kinds[code], total, first_v, last_v, n)
+    return dict(result)
+
+
+def _add(
+    slot: tuple[MemberTotals, set[str]],
+    code: str,
+    kind: str,
+    total: int | None,
+    first_v: int | None,
+    last_v: int | None,
+    n: int,
+) -> None:
+    values, present = slot
+    value = {"sum": total, "first": first_v, "last": last_v}[kind] or 0
+    values[code] = values.get(code, 0) + int(value)
+    if n:
+        present.add(code)
+
+
+def _provider_rows(
+    unit_ids: Collection[int], kinds: Mapping[str, str], first: int, last: int
+) -> list[tuple[int, str, int, int, int, int]]:
+    wanted = set(kinds)
+    cells: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for provider in PROVIDERS:
+        if not (provider.metric_codes & wanted):
+            continue
+        for unit_id, code, period, value in provider.monthly_values(unit_ids, first, last):
+            if code not in wanted:
+                continue
+            cell = cells[(unit_id, code)]
+            cell[0] += value
+            cell[1] += value if period == first else 0
+            cell[2] += value if period == last else 0
+            cell[3] += 1
+    return [(u, c, *v) for (u, c), v in cells.items()]  # type: ignore[misc]
+
+
+def quotas(unit_ids: Collection[int], year: int) -> dict[tuple[int, str], int]:
+    rows = Quota.objects.filter(unit_id__in=list(unit_ids), work_year=year)
+    return {(q.unit_id, q.indicator_code): q.value for q in rows}
+
+
+def member_inputs(
+    members: Mapping[str, Collection[int]],
+    indicators: Sequence[Indicator],
+    months: MonthRange,
+) -> dict[str, dict[str, AggregatedInput]]:
+    """Per member key and indicator code, the engine input (values, reported, quota)."""
+    specs = {ind.code: spec_for(ind) for ind in indicators}
+    codes = {m for spec in specs.values() for m in spec.metrics()}
+    all_ids = {u for ids in members.values() for u in ids}
+    per_unit = unit_totals(all_ids, codes, months)
+    quota_map = quotas(all_ids, work_year_of(months.end))
+    result: dict[str, dict[str, AggregatedInput]] = {}
+    for key, ids in members.items():
+        result[key] = {
+            code: _member_input(spec, ids, per_unit, quota_map) for code, spec in specs.items()
+        }
+    return result
+
+
+def _member_input(
+    spec: IndicatorSpec,
+    ids: Collection[int],
+    per_unit: Mapping[int, tuple[MemberTotals, set[str]]],
+    quota_map: Mapping[tuple[int, str], int],
+) -> AggregatedInput:
+    metrics = spec.metrics()
+    values: dict[str, int] = dict.fromkeys(metrics, 0)
+    reported = False
+    for unit_id in ids:
+        totals, present = per_unit.get(unit_id, ({}, set()))
+        if present & metrics:
+            reported = True
+        for code in metrics:
+            values[code] += totals.get(code, 0)
+    unit_quotas = [quota_map[(u, spec.code)] for u in ids if (u, spec.code) in quota_map]
+    return AggregatedInput(values, reported, sum(unit_quotas) if unit_quotas else None)
+
+
+def _table(
+    code: str,
+    name: str,
+    months: MonthRange,
+    indicators: Sequence[Indicator],
+    inputs: Mapping[str, AggregatedInput],
+) -> Table:
+    lines = [Line(ind, engine.evaluate(spec_for(ind), inputs[ind.code])) for ind in indicators]
+    return Table(code=code, name=name, months=months, lines=lines)
+
+
+def member_ids(unit: Unit, *, with_subordinates: bool, graph: OrgGraph | None = None) -> set[int]:
+    graph = graph or OrgGraph.load()
+    own = graph.taken_over([unit.pk])
+    return own | graph.below(own) if with_subordinates else own
+
+
+def evaluate_unit(unit: Unit, months: MonthRange, *, with_subordinates: bool = False) -> Table:
+    ids = member_ids(unit, with_subordinates=with_subordinates)
+    levels = {unit.level}
+    if with_subordinates:
+        levels |= set(Unit.objects.filter(pk__in=ids).values_list("level", flat=True))
+    indicators = indicators_in_force(months.last_day(), levels)
+    inputs = member_inputs({unit.code: ids}, indicators, months)[unit.code]
+    return _table(unit.code, unit.name, months, indicators, inputs)
+
+
+def evaluate_members(
+    code: str, name: str, members: Sequence[Unit], months: MonthRange, *, with_subordinates: bool
+) -> GroupResult:
+    """A group pooled from its members (each with its predecessors, maybe subordinates)."""
+    graph = OrgGraph.load()
+    ids = {m.code: member_ids(m, with_subordinates=with_subordinates, graph=graph) for m in members}
+    all_ids = {u for s in ids.values() for u in s}
+    levels = set(Unit.objects.filter(pk__in=all_ids).values_list("level", flat=True))
+    indicators = indicators_in_force(months.last_day(), levels)
+    inputs = member_inputs(ids, indicators, months)
+    pooled = {
+        ind.code: engine.pool(inputs[m.code][ind.code] for m in members) for ind in indicators
+    }
+    member_tables = [_table(m.code, m.name, months, indicators, inputs[m.code]) for m in members]
+    return GroupResult(group=_table(code, name, months, indicators, pooled), members=member_tables)
+
+
+def units_active_in(months: MonthRange) -> Q:
+    """Units that existed at some point of the range."""
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=months.last_day())) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=months.first_day())
+    )
+
+
+def evaluate_province(unit: Unit, months: MonthRange) -> GroupResult:
+    """A unit "hai cấp": its own figures and its local units', pooled."""
+    children = list(unit.children.filter(units_active_in(months)).order_by("name_folded"))
+    result = evaluate_members(
+        unit.code, f"{unit.name} (hai cấp)", [unit, *children], months, with_subordinates=False
+    )
+    return result
+
+
+def evaluate_nation(months: MonthRange) -> GroupResult:
+    members = nation_members(months.last_day())
+    return evaluate_members("TOAN-QUOC", "Toàn ngành", members, months, with_subordinates=True)
+
+
+def nation_members(day: date) -> list[Unit]:
+    """The provincial units (with their local units pooled in) valid on ``day``."""
+    return list(
+        Unit.objects.filter(valid_on_q(day), level=Level.PROVINCIAL).order_by("name_folded")
+    )
+
+
+__all__ = [
+    "GroupResult",
+    "Line",
+    "Table",
+    "evaluate_members",
+    "evaluate_unit",
+    "indicators_in_force",
+    "member_inputs",
+    "nation_members",
+]
