@@ -250,17 +250,17 @@ def pool(
 ) -> AggregatedInput:
     """Pool members' inputs for a group: sum the values of members that reported.
 
-    Quotas are summed over every member that has one, reported or not (None when none
-    has): the group's quota is what its members were assigned. A group is reported iff
-    any member reported.
+    A member that did not report adds nothing to the sums, its quota included (§5.7);
+    quotas are summed over the reporting members that have one (None when none has).
+    A group is reported iff any member reported.
     """
     values: dict[str, int] = {}
     reported = False
     quotas: list[int] = []
     for member_values, member_reported, quota in inputs:
-        if quota is not None:
-            quotas.append(quota)
         if member_reported:
+            if quota is not None:
+                quotas.append(quota)
             reported = True
             for code, value in member_values.items():
                 values[code] = values.get(code, 0) + value
