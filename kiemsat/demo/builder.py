@@ -1,4 +1,4 @@
-"""Demo records beyond the cast; each domain app appends its builder here."""
+"""Demo records beyond the cast, built in order; each builder is idempotent."""
 
 from __future__ import annotations
 
@@ -9,5 +9,7 @@ DEMO_BUILDERS: list[Callable[[Any], None]] = []
 
 
 def seed_demo_records(*, stdout: Any) -> None:
-    for build in DEMO_BUILDERS:
+    from kiemsat.demo import figures
+
+    for build in [figures.build, *DEMO_BUILDERS]:
         build(stdout)

@@ -217,3 +217,28 @@ class Submission(models.Model):
     @property
     def locked(self) -> bool:
         return self.status == SubmissionStatus.APPROVED
+
+
+class FigureBatch(models.Model):
+    """One write of figures (an import, a grid save, an API call): what the audit points to."""
+
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField("Nguồn", max_length=6, choices=Source.choices)
+    file_name = models.CharField("Tệp", max_length=255, blank=True)
+    rows = models.PositiveIntegerField("Số dòng")
+    created = models.PositiveIntegerField("Thêm mới", default=0)
+    updated = models.PositiveIntegerField("Cập nhật", default=0)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField("Thời điểm", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Lần nhập số liệu"
+        verbose_name_plural = "Các lần nhập số liệu"
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.file_name} ({self.rows} dòng)"

@@ -1,0 +1,271 @@
+"""Reading and checking monthly figures from CSV/XLSX files, the grid and the API.
+
+Every way in produces the same rows (line, unit_code, period, metric_code, value) and goes
+through ``check_rows``: the whole batch is refused when any row is wrong, with one
+Vietnamese message per row ("dòng N: …"), so nothing is ever half-written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from kiemsat.indicators.models import Metric, Submission, SubmissionStatus
+from kiemsat.indicators.providers import derived_codes
+from kiemsat.lib.periods import Month
+from kiemsat.org.models import Unit
+
+HEADER = ("unit_code", "period", "metric_code", "value")
+MAX_FILE_BYTES = 10 * 1024 * 1024  # uploads through the web
+MAX_COMMAND_BYTES = 200 * 1024 * 1024  # files given to import_figures
+MAX_ERRORS = 200
+FORMULA_PREFIXES = ("=", "+", "@")
+
+
+class ImportRefused(Exception):
+    """The whole batch is refused; ``errors`` holds one message per problem."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class RawRow:
+    line: int
+    unit_code: str
+    period: str
+    metric_code: str
+    value: Any
+
+
+@dataclass
+class CheckedRows:
+    """Valid rows as ids, ready to write: (unit_id, metric_id, period, value)."""
+
+    values: list[tuple[int, int, int, int]] = field(default_factory=list)
+    unit_ids: set[int] = field(default_factory=set)
+    periods: set[int] = field(default_factory=set)
+
+
+def read_file(name: str, stream: IO[bytes], *, max_bytes: int = MAX_FILE_BYTES) -> list[RawRow]:
+    """Rows of a CSV or XLSX file; refuses empty, oversized or other files whole."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        limit = max_bytes // (1024 * 1024)
+        raise ImportRefused([f"Tệp quá lớn: tối đa {limit} MB."])
+    if not data.strip():
+        raise ImportRefused(["Tệp rỗng: không có dòng số liệu nào."])
+    suffix = Path(name).suffix.lower()
+    if suffix == ".xlsx" or data[:2] == b"PK":
+        if suffix not in (".xlsx", ""):
+            raise ImportRefused([f"Tệp '{name}' không phải CSV hoặc XLSX."])
+        return list(_xlsx_rows(data))
+    if suffix not in (".csv", ".txt", ""):
+        raise ImportRefused([f"Tệp '{name}' không phải CSV hoặc XLSX."])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportRefused([f"Tệp '{name}' không phải CSV (UTF-8) hoặc XLSX."]) from exc
+    if "\x00" in text:
+        raise ImportRefused([f"Tệp '{name}' không phải CSV hoặc XLSX."])
+    return list(_csv_rows(text))
+
+
+def read_path(path: Path) -> list[RawRow]:
+    if not path.exists():
+        raise ImportRefused([f"Không tìm thấy tệp '{path}'."])
+    with path.open("rb") as stream:
+        return read_file(path.name, stream, max_bytes=MAX_COMMAND_BYTES)
+
+
+def _check_header(header: list[str]) -> list[int]:
+    names = [str(h or "").strip().lower() for h in header]
+    missing = [h for h in HEADER if h not in names]
+    if missing:
+        raise ImportRefused(
+            [f"dòng 1: tiêu đề không đúng, cần '{','.join(HEADER)}' (thiếu {', '.join(missing)})."]
+        )
+    return [names.index(h) for h in HEADER]
+
+
+def _csv_rows(text: str) -> Iterator[RawRow]:
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if not header:
+        raise ImportRefused(["Tệp rỗng: không có dòng số liệu nào."])
+    u, p, m, v = _check_header(header)
+    width = max(u, p, m, v) + 1
+    for line, cells in enumerate(reader, start=2):
+        if not cells or not any(c.strip() for c in cells):
+            continue
+        cells = cells + [""] * (width - len(cells))
+        yield RawRow(line, cells[u].strip(), cells[p].strip(), cells[m].strip(), cells[v].strip())
+
+
+def _xlsx_rows(data: bytes) -> Iterator[RawRow]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises several types for a damaged file
+        raise ImportRefused(["Tệp không phải XLSX hợp lệ."]) from exc
+    rows = book.worksheets[0].iter_rows(values_only=True)
+    header = next(rows, None)
+    if not header:
+        raise ImportRefused(["Tệp rỗng: không có dòng số liệu nào."])
+    u, p, m, v = _check_header(list(header))
+    for line, cells in enumerate(rows, start=2):
+        if not cells or all(c in (None, "") for c in cells):
+            continue
+        cells = tuple(cells) + (None,) * (4 - len(cells))
+        yield RawRow(line, _text(cells[u]), _text(cells[p]), _text(cells[m]), cells[v])
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+@dataclass
+class _Reference:
+    units: dict[str, tuple[int, int | None, int | None]]
+    metrics: dict[str, int]
+    derived: frozenset[str]
+
+    @classmethod
+    def load(cls) -> _Reference:
+        units = {}
+        for pk, code, start, end in Unit.objects.values_list(
+            "pk", "code", "valid_from", "valid_to"
+        ):
+            units[code] = (
+                pk,
+                Month.of(start).index if start else None,
+                Month.of(end).index if end else None,
+            )
+        metrics = dict(Metric.objects.values_list("code", "pk"))
+        derived = derived_codes() | frozenset(
+            Metric.objects.filter(derived=True).values_list("code", flat=True)
+        )
+        return cls(units, metrics, derived)
+
+
+def _period(text: str) -> int | None:
+    if len(text) != 7 or text[4] != "-" or not (text[:4].isdigit() and text[5:].isdigit()):
+        return None
+    year, month = int(text[:4]), int(text[5:])
+    if not 1 <= month <= 12 or year < 1900:
+        return None
+    return year * 12 + month - 1
+
+
+def _value(raw: Any) -> tuple[int | None, str]:
+    if isinstance(raw, bool):
+        return None, f"giá trị '{raw}' không phải số nguyên"
+    if isinstance(raw, int):
+        return (raw, "") if raw >= 0 else (None, f"giá trị âm ({raw})")
+    if isinstance(raw, float):
+        if raw < 0:
+            return None, f"giá trị âm ({raw:g})"
+        return (
+            (int(raw), "")
+            if raw.is_integer()
+            else (None, f"giá trị '{raw:g}' không phải số nguyên")
+        )
+    text = str(raw).strip() if raw is not None else ""
+    if not text:
+        return None, "thiếu giá trị"
+    if text.startswith(FORMULA_PREFIXES):
+        return None, f"ô chứa công thức '{text[:30]}', chỉ nhận số"
+    if text.isdigit():
+        return int(text), ""
+    if text.startswith("-") and text[1:].replace(".", "", 1).replace(",", "", 1).isdigit():
+        return None, f"giá trị âm ({text})"
+    return None, f"giá trị '{text[:30]}' không phải số nguyên không âm"
+
+
+def check_rows(rows: Iterable[RawRow], *, writable_unit_ids: set[int] | None = None) -> CheckedRows:
+    """Validate every row; raise ImportRefused with all messages, else return id tuples."""
+    ref = _Reference.load()
+    checked = CheckedRows()
+    errors: list[str] = []
+    seen: dict[tuple[int, int, int], int] = {}
+    for row in rows:
+        problem, values = _check_row(row, ref, writable_unit_ids)
+        if problem:
+            errors.append(f"dòng {row.line}: {problem}")
+        elif values is not None:
+            key = values[:3]
+            if key in seen:
+                errors.append(
+                    f"dòng {row.line}: trùng với dòng {seen[key]} "
+                    f"({row.unit_code}, {row.period}, {row.metric_code})"
+                )
+                continue
+            seen[key] = row.line
+            checked.values.append(values)
+            checked.unit_ids.add(values[0])
+            checked.periods.add(values[2])
+        if len(errors) >= MAX_ERRORS:
+            errors.append(f"… dừng kiểm tra sau {MAX_ERRORS} lỗi.")
+            break
+    if not errors and not checked.values:
+        errors.append("Tệp rỗng: không có dòng số liệu nào.")
+    if not errors:
+        errors = _locked_errors(checked, ref)
+    if errors:
+        raise ImportRefused(errors)
+    return checked
+
+
+def _check_row(
+    row: RawRow, ref: _Reference, writable: set[int] | None
+) -> tuple[str, tuple[int, int, int, int] | None]:
+    unit = ref.units.get(row.unit_code)
+    if unit is None:
+        return f"không có đơn vị mã '{row.unit_code}'", None
+    metric_id = ref.metrics.get(row.metric_code)
+    if metric_id is None:
+        return f"không có số liệu mã '{row.metric_code}'", None
+    if row.metric_code in ref.derived:
+        return (
+            f"số liệu '{row.metric_code}' được tính từ sổ theo dõi, không nhập tay hoặc từ tệp",
+            None,
+        )
+    period = _period(row.period)
+    if period is None:
+        return f"kỳ '{row.period}' không hợp lệ (định dạng YYYY-MM)", None
+    unit_id, start, end = unit
+    if (start is not None and period < start) or (end is not None and period > end):
+        label = Month.from_index(period).label
+        return f"đơn vị '{row.unit_code}' không tồn tại trong tháng {label}", None
+    if writable is not None and unit_id not in writable:
+        return f"bạn không có quyền nhập số liệu cho đơn vị '{row.unit_code}'", None
+    value, problem = _value(row.value)
+    if value is None:
+        return problem, None
+    return "", (unit_id, metric_id, period, value)
+
+
+def _locked_errors(checked: CheckedRows, ref: _Reference) -> list[str]:
+    locked = set(
+        Submission.objects.filter(
+            unit_id__in=checked.unit_ids,
+            period__in=checked.periods,
+            status=SubmissionStatus.APPROVED,
+        ).values_list("unit_id", "period")
+    )
+    if not locked:
+        return []
+    codes = {pk: code for code, (pk, _, _) in ref.units.items()}
+    messages = []
+    for unit_id, period in sorted(locked):
+        messages.append(
+            f"tháng {Month.from_index(period).label} của đơn vị '{codes[unit_id]}' đã được "
+            "duyệt và khóa; cần lãnh đạo mở lại trước khi sửa số liệu"
+        )
+    return messages

@@ -1,0 +1,37 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from kiemsat.indicators.imports import ImportRefused, read_path
+from kiemsat.indicators.services import figures_import, figures_preview
+
+
+class Command(BaseCommand):
+    help = (
+        "Nhập số liệu tháng từ CSV/XLSX (unit_code,period,metric_code,value); "
+        "tất cả hoặc không dòng nào."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không ghi.")
+
+    def handle(self, *args: object, **options: object) -> None:
+        path = options["path"]
+        assert isinstance(path, Path)
+        try:
+            rows = read_path(path)
+            if options["dry_run"]:
+                result = figures_preview(actor=None, rows=rows)
+            else:
+                result = figures_import(actor=None, rows=rows, file_name=path.name)
+        except ImportRefused as refused:
+            for error in refused.errors:
+                self.stderr.write(error)
+            self.stderr.write(f"Không nhập: {len(refused.errors)} lỗi; cơ sở dữ liệu không đổi.")
+            raise SystemExit(1) from None
+        verb = "Kiểm tra (không ghi)" if options["dry_run"] else "Đã nhập"
+        self.stdout.write(
+            f"{verb}: {result.rows} dòng – thêm mới {result.created}, cập nhật {result.updated}, "
+            f"giữ nguyên {result.unchanged}; {result.units} đơn vị, {result.periods} tháng."
+        )

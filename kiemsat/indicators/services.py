@@ -1,0 +1,255 @@
+"""Writes of figures, submissions and quotas; each atomic and audited."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from kiemsat.audit.services import record
+from kiemsat.indicators.imports import CheckedRows, ImportRefused, RawRow, check_rows
+from kiemsat.indicators.models import (
+    Figure,
+    FigureBatch,
+    Quota,
+    Source,
+    Submission,
+    SubmissionStatus,
+)
+from kiemsat.lib.periods import Month
+from kiemsat.org.access import access_for, check
+from kiemsat.org.models import Role, Unit
+
+CHUNK = 5000
+
+
+@dataclass
+class ImportPreview:
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    units: int
+    periods: int
+
+
+def _writable_ids(actor: Any) -> set[int] | None:
+    """None for the command line (no actor); else the units the actor may enter figures for."""
+    if actor is None:
+        return None
+    return access_for(actor).unit_ids(Role.STAFF)
+
+
+def _existing(checked: CheckedRows) -> dict[tuple[int, int, int], int]:
+    if not checked.values:
+        return {}
+    rows = Figure.objects.filter(
+        unit_id__in=checked.unit_ids, period__in=checked.periods
+    ).values_list("unit_id", "metric_id", "period", "value")
+    return {(u, m, p): v for u, m, p, v in rows}
+
+
+def _preview(checked: CheckedRows, existing: dict[tuple[int, int, int], int]) -> ImportPreview:
+    created = updated = 0
+    for unit_id, metric_id, period, value in checked.values:
+        old = existing.get((unit_id, metric_id, period))
+        if old is None:
+            created += 1
+        elif old != value:
+            updated += 1
+    total = len(checked.values)
+    return ImportPreview(
+        total,
+        created,
+        updated,
+        total - created - updated,
+        len(checked.unit_ids),
+        len(checked.periods),
+    )
+
+
+def figures_preview(*, actor: Any, rows: Iterable[RawRow]) -> ImportPreview:
+    """Dry run: validate everything and count what a write would do; writes nothing."""
+    checked = check_rows(rows, writable_unit_ids=_writable_ids(actor))
+    return _preview(checked, _existing(checked))
+
+
+@transaction.atomic
+def figures_import(
+    *,
+    actor: Any,
+    rows: Iterable[RawRow],
+    source: str = Source.IMPORT,
+    file_name: str = "",
+    unit: Unit | None = None,
+) -> ImportPreview:
+    """Write a batch of figures all or nothing (insert or update by unit × metric × month)."""
+    checked = check_rows(rows, writable_unit_ids=_writable_ids(actor))
+    existing = _existing(checked)
+    preview = _preview(checked, existing)
+    _upsert(checked, existing, source)
+    batch = FigureBatch.objects.create(
+        unit=unit,
+        source=source,
+        file_name=file_name[:255],
+        rows=preview.rows,
+        created=preview.created,
+        updated=preview.updated,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record(
+        actor=actor,
+        action="indicators.figures_import",
+        obj=batch,
+        unit_id=unit.pk if unit else None,
+        changes={
+            "rows": preview.rows,
+            "created": preview.created,
+            "updated": preview.updated,
+            "units": sorted(checked.unit_ids),
+            "periods": sorted(str(Month.from_index(p)) for p in checked.periods),
+        },
+    )
+    return preview
+
+
+def _upsert(checked: CheckedRows, existing: dict[tuple[int, int, int], int], source: str) -> None:
+    """Insert new figures and update changed ones with plain executemany (fast on both DBs)."""
+    now = timezone.now()
+    table = Figure._meta.db_table
+    new = [(*v, source, now) for v in checked.values if v[:3] not in existing]
+    changed = [
+        (v[3], source, now, v[0], v[1], v[2])
+        for v in checked.values
+        if v[:3] in existing and existing[v[:3]] != v[3]
+    ]
+    insert = (
+        f"INSERT INTO {table} (unit_id, metric_id, period, value, source, updated_at) "  # noqa: S608
+        "VALUES (%s, %s, %s, %s, %s, %s)"
+    )
+    update = (
+        f"UPDATE {table} SET value = %s, source = %s, updated_at = %s "  # noqa: S608
+        "WHERE unit_id = %s AND metric_id = %s AND period = %s"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(new), CHUNK):
+            cursor.executemany(insert, new[start : start + CHUNK])
+        for start in range(0, len(changed), CHUNK):
+            cursor.executemany(update, changed[start : start + CHUNK])
+
+
+# --- submission and approval ---------------------------------------------------------------
+
+
+def _approver_unit_id(unit: Unit) -> int:
+    """A month is approved by a leader of the unit above, or of the unit itself at the top."""
+    return unit.parent_id or unit.pk
+
+
+def can_approve(user: Any, unit: Unit) -> bool:
+    return access_for(user).has(_approver_unit_id(unit), Role.LEADER)
+
+
+@transaction.atomic
+def submission_submit(*, actor: Any, unit: Unit, month: Month) -> Submission:
+    check(actor, unit.pk, write=True)
+    submission = (
+        Submission.objects.select_for_update().filter(unit=unit, period=month.index).first()
+    )
+    if submission is not None and submission.locked:
+        raise ValidationError(f"Tháng {month.label} đã được duyệt; không gửi lại được.")
+    if not Figure.objects.filter(unit=unit, period=month.index).exists():
+        raise ValidationError(f"Tháng {month.label} chưa có số liệu nào để gửi.")
+    submission = submission or Submission(unit=unit, period=month.index)
+    submission.status = SubmissionStatus.SUBMITTED
+    submission.submitted_by = actor
+    submission.submitted_at = timezone.now()
+    submission.full_clean()
+    submission.save()
+    record(actor=actor, action="indicators.submission_submit", obj=submission, unit_id=unit.pk)
+    return submission
+
+
+@transaction.atomic
+def submission_approve(*, actor: Any, submission: Submission) -> Submission:
+    if not can_approve(actor, submission.unit):
+        raise PermissionDenied("Chỉ lãnh đạo đơn vị cấp trên được duyệt số liệu.")
+    if submission.status != SubmissionStatus.SUBMITTED:
+        raise ValidationError(f"Tháng {submission.month.label} chưa được gửi hoặc đã duyệt.")
+    submission.status = SubmissionStatus.APPROVED
+    submission.decided_by = actor
+    submission.decided_at = timezone.now()
+    submission.save(update_fields=["status", "decided_by", "decided_at"])
+    record(
+        actor=actor,
+        action="indicators.submission_approve",
+        obj=submission,
+        unit_id=submission.unit_id,
+    )
+    return submission
+
+
+@transaction.atomic
+def submission_reopen(*, actor: Any, submission: Submission, reason: str) -> Submission:
+    if not can_approve(actor, submission.unit):
+        raise PermissionDenied("Chỉ lãnh đạo đơn vị cấp trên được mở lại tháng đã duyệt.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Cần ghi lý do mở lại."})
+    if submission.status != SubmissionStatus.APPROVED:
+        raise ValidationError(
+            f"Tháng {submission.month.label} chưa được duyệt nên không cần mở lại."
+        )
+    submission.status = SubmissionStatus.REOPENED
+    submission.reopen_reason = reason
+    submission.decided_by = actor
+    submission.decided_at = timezone.now()
+    submission.save(update_fields=["status", "reopen_reason", "decided_by", "decided_at"])
+    record(
+        actor=actor,
+        action="indicators.submission_reopen",
+        obj=submission,
+        unit_id=submission.unit_id,
+        changes={"reason": reason},
+    )
+    return submission
+
+
+@transaction.atomic
+def quota_set(*, actor: Any, unit: Unit, indicator_code: str, work_year: int, value: int) -> Quota:
+    """Quotas are assigned by a leader of the unit above (or sector admin)."""
+    if not can_approve(actor, unit):
+        raise PermissionDenied("Chỉ lãnh đạo đơn vị cấp trên được giao chỉ tiêu.")
+    quota = Quota.objects.filter(
+        unit=unit, indicator_code=indicator_code, work_year=work_year
+    ).first()
+    old = quota.value if quota else None
+    quota = quota or Quota(unit=unit, indicator_code=indicator_code, work_year=work_year)
+    quota.value = value
+    quota.full_clean()
+    quota.save()
+    record(
+        actor=actor,
+        action="indicators.quota_set",
+        obj=quota,
+        unit_id=unit.pk,
+        changes={"value": [old, value]},
+    )
+    return quota
+
+
+__all__ = [
+    "ImportPreview",
+    "ImportRefused",
+    "can_approve",
+    "figures_import",
+    "figures_preview",
+    "quota_set",
+    "submission_approve",
+    "submission_reopen",
+    "submission_submit",
+]
