@@ -268,3 +268,19 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%d/%m/%Y} – {self.get_kind_display()}"
+
+
+class ReminderSent(models.Model):
+    """A reminder already emailed, so that running send_reminders again sends nothing new."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Nhắc việc đã gửi"
+        verbose_name_plural = "Nhắc việc đã gửi"
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="reminder_sent_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.key}"

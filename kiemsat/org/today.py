@@ -39,5 +39,24 @@ def register(provider: TodayProvider) -> TodayProvider:
 
 
 def sections_for(user: Any, today: date) -> list[TodaySection]:
-    sections = [provider(user, today) for provider in TODAY_PROVIDERS]
+    sections = [_due_work(user, today)]
+    sections += [provider(user, today) for provider in TODAY_PROVIDERS]
     return [s for s in sections if s is not None]
+
+
+def _due_work(user: Any, today: date) -> TodaySection | None:
+    """Every app's due and overdue work for the user's units, in one list."""
+    from kiemsat.org.reminders import SOURCES, reminders_for
+
+    if not SOURCES:
+        return None
+    items = [
+        TodayItem(
+            title=f"{r.kind}: {r.title}" if r.kind else r.title,
+            url=r.url,
+            due=r.due,
+            overdue=r.overdue,
+        )
+        for r in reminders_for(user, today)
+    ]
+    return TodaySection("Việc đến hạn và quá hạn", items, "Không có việc nào sắp đến hạn.")
