@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from kiemsat.api import api
 from kiemsat.org.auth_views import LoginView
 
 admin.site.site_header = "kiemsat – Quản trị"
@@ -22,5 +23,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("quan-tri/", admin.site.urls),
+    path("api/", api.urls),
+    path("chi-tieu/nhap/", include("kiemsat.indicators.entry_urls")),
+    path("chi-tieu/", include("kiemsat.indicators.urls")),
     path("", include("kiemsat.org.urls")),
 ]

@@ -9,7 +9,7 @@ target_verified, and optionally a sheet "catalogue" (key, value rows).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -110,6 +110,8 @@ def _confidence(value: Any) -> str:
 def _date(value: Any, label: str) -> date | None:
     if value in (None, ""):
         return None
+    if isinstance(value, datetime):  # openpyxl reads date cells as datetimes
+        return value.date()
     if isinstance(value, date):
         return value
     try:

@@ -1,6 +1,7 @@
 """Reading and checking monthly figures from CSV/XLSX files, the grid and the API.
 
-Every way in produces the same rows (line, unit_code, period, metric_code, value) and goes
+Rows whose value is blank are skipped (cells left empty in the template). Every way in
+produces the same rows (line, unit_code, period, metric_code, value) and goes
 through ``check_rows``: the whole batch is refused when any row is wrong, with one
 Vietnamese message per row ("dòng N: …"), so nothing is ever half-written.
 """
@@ -24,6 +25,7 @@ MAX_FILE_BYTES = 10 * 1024 * 1024  # uploads through the web
 MAX_COMMAND_BYTES = 200 * 1024 * 1024  # files given to import_figures
 MAX_ERRORS = 200
 FORMULA_PREFIXES = ("=", "+", "@")
+MAX_VALUE = 10**15  # far above any real count, far below the database's 64-bit limit
 
 
 class ImportRefused(Exception):
@@ -52,8 +54,9 @@ class CheckedRows:
     periods: set[int] = field(default_factory=set)
 
 
-def read_file(name: str, stream: IO[bytes], *, max_bytes: int = MAX_FILE_BYTES) -> list[RawRow]:
+def read_file(name: str, stream: IO[bytes], *, max_bytes: int | None = None) -> list[RawRow]:
     """Rows of a CSV or XLSX file; refuses empty, oversized or other files whole."""
+    max_bytes = max_bytes or MAX_FILE_BYTES
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         limit = max_bytes // (1024 * 1024)
@@ -104,6 +107,8 @@ def _csv_rows(text: str) -> Iterator[RawRow]:
         if not cells or not any(c.strip() for c in cells):
             continue
         cells = cells + [""] * (width - len(cells))
+        if not cells[v].strip():
+            continue  # a blank value is a cell left empty in the template
         yield RawRow(line, cells[u].strip(), cells[p].strip(), cells[m].strip(), cells[v].strip())
 
 
@@ -122,7 +127,9 @@ def _xlsx_rows(data: bytes) -> Iterator[RawRow]:
     for line, cells in enumerate(rows, start=2):
         if not cells or all(c in (None, "") for c in cells):
             continue
-        cells = tuple(cells) + (None,) * (4 - len(cells))
+        cells = tuple(cells) + (None,) * (max(u, p, m, v) + 1 - len(cells))
+        if cells[v] in (None, ""):
+            continue  # a blank value is a cell left empty in the template
         yield RawRow(line, _text(cells[u]), _text(cells[p]), _text(cells[m]), cells[v])
 
 
@@ -166,23 +173,21 @@ def _period(text: str) -> int | None:
 def _value(raw: Any) -> tuple[int | None, str]:
     if isinstance(raw, bool):
         return None, f"giá trị '{raw}' không phải số nguyên"
-    if isinstance(raw, int):
-        return (raw, "") if raw >= 0 else (None, f"giá trị âm ({raw})")
     if isinstance(raw, float):
+        if not raw.is_integer():
+            return None, f"giá trị '{raw:g}' không phải số nguyên"
+        raw = int(raw)
+    if isinstance(raw, int):
         if raw < 0:
-            return None, f"giá trị âm ({raw:g})"
-        return (
-            (int(raw), "")
-            if raw.is_integer()
-            else (None, f"giá trị '{raw:g}' không phải số nguyên")
-        )
+            return None, f"giá trị âm ({raw})"
+        return (raw, "") if raw <= MAX_VALUE else (None, f"giá trị quá lớn ({raw})")
     text = str(raw).strip() if raw is not None else ""
     if not text:
         return None, "thiếu giá trị"
     if text.startswith(FORMULA_PREFIXES):
         return None, f"ô chứa công thức '{text[:30]}', chỉ nhận số"
-    if text.isdigit():
-        return int(text), ""
+    if text.isascii() and text.isdigit():
+        return _value(int(text))
     if text.startswith("-") and text[1:].replace(".", "", 1).replace(",", "", 1).isdigit():
         return None, f"giá trị âm ({text})"
     return None, f"giá trị '{text[:30]}' không phải số nguyên không âm"

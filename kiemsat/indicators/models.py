@@ -191,13 +191,13 @@ class Submission(models.Model):
     period = models.PositiveIntegerField("Kỳ")
     status = models.CharField("Trạng thái", max_length=9, choices=SubmissionStatus.choices)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    submitted_at = models.DateTimeField(null=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decided_at = models.DateTimeField(null=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
     reopen_reason = models.TextField("Lý do mở lại", blank=True)
 
     class Meta:

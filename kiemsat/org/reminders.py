@@ -53,12 +53,15 @@ def all_reminders(today: date) -> list[Reminder]:
 def reminders_for(user: Any, today: date, kind: str = "") -> list[Reminder]:
     """The reminders of the user's units, overdue first then by due date."""
     access = access_for(user)
-    items = [
-        r
-        for r in all_reminders(today)
-        if (not kind or r.kind == kind) and access.can_read(r.unit_id)
-    ]
+    items = [r for r in all_reminders(today) if (not kind or r.kind == kind) and _shown(access, r)]
     return sorted(items, key=lambda r: (not r.overdue, r.due, r.title))
+
+
+def _shown(access: Any, reminder: Reminder) -> bool:
+    """Work anyone in the unit may see, except tasks only a leader can do (approvals)."""
+    if reminder.need == Role.STAFF:
+        return access.can_read(reminder.unit_id)
+    return access.has(reminder.unit_id, reminder.need)
 
 
 def _recipients(reminders: list[Reminder]) -> dict[Any, list[Reminder]]:

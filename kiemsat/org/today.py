@@ -28,6 +28,7 @@ class TodaySection:
     empty_text: str = "Không có việc nào."
 
 
+MAX_ITEMS = 50
 TodayProvider = Callable[[Any, date], TodaySection | None]
 TODAY_PROVIDERS: list[TodayProvider] = []
 
@@ -50,6 +51,7 @@ def _due_work(user: Any, today: date) -> TodaySection | None:
 
     if not SOURCES:
         return None
+    due = reminders_for(user, today)
     items = [
         TodayItem(
             title=f"{r.kind}: {r.title}" if r.kind else r.title,
@@ -57,6 +59,8 @@ def _due_work(user: Any, today: date) -> TodaySection | None:
             due=r.due,
             overdue=r.overdue,
         )
-        for r in reminders_for(user, today)
+        for r in due[:MAX_ITEMS]
     ]
+    if len(due) > MAX_ITEMS:
+        items.append(TodayItem(title=f"… và {len(due) - MAX_ITEMS} việc khác"))
     return TodaySection("Việc đến hạn và quá hạn", items, "Không có việc nào sắp đến hạn.")

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+
+from kiemsat.indicators import engine, services
+from kiemsat.indicators.evaluation import evaluate_unit
+from kiemsat.indicators.imports import ImportRefused, RawRow
+from kiemsat.indicators.models import Source
+from kiemsat.lib.periods import MonthRange
+from kiemsat.org.models import Unit
+from kiemsat.org.selectors import get_unit_for_user
+
+router = Router(tags=["Chỉ tiêu"])
+
+
+class FigureIn(Schema):
+    unit_code: str
+    period: str
+    metric_code: str
+    value: bool | int | float | str  # checked row by row, so a bad one names its row
+
+
+class FiguresIn(Schema):
+    rows: list[FigureIn]
+    dry_run: bool = False
+
+
+class FiguresOut(Schema):
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    dry_run: bool
+
+
+class ErrorsOut(Schema):
+    errors: list[str]
+
+
+class EvaluationOut(Schema):
+    unit_code: str
+    indicator_code: str
+    numerator: int | None
+    denominator: int | None
+    value: str
+    status: str
+    status_label: str
+    display: str
+
+
+class RangeQuery(Schema):
+    start: str = Field(alias="from", description="Tháng đầu YYYY-MM")
+    end: str = Field(alias="to", description="Tháng cuối YYYY-MM")
+    scope: str = "own"
+
+
+@router.post("/figures", response={200: FiguresOut, 400: ErrorsOut})
+def figures_post(request: HttpRequest, payload: FiguresIn):  # type: ignore[no-untyped-def]
+    """The same rows as import_figures; all or nothing, every error named by row (dòng 1 …)."""
+    rows = [
+        RawRow(i, r.unit_code, r.period, r.metric_code, r.value)
+        for i, r in enumerate(payload.rows, start=1)
+    ]
+    try:
+        if payload.dry_run:
+            result = services.figures_preview(actor=request.user, rows=rows)
+        else:
+            result = services.figures_import(actor=request.user, rows=rows, source=Source.API)
+    except ImportRefused as refused:
+        return Status(400, {"errors": refused.errors})
+    return Status(200, {**result.__dict__, "dry_run": payload.dry_run})
+
+
+@router.get("/units/{code}/evaluation", response=list[EvaluationOut])
+def unit_evaluation(request: HttpRequest, code: str, q: Query[RangeQuery]):  # type: ignore[no-untyped-def]
+    unit_pk = Unit.objects.filter(code=code).values_list("pk", flat=True).first()
+    if unit_pk is None:
+        raise HttpError(404, "Không tìm thấy.")
+    unit = get_unit_for_user(request.user, unit_pk)
+    try:
+        months = MonthRange.parse(q.start, q.end)
+    except ValueError as exc:
+        raise HttpError(400, str(exc)) from exc
+    table = evaluate_unit(unit, months, with_subordinates=q.scope == "with-subordinates")
+    return [
+        {
+            "unit_code": table.code,
+            "indicator_code": ev.indicator_code,
+            "numerator": ev.numerator,
+            "denominator": ev.denominator,
+            "value": engine.csv_value(ev),
+            "status": str(ev.status),
+            "status_label": ev.status.label,
+            "display": engine.display_value(ev),
+        }
+        for ev in (line.evaluation for line in table.lines)
+    ]

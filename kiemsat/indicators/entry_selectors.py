@@ -1,0 +1,46 @@
+"""Scoped reads behind figure entry: the grid, the submission state, the template."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from kiemsat.indicators.models import Figure, Metric, Submission
+from kiemsat.indicators.providers import derived_codes
+from kiemsat.lib.periods import Month, MonthRange
+from kiemsat.org.models import Unit
+
+
+def typed_metrics() -> list[Metric]:
+    """Metrics a person may type or import: every metric not derived from a register."""
+    return list(
+        Metric.objects.filter(derived=False).exclude(code__in=derived_codes()).order_by("code")
+    )
+
+
+def month_values(unit: Unit, month: Month) -> dict[str, int]:
+    rows = Figure.objects.filter(unit=unit, period=month.index).values_list("metric__code", "value")
+    return dict(rows)
+
+
+def range_values(unit: Unit, months: MonthRange) -> dict[tuple[int, str], int]:
+    rows = Figure.objects.filter(
+        unit=unit, period__gte=months.start.index, period__lte=months.end.index
+    ).values_list("period", "metric__code", "value")
+    return {(p, m): v for p, m, v in rows}
+
+
+def submission_for(unit: Unit, month: Month) -> Submission | None:
+    return (
+        Submission.objects.filter(unit=unit, period=month.index)
+        .select_related("submitted_by", "decided_by")
+        .first()
+    )
+
+
+def pending_approvals(unit_ids: set[int]) -> QuerySet[Submission]:
+    """Submitted months of units the user approves (callers pass those units)."""
+    return (
+        Submission.objects.filter(unit_id__in=unit_ids, status="submitted")
+        .select_related("unit")
+        .order_by("period", "unit__name_folded")
+    )

@@ -1,0 +1,256 @@
+"""Figure entry: the monthly grid, the Excel template and upload, submission and approval."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kiemsat.indicators import entry_selectors, services
+from kiemsat.indicators.entry_files import entry_template
+from kiemsat.indicators.entry_forms import (
+    FigureGridForm,
+    MonthForm,
+    RangeForm,
+    ReopenForm,
+    UploadForm,
+)
+from kiemsat.indicators.imports import ImportRefused, RawRow, read_file, read_path
+from kiemsat.indicators.models import Source, Submission
+from kiemsat.lib.periods import Month, MonthRange, work_year_of
+from kiemsat.org.access import access_for
+from kiemsat.org.models import Role, Unit
+from kiemsat.org.selectors import get_unit_for_user
+
+UPLOAD_DIR = "imports"
+SESSION_KEY = "figures_upload"
+
+
+def _month(request: HttpRequest) -> Month:
+    form = MonthForm(request.GET)
+    if form.is_valid() and form.cleaned_data["month"]:
+        return form.cleaned_data["month"]
+    return Month.of(timezone.localdate()).shift(-1)
+
+
+def _grid_url(unit: Unit, month: Month) -> str:
+    return f"{reverse('figures_entry', args=[unit.pk])}?month={month}"
+
+
+def _render_grid(
+    request: HttpRequest,
+    unit: Unit,
+    month: Month,
+    form: FigureGridForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    submission = entry_selectors.submission_for(unit, month)
+    locked = bool(submission and submission.locked)
+    access = access_for(request.user)
+    if form is None:
+        form = FigureGridForm(
+            metrics=entry_selectors.typed_metrics(),
+            locked=locked or not access.has(unit.pk, Role.STAFF),
+            initial=entry_selectors.month_values(unit, month),
+        )
+    context = {
+        "unit": unit,
+        "month": month,
+        "prev": month.shift(-1),
+        "next": month.shift(1),
+        "form": form,
+        "submission": submission,
+        "locked": locked,
+        "can_write": access.has(unit.pk, Role.STAFF) and not locked,
+        "can_approve": services.can_approve(request.user, unit),
+        "reopen_form": ReopenForm(),
+        "year": work_year_of(month),
+    }
+    return render(request, "indicators/entry_grid.html", context, status=status)
+
+
+@login_required
+def figures_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, pk)
+    month = _month(request)
+    if request.method != "POST":
+        return _render_grid(request, unit, month)
+    unit = get_unit_for_user(request.user, pk, write=True)
+    month_form = MonthForm(request.GET)
+    if not month_form.is_valid() or not month_form.cleaned_data["month"]:
+        messages.error(request, "Tháng không hợp lệ (định dạng YYYY-MM); chưa lưu số liệu nào.")
+        return _render_grid(request, unit, month, status=400)
+    form = FigureGridForm(request.POST, metrics=entry_selectors.typed_metrics())
+    if not form.is_valid():
+        return _render_grid(request, unit, month, form, status=400)
+    rows = [
+        RawRow(i, unit.code, str(month), code, value)
+        for i, (code, value) in enumerate(form.filled().items(), start=1)
+    ]
+    try:
+        result = services.figures_import(
+            actor=request.user, rows=rows, source=Source.ENTRY, unit=unit
+        )
+    except ImportRefused as refused:
+        for error in refused.errors:
+            form.add_error(None, error.split(": ", 1)[-1])
+        return _render_grid(request, unit, month, form, status=400)
+    messages.success(
+        request, f"Đã lưu số liệu tháng {month.label}: thêm {result.created}, sửa {result.updated}."
+    )
+    return redirect(_grid_url(unit, month))
+
+
+def _submission_action(
+    request: HttpRequest, pk: int, month_text: str
+) -> tuple[Unit, Month, Submission | None]:
+    unit = get_unit_for_user(request.user, pk)
+    try:
+        month = Month.parse(month_text)
+    except ValueError as exc:
+        raise Http404(str(exc)) from exc
+    return unit, month, entry_selectors.submission_for(unit, month)
+
+
+@login_required
+@require_POST
+def submission_submit(request: HttpRequest, pk: int, month_text: str) -> HttpResponse:
+    unit, month, _ = _submission_action(request, pk, month_text)
+    unit = get_unit_for_user(request.user, pk, write=True)
+    try:
+        services.submission_submit(actor=request.user, unit=unit, month=month)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Đã gửi số liệu tháng {month.label} để lãnh đạo cấp trên duyệt.")
+    return redirect(_grid_url(unit, month))
+
+
+@login_required
+@require_POST
+def submission_approve(request: HttpRequest, pk: int, month_text: str) -> HttpResponse:
+    unit, month, submission = _submission_action(request, pk, month_text)
+    if submission is None:
+        messages.error(request, f"Tháng {month.label} chưa được gửi.")
+        return redirect(_grid_url(unit, month))
+    try:
+        services.submission_approve(actor=request.user, submission=submission)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Đã duyệt và khóa số liệu tháng {month.label}.")
+    return redirect(_grid_url(unit, month))
+
+
+@login_required
+@require_POST
+def submission_reopen(request: HttpRequest, pk: int, month_text: str) -> HttpResponse:
+    unit, month, submission = _submission_action(request, pk, month_text)
+    form = ReopenForm(request.POST)
+    if submission is None or not form.is_valid():
+        messages.error(
+            request,
+            "Cần ghi lý do mở lại." if submission else f"Tháng {month.label} chưa được gửi.",
+        )
+        return redirect(_grid_url(unit, month))
+    try:
+        services.submission_reopen(
+            actor=request.user, submission=submission, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Đã mở lại tháng {month.label}.")
+    return redirect(_grid_url(unit, month))
+
+
+@login_required
+def figures_template(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, pk)
+    year = work_year_of(Month.of(timezone.localdate()))
+    default = MonthRange.work_year(year)
+    form = RangeForm(request.GET or {"start": str(default.start), "end": str(default.end)})
+    if not form.is_valid():
+        return HttpResponse(
+            "; ".join(str(e) for errs in form.errors.values() for e in errs),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    months = MonthRange(form.cleaned_data["start"], form.cleaned_data["end"])
+    response = HttpResponse(
+        entry_template(unit, months),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="mau-so-lieu-{unit.code}-{months.start}-{months.end}.xlsx"'
+    )
+    return response
+
+
+def _upload_path(token: str) -> Path:
+    """Tokens are our own hex names with the checked suffix, never the user's file name."""
+    return Path(settings.MEDIA_ROOT) / UPLOAD_DIR / token
+
+
+@login_required
+def figures_upload(request: HttpRequest) -> HttpResponse:
+    """Step 1: upload and check (dry run) — the file is kept until confirmed."""
+    if not access_for(request.user).unit_ids(Role.STAFF):
+        raise Http404
+    form = UploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = read_file(upload.name, upload.file)
+            preview = services.figures_preview(actor=request.user, rows=rows)
+        except ImportRefused as refused:
+            context["errors"] = refused.errors
+            return render(request, "indicators/upload.html", context, status=400)
+        suffix = ".xlsx" if Path(upload.name).suffix.lower() == ".xlsx" else ".csv"
+        token = uuid.uuid4().hex + suffix
+        path = _upload_path(token)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        upload.file.seek(0)
+        path.write_bytes(upload.file.read())
+        request.session[SESSION_KEY] = {"token": token, "name": upload.name}
+        context.update(preview=preview, file_name=upload.name)
+    return render(request, "indicators/upload.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def figures_upload_confirm(request: HttpRequest) -> HttpResponse:
+    """Step 2: write the checked file (checked again: the database may have moved)."""
+    pending = request.session.pop(SESSION_KEY, None)
+    if not pending:
+        messages.error(request, "Không có tệp nào đang chờ xác nhận; hãy tải tệp lên lại.")
+        return redirect("figures_upload")
+    path = _upload_path(pending["token"])
+    try:
+        rows = read_path(path)
+        result = services.figures_import(actor=request.user, rows=rows, file_name=pending["name"])
+    except ImportRefused as refused:
+        return render(
+            request,
+            "indicators/upload.html",
+            {"form": UploadForm(), "errors": refused.errors},
+            status=400,
+        )
+    finally:
+        path.unlink(missing_ok=True)
+    messages.success(
+        request,
+        f"Đã nhập {result.rows} dòng: thêm {result.created}, sửa {result.updated}, "
+        f"giữ nguyên {result.unchanged}.",
+    )
+    return redirect("figures_upload")

@@ -1,0 +1,126 @@
+"""Exports of the dashboards: Excel equals the evaluation, Word and PDF follow Nghị định 30."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+
+from kiemsat.indicators.evaluation import evaluate_unit
+from kiemsat.indicators.tests.test_views import MONTHS, RANGE, TB_GOOD, TT_SHORT, put
+from kiemsat.lib.vn import formal_date
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2022, 1, 5, 10, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+@pytest.fixture
+def halong(units):  # type: ignore[no-untyped-def]
+    unit = units["QUANG-NINH-HA-LONG"]
+    put(unit, {**TB_GOOD, **TT_SHORT, "TG_SO_NGUOI": 3, "TG_QUA_HAN": 0})
+    return unit
+
+
+def export(client, unit, fmt: str, **extra: str):  # type: ignore[no-untyped-def]
+    page = reverse("indicator_unit", args=[unit.pk])
+    with time_machine.travel(NOW, tick=False):
+        return client.get(page, {**RANGE, "format": fmt, **extra})
+
+
+def test_excel_cells_equal_the_evaluation(client_for, halong):
+    response = export(client_for("halong.ksv"), halong, "xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    expected = "chi-tieu-QUANG-NINH-HA-LONG-2020-12-2021-11.xlsx"
+    assert expected in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content))["Kết quả"]
+    rows = {row[0].value: row for row in sheet.iter_rows() if row[0].value}
+    table = evaluate_unit(halong, MONTHS)
+    assert table.summary.met_line() in [c.value for c in sheet["A"]]
+    for line in table.lines:
+        row = rows[line.indicator.code]
+        ev = line.evaluation
+        assert row[1].value == line.indicator.name
+        assert row[2].value == ev.numerator
+        assert row[3].value == ev.denominator
+        assert row[4].value == (float(ev.value) if ev.value is not None else None)
+        assert row[5].value  # the target in words
+        assert row[6].value == ev.status.label
+    tb01 = rows["TB-01"]
+    assert isinstance(tb01[2].value, int) and isinstance(tb01[4].value, float)
+    assert tb01[4].number_format == "0.0"
+    assert tb01[4].value == pytest.approx(100 * 216 / 238)
+    assert rows["TT-01"][7].value == 12  # cần thêm
+
+
+def test_word_report_follows_decree_30(client_for, halong):
+    response = export(client_for("qn.vientruong"), halong, "docx")
+    assert response.status_code == 200
+    doc = Document(io.BytesIO(response.content))
+    texts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            texts += [cell.text for cell in row.cells]
+    text = "\n".join(texts)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Độc lập - Tự do - Hạnh phúc" in text
+    assert "Số:" in text and "/BC-VKS" in text
+    assert f"Hạ Long, {formal_date(date(2022, 1, 5))}" in text
+    assert "ngày 05 tháng 01 năm 2022" in text
+    assert "VIỆN KIỂM SÁT NHÂN DÂN TỈNH QUẢNG NINH" in text
+    assert "VIỆN KIỂM SÁT NHÂN DÂN THÀNH PHỐ HẠ LONG" in text
+    assert "BÁO CÁO KẾT QUẢ THỰC HIỆN CHỈ TIÊU" in text
+    assert "Từ tháng 12/2020 đến tháng 11/2021" in text
+    assert "2/3 chỉ tiêu đạt (66,7%)" in text  # TB-01 vượt, TG-01 đạt, TT-01 không đạt
+    assert "90,8%" in text
+    assert "Nơi nhận:" in text and "- Lưu: VT, VP." in text
+    assert "VIỆN TRƯỞNG" in text
+    section = doc.sections[0]
+    assert round(section.page_width.cm) == 21 and round(section.page_height.cm, 1) == 29.7
+    assert doc.styles["Normal"].font.name == "Times New Roman"
+
+
+def test_pdf_report(client_for, halong):
+    response = export(client_for("halong.ksv"), halong, "pdf", chart="TB-01")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert "chi-tieu-QUANG-NINH-HA-LONG-2020-12-2021-11.pdf" in response["Content-Disposition"]
+
+
+def test_pdf_template_holds_the_chart_and_letterhead(halong, rf):
+    from django.template.loader import render_to_string
+
+    from kiemsat.indicators import exports, selectors
+    from kiemsat.indicators.exports import TITLE
+
+    dash = selectors.unit_dashboard(halong, MONTHS, with_subordinates=False, chart_code="TB-01")
+    report = exports.unit_report(dash)
+    html = render_to_string(
+        "documents/indicators_report.html",
+        {"report": report, "title": TITLE, "date_line": exports.date_line(report.place)},
+    )
+    assert "<svg" in html and "Chỉ tiêu: trên 90%" in html
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html and "Nơi nhận:" in html
+    assert "Liberation Serif" in html
+
+
+def test_group_excel_has_matrix_and_ranking(client_for, units, halong):
+    page = reverse("indicator_province", args=[units["QUANG-NINH"].pk])
+    response = client_for("qn.vientruong").get(page, {**RANGE, "format": "xlsx"})
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Kết quả", "Thành viên", "Xếp hạng"]
+    sheet = book["Thành viên"]
+    column = [c.value for c in sheet[1]].index("TB-01")
+    members = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    assert members["VKSND thành phố Hạ Long"][column].value == pytest.approx(100 * 216 / 238)
+    assert members["VKSND tỉnh Quảng Ninh"][column].value == "Chưa báo cáo"
+    ranking = list(book["Xếp hạng"].iter_rows(min_row=2, values_only=True))
+    assert ranking[0][:2] == (1, "VKSND thành phố Hạ Long")

@@ -1,0 +1,275 @@
+"""Indicator pages: a unit's dashboard, group dashboards (cluster, province "hai cấp",
+nation), the figures behind them, report completeness and the catalogue.
+
+Each dashboard also answers `?format=xlsx|docx|pdf` after the same gate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from kiemsat.indicators import exports, selectors
+from kiemsat.indicators.selectors import GroupDashboard
+from kiemsat.lib.periods import Month, MonthRange, work_year_of
+from kiemsat.org.models import Level
+from kiemsat.org.selectors import get_unit_for_user
+
+FORMATS = ("xlsx", "docx", "pdf")
+OWN, WITH_SUBORDINATES = "own", "with-subordinates"
+
+
+class MonthField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        attrs = {"type": "month", "placeholder": "YYYY-MM"}
+        super().__init__(widget=forms.TextInput(attrs=attrs), **kwargs)
+
+    def to_python(self, value: Any) -> Month | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return Month.parse(text)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class PeriodForm(forms.Form):
+    """The query of every indicator page: ?from=YYYY-MM&to=YYYY-MM[&scope][&format][&chart]."""
+
+    scope = forms.ChoiceField(
+        label="Phạm vi",
+        choices=[(OWN, "Riêng đơn vị"), (WITH_SUBORDINATES, "Gồm đơn vị trực thuộc")],
+    )
+    format = forms.ChoiceField(
+        label="Định dạng", choices=[("", "Trang"), *((f, f) for f in FORMATS)], required=False
+    )
+    chart = forms.CharField(label="Biểu đồ", max_length=20, required=False)
+    indicator = forms.CharField(label="Chỉ tiêu", max_length=20, required=False)
+    unit = forms.IntegerField(label="Đơn vị", min_value=1, required=False)
+
+    def __init__(self, data: QueryDict, *, today: date, scope: str = OWN) -> None:
+        default = selectors.default_range(today)
+        values: dict[str, Any] = {"from": str(default.start), "to": str(default.end)}
+        values["scope"] = scope
+        values.update({key: value for key, value in data.items() if value != ""})
+        super().__init__(values)
+        self.fields["from"] = MonthField(label="Từ tháng")
+        self.fields["to"] = MonthField(label="Đến tháng")
+        self.order_fields(["from", "to"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("from"), data.get("to")
+        if start is not None and end is not None:
+            if start > end:
+                self.add_error("to", "Tháng kết thúc không được trước tháng bắt đầu.")
+            elif end.index - start.index + 1 > selectors.MAX_MONTHS:
+                self.add_error("to", f"Mỗi lần xem tối đa {selectors.MAX_MONTHS} tháng.")
+        return data
+
+    @property
+    def months(self) -> MonthRange:
+        return MonthRange(self.cleaned_data["from"], self.cleaned_data["to"])
+
+    @property
+    def with_subordinates(self) -> bool:
+        return self.cleaned_data["scope"] == WITH_SUBORDINATES
+
+    def query(self, overrides: Mapping[str, str] | None = None, *, drop: Iterable[str] = ()) -> str:
+        params = {
+            "from": str(self.months.start),
+            "to": str(self.months.end),
+            "scope": self.cleaned_data["scope"],
+            "chart": self.cleaned_data["chart"],
+            **(overrides or {}),
+        }
+        return "?" + urlencode({k: v for k, v in params.items() if v and k not in drop})
+
+
+def _form(request: HttpRequest, scope: str = OWN) -> PeriodForm:
+    return PeriodForm(request.GET, today=timezone.localdate(), scope=scope)
+
+
+def _quick_ranges(form: PeriodForm) -> list[tuple[str, str]]:
+    year = work_year_of(form.months.end)
+    ranges = [
+        (f"Năm công tác {year}", MonthRange.work_year(year)),
+        (f"6 tháng đầu năm {year}", MonthRange.half(year, 1)),
+        (f"6 tháng cuối năm {year}", MonthRange.half(year, 2)),
+        ("Cùng kỳ năm trước", form.months.same_period_last_year()),
+    ]
+    return [
+        (label, form.query({"from": str(r.start), "to": str(r.end)}, drop=("format",)))
+        for label, r in ranges
+    ]
+
+
+def _nav(form: PeriodForm) -> dict[str, Any]:
+    """What the period bar, the export links and the chart links of a page need."""
+    return {
+        "form": form,
+        "exports": {fmt: form.query({"format": fmt}) for fmt in FORMATS},
+        "chart_query": form.query(drop=("chart", "format")),
+        "period_query": form.query(drop=("chart", "format", "scope")),
+        "quick": _quick_ranges(form),
+    }
+
+
+def _bad_period(request: HttpRequest, form: PeriodForm, heading: str) -> HttpResponse:
+    context = {"form": form, "heading": heading}
+    return render(request, "indicators/bad_period.html", context, status=400)
+
+
+@login_required
+def indicator_dashboard(request: HttpRequest) -> HttpResponse:
+    unit = selectors.first_own_unit(request.user)
+    if unit is not None:
+        return redirect("indicator_unit", pk=unit.pk)
+    context = {
+        "units": selectors.dashboard_units(request.user, timezone.localdate()),
+        "nation": selectors.can_read_nation(request.user),
+    }
+    return render(request, "indicators/choose.html", context)
+
+
+@login_required
+def indicator_unit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, pk)
+    form = _form(request)
+    if not form.is_valid():
+        return _bad_period(request, form, f"Chỉ tiêu – {unit.name}")
+    dash = selectors.unit_dashboard(
+        unit,
+        form.months,
+        with_subordinates=form.with_subordinates,
+        chart_code=form.cleaned_data["chart"],
+    )
+    if fmt := form.cleaned_data["format"]:
+        return exports.respond(fmt, exports.unit_report(dash))
+    context = {
+        "dash": dash,
+        "clusters": selectors.unit_cluster_terms(unit, form.months),
+        "nation": selectors.can_read_nation(request.user),
+        **_nav(form),
+    }
+    return render(request, "indicators/unit.html", context)
+
+
+@login_required
+def indicator_figures(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, pk)
+    form = _form(request)
+    if not form.is_valid():
+        return _bad_period(request, form, f"Số liệu – {unit.name}")
+    grid = selectors.figure_grid(
+        unit,
+        form.months,
+        with_subordinates=form.with_subordinates,
+        indicator_code=form.cleaned_data["indicator"],
+    )
+    return render(request, "indicators/figures.html", {"grid": grid, **_nav(form)})
+
+
+def _group_page(
+    request: HttpRequest, form: PeriodForm, dash: GroupDashboard, recipients: list[str], kind: str
+) -> HttpResponse:
+    if fmt := form.cleaned_data["format"]:
+        return exports.respond(fmt, exports.group_report(dash, recipients))
+    scope = WITH_SUBORDINATES if dash.with_subordinates else OWN
+    context = {
+        "dash": dash,
+        "kind_is_cluster": kind == "cluster",
+        "member_query": form.query({"scope": scope}, drop=("chart", "format")),
+        **_nav(form),
+    }
+    return render(request, "indicators/group.html", context)
+
+
+@login_required
+def indicator_cluster(request: HttpRequest, cluster_pk: int) -> HttpResponse:
+    cluster = selectors.get_cluster_for_user(request.user, cluster_pk)
+    form = _form(request)
+    if not form.is_valid():
+        return _bad_period(request, form, f"Chỉ tiêu – {cluster.name}")
+    dash = selectors.cluster_dashboard(
+        cluster,
+        form.months,
+        request.user,
+        with_subordinates=form.with_subordinates,
+        chart_code=form.cleaned_data["chart"],
+    )
+    recipients = ["Vụ Thi đua - Khen thưởng VKSND tối cao (để báo cáo);", "Các đơn vị trong cụm;"]
+    return _group_page(request, form, dash, recipients, "cluster")
+
+
+@login_required
+def indicator_province(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, unit_pk)
+    if unit.level != Level.PROVINCIAL:
+        raise Http404("Kết quả hai cấp chỉ có ở VKSND cấp tỉnh.")
+    form = _form(request)
+    if not form.is_valid():
+        return _bad_period(request, form, f"Chỉ tiêu hai cấp – {unit.name}")
+    dash = selectors.province_dashboard(
+        unit, form.months, request.user, chart_code=form.cleaned_data["chart"]
+    )
+    parent = [f"{unit.parent.name} (để báo cáo);"] if unit.parent is not None else []
+    recipients = [*parent, "Lãnh đạo Viện;", "VKSND cấp huyện, khu vực trực thuộc;"]
+    return _group_page(request, form, dash, recipients, "province")
+
+
+@login_required
+def indicator_nation(request: HttpRequest) -> HttpResponse:
+    selectors.require_nation_reader(request.user)
+    form = _form(request)
+    if not form.is_valid():
+        return _bad_period(request, form, "Chỉ tiêu toàn ngành")
+    dash = selectors.nation_dashboard(
+        form.months, request.user, chart_code=form.cleaned_data["chart"]
+    )
+    recipients = ["Lãnh đạo VKSND tối cao;", "VKSND các tỉnh, thành phố;"]
+    return _group_page(request, form, dash, recipients, "nation")
+
+
+@login_required
+def indicator_completeness(request: HttpRequest) -> HttpResponse:
+    form = _form(request)
+    if not form.is_valid():
+        return _bad_period(request, form, "Tình trạng báo cáo")
+    root_pk = form.cleaned_data["unit"]
+    root = get_unit_for_user(request.user, root_pk) if root_pk else None
+    grid = selectors.completeness(request.user, form.months, timezone.localdate(), root)
+    context = {"grid": grid, "root": root, **_nav(form)}
+    return render(request, "indicators/completeness.html", context)
+
+
+@login_required
+def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = selectors.get_indicator(pk)
+    names = selectors.metric_names([indicator])
+    context = {
+        "indicator": indicator,
+        "formula": selectors.indicator_formula(indicator, names),
+        "target": selectors.target_words(indicator),
+        "metrics": selectors.indicator_metrics(indicator),
+        "versions": selectors.indicator_versions(indicator),
+        "levels": [Level(code).label for code in indicator.levels if code in Level.values],
+    }
+    return render(request, "indicators/detail.html", context)
+
+
+@login_required
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    indicators = selectors.catalogue_indicators()
+    rows = [(ind, selectors.target_words(ind)) for ind in indicators]
+    return render(request, "indicators/list.html", {"rows": rows})
