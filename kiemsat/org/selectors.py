@@ -7,7 +7,7 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from kiemsat.lib.vn import fold
+from kiemsat.lib.vn import fold, sort_key
 from kiemsat.lib.workdays import WorkCalendar
 from kiemsat.org.access import access_for, check
 from kiemsat.org.models import (
@@ -42,7 +42,7 @@ def unit_tree(user, on: date) -> list[tuple[Unit, int]]:  # type: ignore[no-unty
         parent = unit.parent_id if unit.parent_id in ids else None
         by_parent.setdefault(parent, []).append(unit)
     for children in by_parent.values():
-        children.sort(key=lambda u: (u.level != "supreme", u.name_folded))
+        children.sort(key=lambda u: (u.level != "supreme", sort_key(u.short_name or u.name)))
     ordered: list[tuple[Unit, int]] = []
 
     def walk(parent: int | None, depth: int) -> None:
@@ -68,6 +68,14 @@ def unit_detail(unit: Unit, user) -> dict:  # type: ignore[no-untyped-def]
             "-year"
         ),
     }
+
+
+def last_valid_day(user) -> date | None:  # type: ignore[no-untyped-def]
+    """When all of the user's units have ended, the last day one of them existed."""
+    ends = [m.unit.valid_to for m in user_units(user)]
+    if not ends or None in ends:
+        return None
+    return max(d for d in ends if d is not None)
 
 
 def user_units(user) -> QuerySet[Membership]:  # type: ignore[no-untyped-def]

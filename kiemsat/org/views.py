@@ -32,10 +32,12 @@ def home(request: HttpRequest) -> HttpResponse:
 def unit_tree(request: HttpRequest) -> HttpResponse:
     form = TreeDateForm(request.GET or None)
     on = form.day(timezone.localdate())
+    rows = selectors.unit_tree(request.user, on)
+    ended = selectors.last_valid_day(request.user) if not rows else None
     return render(
         request,
         "org/unit_tree.html",
-        {"form": form, "on": on, "rows": selectors.unit_tree(request.user, on)},
+        {"form": form, "on": on, "rows": rows, "ended": ended},
     )
 
 

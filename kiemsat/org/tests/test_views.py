@@ -157,3 +157,12 @@ def test_password_change(client_for, cast):
     assert response.status_code == 302
     cast["halong.ksv"].refresh_from_db()
     assert cast["halong.ksv"].check_password("Vien-kiem-sat-2026!")
+
+
+def test_unit_tree_takes_vietnamese_dates_and_points_to_an_ended_unit(client_for, units):
+    client = client_for("halong.ksv")
+    today = client.get(reverse("unit_tree"), {"on": "01/07/2025"}).content.decode()
+    assert "Không có đơn vị nào" in today
+    assert "xem cây đơn vị tại ngày 30/06/2025" in today
+    before = client.get(reverse("unit_tree"), {"on": "30/06/2025"}).content.decode()
+    assert units["QUANG-NINH-HA-LONG"].name in before
