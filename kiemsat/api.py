@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from kiemsat.agreements.api import router as agreements_router
 from kiemsat.indicators.api import router as indicators_router
 
 api = NinjaAPI(
@@ -13,3 +14,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", indicators_router)
+api.add_router("/", agreements_router)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "kiemsat.audit",
     "kiemsat.org",
     "kiemsat.indicators",
+    "kiemsat.agreements",
     "kiemsat.demo",
 ]
 

@@ -26,5 +26,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("chi-tieu/nhap/", include("kiemsat.indicators.entry_urls")),
     path("chi-tieu/", include("kiemsat.indicators.urls")),
+    path("van-ban-phoi-hop/", include("kiemsat.agreements.urls")),
     path("", include("kiemsat.org.urls")),
 ]

@@ -1,0 +1,220 @@
+"""GET /api/instruments (scoped, filtered like the list page) and GET /api/instruments/{id}."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from kiemsat.agreements import selectors
+from kiemsat.agreements.models import Instrument, InstrumentKind, Party, Status
+from kiemsat.org.models import Partner, Unit
+
+router = Router(tags=["Văn bản phối hợp"])
+
+
+class PartyOut(Schema):
+    name: str
+    unit_code: str | None
+    partner_code: str | None
+    signatory_name: str
+    signatory_title: str
+    is_host: bool
+
+
+class ClauseOut(Schema):
+    id: int
+    kind: str
+    number: int
+    label: str
+    title: str
+    text: str
+    chapter_id: int | None
+
+
+class DutyOut(Schema):
+    id: int
+    title: str
+    recurrence: str
+    next_due: date | None
+    done: bool
+    last_done_on: date | None
+    last_result: str
+    responsible: list[str]
+    clause_id: int | None
+
+
+class ReviewOut(Schema):
+    id: int
+    kind: str
+    held_on: date
+    period_from: date
+    period_to: date
+    assessment: str
+    results: str
+    problems: str
+    decision: str
+
+
+class InstrumentOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    number: str
+    year: int | None
+    title: str
+    owner_unit_code: str
+    signed_on: date | None
+    valid_from: date | None
+    valid_to: date | None
+    status: str
+    status_label: str
+    next_review_on: date | None
+    parties: list[PartyOut]
+
+
+class InstrumentDetailOut(InstrumentOut):
+    summary: str
+    place: str
+    venue: str
+    legal_basis: str
+    replaces_id: int | None
+    parent_id: int | None
+    cascade_due: date | None
+    clauses: list[ClauseOut]
+    duties: list[DutyOut]
+    reviews: list[ReviewOut]
+
+
+class ListQuery(Schema):
+    q: str = Field("", description="Tìm theo tên, số, các bên, nội dung điều khoản")
+    kind: str = Field("", description="regulation, programme, plan, covenant, other")
+    partner: str = Field("", description="Mã cơ quan phối hợp, ví dụ UBND-HA-LONG")
+    unit: str = Field("", description="Mã đơn vị là một bên ký, ví dụ QUANG-NINH-HA-LONG")
+    status: str = Field("", description="draft, in_force, expired, replaced")
+    date_from: date | None = Field(None, alias="from", description="Có hiệu lực từ ngày")
+    date_to: date | None = Field(None, alias="to", description="đến ngày")
+
+
+def _party(party: Party) -> dict[str, Any]:
+    return {
+        "name": party.name,
+        "unit_code": party.unit.code if party.unit else None,
+        "partner_code": party.partner.code if party.partner else None,
+        "signatory_name": party.signatory_name,
+        "signatory_title": party.signatory_title,
+        "is_host": party.is_host,
+    }
+
+
+def _summary(item: Instrument) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "kind": item.kind,
+        "kind_label": item.get_kind_display(),
+        "number": item.number_display,
+        "year": item.year,
+        "title": item.title,
+        "owner_unit_code": item.owner_unit.code,
+        "signed_on": item.signed_on,
+        "valid_from": item.valid_from,
+        "valid_to": item.valid_to,
+        "status": item.status.value,
+        "status_label": item.status.label,
+        "next_review_on": item.next_review_on,
+        "parties": [_party(p) for p in item.parties.all()],
+    }
+
+
+def _filters(q: ListQuery) -> selectors.Filters:
+    if q.kind and q.kind not in InstrumentKind.values:
+        raise HttpError(400, f"Loại văn bản không hợp lệ: {q.kind}")
+    if q.status and q.status not in Status.values:
+        raise HttpError(400, f"Trạng thái không hợp lệ: {q.status}")
+    partner = None
+    if q.partner:
+        partner = Partner.objects.filter(code=q.partner).first()
+        if partner is None:
+            raise HttpError(400, f"Cơ quan phối hợp không có trong danh mục: {q.partner}")
+    unit = None
+    if q.unit:
+        unit = Unit.objects.filter(code=q.unit).first()
+        if unit is None:
+            raise HttpError(400, f"Đơn vị không có trong danh mục: {q.unit}")
+    if q.date_from and q.date_to and q.date_to < q.date_from:
+        raise HttpError(400, "Ngày cuối phải sau ngày đầu.")
+    return selectors.Filters(
+        query=q.q,
+        kind=q.kind,
+        partner=partner,
+        status=q.status,
+        date_from=q.date_from,
+        date_to=q.date_to,
+        unit=unit,
+    )
+
+
+@router.get("/instruments", response=list[InstrumentOut])
+def instruments(request: HttpRequest, q: Query[ListQuery]):  # type: ignore[no-untyped-def]
+    """Instruments of the user's units, with the list page's filters."""
+    return [_summary(i) for i in selectors.instrument_list(request.user, _filters(q))]
+
+
+@router.get("/instruments/{instrument_id}", response=InstrumentDetailOut)
+def instrument(request: HttpRequest, instrument_id: int):  # type: ignore[no-untyped-def]
+    """One instrument with its parties, clauses, duties and reviews; 404 outside scope."""
+    item = selectors.get_instrument_for_user(request.user, instrument_id)
+    detail = selectors.instrument_detail(item)
+    return {
+        **_summary(item),
+        "summary": item.summary,
+        "place": item.place,
+        "venue": item.venue,
+        "legal_basis": item.legal_basis,
+        "replaces_id": item.replaces_id,
+        "parent_id": item.parent_id,
+        "cascade_due": item.cascade_due,
+        "clauses": [
+            {
+                "id": c.pk,
+                "kind": c.kind,
+                "number": c.number,
+                "label": c.label,
+                "title": c.title,
+                "text": c.text,
+                "chapter_id": c.chapter_id,
+            }
+            for c in detail["chapters"] + detail["articles"]
+        ],
+        "duties": [
+            {
+                "id": d.pk,
+                "title": d.title,
+                "recurrence": d.recurrence,
+                "next_due": d.next_due,
+                "done": d.done,
+                "last_done_on": d.last_done_on,
+                "last_result": d.last_result,
+                "responsible": [p.name for p in d.responsible.all()],
+                "clause_id": d.clause_id,
+            }
+            for d in detail["duties"]
+        ],
+        "reviews": [
+            {
+                "id": r.pk,
+                "kind": r.kind,
+                "held_on": r.held_on,
+                "period_from": r.period_from,
+                "period_to": r.period_to,
+                "assessment": r.assessment,
+                "results": r.results,
+                "problems": r.problems,
+                "decision": r.decision,
+            }
+            for r in detail["reviews"]
+        ],
+    }

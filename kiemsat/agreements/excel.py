@@ -1,0 +1,336 @@
+"""Instruments in Excel: the filtered list as a workbook, and the import of existing ones.
+
+The import reads one instrument per row of the template below; every problem is reported as
+"dòng N: …" and the whole file is refused when any row is wrong (services.instruments_import).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from kiemsat.agreements.forms import parse_number
+from kiemsat.agreements.models import Instrument, InstrumentKind, ReviewSchedule
+from kiemsat.agreements.services import InstrumentData, PartyData
+from kiemsat.lib.vn import fold
+from kiemsat.org.models import Partner, Unit
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 2000
+DATE_FORMAT = "DD/MM/YYYY"
+HEADER_FILL = PatternFill("solid", fgColor="EEF2F5")
+
+EXPORT_COLUMNS = [
+    ("STT", 6),
+    ("Số, ký hiệu", 18),
+    ("Năm", 7),
+    ("Loại văn bản", 22),
+    ("Tên văn bản", 60),
+    ("Ngày ký", 12),
+    ("Các bên ký kết", 60),
+    ("Đơn vị chủ quản", 32),
+    ("Hiệu lực từ", 12),
+    ("Hiệu lực đến", 12),
+    ("Trạng thái", 22),
+    ("Sơ kết / tổng kết tới", 14),
+]
+
+
+class ImportRefused(Exception):
+    """The whole file is refused; ``errors`` holds one message per problem."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+def _header(sheet: Any, names: list[str]) -> None:
+    sheet.append(names)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+
+
+def export_instruments(instruments: Iterable[Instrument], title: str) -> bytes:
+    """The list exactly as filtered; dates are real dates shown dd/mm/yyyy."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "van_ban_phoi_hop"
+    _header(sheet, [name for name, _ in EXPORT_COLUMNS])
+    for index, item in enumerate(instruments, start=1):
+        sheet.append(
+            [
+                index,
+                item.number_display,
+                item.year,
+                item.get_kind_display(),
+                item.title,
+                item.signed_on,
+                "; ".join(p.name for p in item.parties.all()),
+                item.owner_unit.name,
+                item.valid_from,
+                item.valid_to,
+                item.status.label,
+                item.next_review_on,
+            ]
+        )
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, date):
+                cell.number_format = DATE_FORMAT
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for letter, (_, width) in zip("ABCDEFGHIJKL", EXPORT_COLUMNS, strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.append([])
+    sheet.append([title])
+    return _save(book)
+
+
+def _save(book: Workbook) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# --- import --------------------------------------------------------------------------------
+
+IMPORT_COLUMNS = [
+    ("loai", "Loại: Quy chế phối hợp / Chương trình phối hợp / Kế hoạch phối hợp / …"),
+    ("so_ky_hieu", "Số, ký hiệu, ví dụ 56/QCPH-VKS-TA (có thể để trống)"),
+    ("ten", "Tên văn bản (bắt buộc)"),
+    ("trich_yeu", "Trích yếu"),
+    ("ngay_ky", "Ngày ký dd/mm/yyyy"),
+    ("dia_danh", "Địa danh, ví dụ Hạ Long"),
+    ("hieu_luc_tu", "Hiệu lực từ ngày (trống: từ ngày ký)"),
+    ("hieu_luc_den", "Hiệu lực đến ngày (trống: đến khi được thay thế)"),
+    ("can_cu", "Căn cứ"),
+    ("don_vi", "Mã đơn vị VKS ký kết, cách nhau bởi dấu ;"),
+    ("nguoi_ky_don_vi", "Người ký của từng đơn vị, theo thứ tự, cách nhau bởi ;"),
+    ("chuc_vu_don_vi", "Chức vụ người ký của từng đơn vị, cách nhau bởi ;"),
+    ("co_quan", "Mã cơ quan phối hợp ký kết, cách nhau bởi ;"),
+    ("nguoi_ky_co_quan", "Người ký của từng cơ quan, cách nhau bởi ;"),
+    ("chuc_vu_co_quan", "Chức vụ người ký của từng cơ quan, cách nhau bởi ;"),
+    ("chu_tri", "Mã đơn vị hoặc cơ quan chủ trì (có thể để trống)"),
+]
+REQUIRED = ("loai", "ten", "don_vi")
+KIND_ALIASES = {
+    "qc": InstrumentKind.REGULATION,
+    "qcph": InstrumentKind.REGULATION,
+    "quy che": InstrumentKind.REGULATION,
+    "ctr": InstrumentKind.PROGRAMME,
+    "chuong trinh": InstrumentKind.PROGRAMME,
+    "kh": InstrumentKind.PLAN,
+    "ke hoach": InstrumentKind.PLAN,
+    "giao uoc": InstrumentKind.COVENANT,
+    "khac": InstrumentKind.OTHER,
+}
+
+
+def import_template() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "van_ban"
+    _header(sheet, [code for code, _ in IMPORT_COLUMNS])
+    sheet.append(
+        [
+            "Chương trình phối hợp",
+            "",
+            "Chương trình phối hợp công tác năm 2022",
+            "",
+            "18/01/2022",
+            "Hạ Long",
+            "",
+            "31/12/2022",
+            "",
+            "QUANG-NINH-HA-LONG",
+            "Vũ Thị Đoan",
+            "Viện trưởng",
+            "UBND-HA-LONG",
+            "Nguyễn Tiến Dũng",
+            "Chủ tịch",
+            "QUANG-NINH-HA-LONG",
+        ]
+    )
+    for index in range(len(IMPORT_COLUMNS)):
+        sheet.column_dimensions[chr(ord("A") + index)].width = 22
+    guide = book.create_sheet("huong_dan")
+    guide.append(["Cột", "Ý nghĩa"])
+    for code, meaning in IMPORT_COLUMNS:
+        guide.append([code, meaning])
+    guide.column_dimensions["A"].width = 20
+    guide.column_dimensions["B"].width = 90
+    return _save(book)
+
+
+@dataclass
+class ImportRow:
+    line: int
+    data: InstrumentData | None = None
+    parties: list[PartyData] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Lookup:
+    units: dict[str, Unit]
+    partners: dict[str, Partner]
+
+    @classmethod
+    def load(cls) -> _Lookup:
+        return cls(
+            units={u.code.upper(): u for u in Unit.objects.all()},
+            partners={p.code.upper(): p for p in Partner.objects.all()},
+        )
+
+
+def read_instruments(name: str, stream: IO[bytes]) -> list[ImportRow]:
+    """Parse the workbook; raises ImportRefused for a file that cannot be read at all."""
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise ImportRefused([f"Tệp quá lớn: tối đa {MAX_BYTES // (1024 * 1024)} MB."])
+    if not name.lower().endswith(".xlsx") or data[:2] != b"PK":
+        raise ImportRefused([f"Tệp '{name}' không phải Excel (.xlsx) theo mẫu."])
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several types for a damaged file
+        raise ImportRefused(["Tệp không phải XLSX hợp lệ."]) from exc
+    rows = book.worksheets[0].iter_rows(values_only=True)
+    columns = _columns(next(rows, None))
+    lookup = _Lookup.load()
+    parsed: list[ImportRow] = []
+    for line, cells in enumerate(rows, start=2):
+        if not cells or all(c in (None, "") for c in cells):
+            continue
+        if len(parsed) >= MAX_ROWS:
+            raise ImportRefused([f"Tệp có quá {MAX_ROWS} dòng; hãy chia nhỏ."])
+        values = {code: cells[i] if i < len(cells) else None for code, i in columns.items()}
+        parsed.append(_parse_row(line, values, lookup))
+    if not parsed:
+        raise ImportRefused(["Tệp không có dòng văn bản nào."])
+    return parsed
+
+
+def _columns(header: tuple[Any, ...] | None) -> dict[str, int]:
+    if not header:
+        raise ImportRefused(["Tệp rỗng: không có dòng tiêu đề."])
+    names = [str(h or "").strip().lower() for h in header]
+    missing = [code for code, _ in IMPORT_COLUMNS if code not in names]
+    if missing:
+        raise ImportRefused([f"dòng 1: thiếu cột {', '.join(missing)} (xem tệp mẫu)."])
+    return {code: names.index(code) for code, _ in IMPORT_COLUMNS}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def _date(value: Any, label: str, errors: list[str]) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    errors.append(f"{label} '{text}' không phải ngày dd/mm/yyyy")
+    return None
+
+
+def _kind(value: str) -> str | None:
+    folded = fold(value)
+    for kind in InstrumentKind:
+        if folded in (kind.value, fold(kind.label)):
+            return kind.value
+    for alias, kind in KIND_ALIASES.items():
+        if folded == alias or folded.startswith(alias + " "):
+            return kind.value
+    return None
+
+
+def _split(value: Any) -> list[str]:
+    return [part.strip() for part in _text(value).split(";")] if _text(value) else []
+
+
+def _parse_row(line: int, values: dict[str, Any], lookup: _Lookup) -> ImportRow:
+    row = ImportRow(line)
+    errors = row.errors
+    for code in REQUIRED:
+        if not _text(values[code]):
+            errors.append(f"thiếu {code}")
+    kind = _kind(_text(values["loai"])) if _text(values["loai"]) else None
+    if _text(values["loai"]) and kind is None:
+        errors.append(f"loại văn bản '{_text(values['loai'])}' không có trong danh mục")
+    number, symbol = None, ""
+    try:
+        number, symbol = parse_number(_text(values["so_ky_hieu"]))
+    except ValidationError as exc:
+        errors.extend(exc.messages)
+    signed_on = _date(values["ngay_ky"], "ngày ký", errors)
+    valid_from = _date(values["hieu_luc_tu"], "hiệu lực từ", errors)
+    valid_to = _date(values["hieu_luc_den"], "hiệu lực đến", errors)
+    row.parties = _parties(values, lookup, errors)
+    if not errors and kind is not None:
+        row.data = InstrumentData(
+            kind=kind,
+            title=_text(values["ten"])[:500],
+            number=number,
+            symbol=symbol,
+            summary=_text(values["trich_yeu"]),
+            signed_on=signed_on,
+            place=_text(values["dia_danh"])[:100],
+            valid_from=valid_from,
+            valid_to=valid_to,
+            legal_basis=_text(values["can_cu"]),
+            review_schedule=ReviewSchedule.YEARLY,
+        )
+    return row
+
+
+def _parties(values: dict[str, Any], lookup: _Lookup, errors: list[str]) -> list[PartyData]:
+    host = _text(values["chu_tri"]).upper()
+    parties: list[PartyData] = []
+    for column, table, prefix, label in (
+        ("don_vi", lookup.units, "don_vi", "mã đơn vị"),
+        ("co_quan", lookup.partners, "co_quan", "mã cơ quan phối hợp"),
+    ):
+        names = _split(values[f"nguoi_ky_{prefix}"])
+        titles = _split(values[f"chuc_vu_{prefix}"])
+        for index, code in enumerate(_split(values[column])):
+            org = table.get(code.upper())
+            if org is None:
+                errors.append(f"{label} '{code}' không có trong danh mục")
+                continue
+            party = PartyData(
+                signatory_name=names[index] if index < len(names) else "",
+                signatory_title=titles[index] if index < len(titles) else "",
+                is_host=code.upper() == host,
+            )
+            if isinstance(org, Unit):
+                party.unit = org
+            else:
+                party.partner = org
+            parties.append(party)
+    if host and not any(p.is_host for p in parties):
+        errors.append(f"chủ trì '{host}' không phải một bên ký kết của dòng này")
+    return parties

@@ -1,0 +1,475 @@
+"""Instrument pages: gate → form → service → redirect or render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kiemsat.agreements import documents, excel, selectors, services
+from kiemsat.agreements.forms import (
+    AttachmentForm,
+    ClauseEditForm,
+    ClauseForm,
+    DutyDoneForm,
+    DutyForm,
+    FilterForm,
+    ImportForm,
+    InstrumentForm,
+    PartyEditForm,
+    PartyForm,
+    RegisterForm,
+    ReviewForm,
+)
+from kiemsat.agreements.models import Instrument, Review
+from kiemsat.audit.selectors import history_for
+from kiemsat.lib.vn import short_date
+from kiemsat.org.access import access_for
+from kiemsat.org.models import Role
+
+PAGE_SIZE = 50
+ALIASES = {"year": "number", "symbol": "number"}
+
+
+def _errors_to_form(form: Form, exc: ValidationError) -> None:
+    """Put a service's errors next to the fields they name (or on top of the form)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for name, errors in exc.message_dict.items():
+        name = ALIASES.get(name, name)
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def _posted(request: HttpRequest, *, files: bool = False) -> Any:
+    """The submitted data for a bound form (even when empty), None for a GET."""
+    if request.method != "POST":
+        return (None, None) if files else None
+    return (request.POST, request.FILES) if files else request.POST
+
+
+def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _slug(instrument: Instrument) -> str:
+    return f"van-ban-phoi-hop-{instrument.pk}"
+
+
+# --- list, export, import ------------------------------------------------------------------
+
+
+def _filtered(request: HttpRequest) -> tuple[FilterForm, Any]:
+    form = FilterForm(request.GET or None)
+    filters = form.filters() if form.is_bound else selectors.Filters()
+    return form, selectors.instrument_list(request.user, filters)
+
+
+@login_required
+def instrument_list(request: HttpRequest) -> HttpResponse:
+    form, rows = _filtered(request)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("trang"))
+    access = access_for(request.user)
+    query = request.GET.copy()
+    query.pop("trang", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_register": bool(access.unit_ids(Role.STAFF)),
+    }
+    return render(request, "agreements/instrument_list.html", context)
+
+
+@login_required
+def instrument_export(request: HttpRequest) -> HttpResponse:
+    _, rows = _filtered(request)
+    title = f"Xuất ngày {short_date(timezone.localdate())} – {rows.count()} văn bản"
+    content = excel.export_instruments(rows, title)
+    return _file(content, excel.XLSX, "van-ban-phoi-hop.xlsx")
+
+
+def _require_staff_somewhere(user: Any) -> None:
+    access = access_for(user)
+    if not access.unit_ids():
+        raise Http404("Không tìm thấy.")
+    if not access.unit_ids(Role.STAFF):
+        raise PermissionDenied("Bạn không có quyền đăng ký văn bản phối hợp.")
+
+
+@login_required
+def instrument_import(request: HttpRequest) -> HttpResponse:
+    _require_staff_somewhere(request.user)
+    form = ImportForm(*_posted(request, files=True))
+    context: dict[str, Any] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = excel.read_instruments(upload.name, upload.file)
+            count = services.instruments_import(actor=request.user, rows=rows)
+        except excel.ImportRefused as refused:
+            context["errors"] = refused.errors
+            return render(request, "agreements/import.html", context, status=400)
+        messages.success(request, f"Đã nhập {count} văn bản phối hợp.")
+        return redirect("instrument_list")
+    status = 400 if form.errors else 200
+    return render(request, "agreements/import.html", context, status=status)
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    _require_staff_somewhere(request.user)
+    return _file(excel.import_template(), excel.XLSX, "mau-nhap-van-ban-phoi-hop.xlsx")
+
+
+# --- the instrument ------------------------------------------------------------------------
+
+
+@login_required
+def instrument_create(request: HttpRequest) -> HttpResponse:
+    _require_staff_somewhere(request.user)
+    initial = {"parent": request.GET.get("cap_tren")} if request.GET.get("cap_tren") else None
+    form = RegisterForm(_posted(request), user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            instrument = services.instrument_register(
+                actor=request.user, data=form.instrument_data(), parties=form.parties()
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "Đã đăng ký văn bản phối hợp.")
+            return redirect("instrument_detail", pk=instrument.pk)
+    status = 400 if form.errors else 200
+    context = {"form": form, "title": "Đăng ký văn bản phối hợp"}
+    return render(request, "agreements/instrument_form.html", context, status=status)
+
+
+@login_required
+def instrument_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
+    form = InstrumentForm(_posted(request), user=request.user, instance=instrument)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.instrument_update(
+                actor=request.user, instrument=instrument, data=form.instrument_data()
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "Đã lưu văn bản.")
+            return redirect("instrument_detail", pk=instrument.pk)
+    status = 400 if form.errors else 200
+    context = {"form": form, "instrument": instrument, "title": f"Sửa: {instrument.title}"}
+    return render(request, "agreements/instrument_form.html", context, status=status)
+
+
+def _render_detail(
+    request: HttpRequest, instrument: Instrument, status: int = 200, **forms: Any
+) -> HttpResponse:
+    detail = selectors.instrument_detail(instrument)
+    failed_duty = forms.pop("done_form", None)
+    for duty in detail["duties"]:
+        bound = failed_duty is not None and failed_duty.prefix == f"done{duty.pk}"
+        duty.done_form = failed_duty if bound else DutyDoneForm(prefix=f"done{duty.pk}")
+    context = {
+        "instrument": instrument,
+        "can_write": selectors.can_write(request.user, instrument),
+        "party_form": PartyForm(user=request.user),
+        "clause_form": ClauseForm(instrument=instrument),
+        "duty_form": DutyForm(instrument=instrument),
+        "attachment_form": AttachmentForm(),
+        "history": history_for(instrument)[:100],
+        "today": timezone.localdate(),
+        **detail,
+        **forms,
+    }
+    return render(request, "agreements/instrument_detail.html", context, status=status)
+
+
+@login_required
+def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    instrument = selectors.get_instrument_for_user(request.user, pk)
+    return _render_detail(request, instrument)
+
+
+def _sub_form(
+    request: HttpRequest, instrument: Instrument, form: Form, name: str, call: Any, done: str
+) -> HttpResponse:
+    """Shared beats of the small forms on the instrument page."""
+    if form.is_valid():
+        try:
+            call(form)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("instrument_detail", pk=instrument.pk)
+    return _render_detail(request, instrument, status=400, **{name: form})
+
+
+@login_required
+@require_POST
+def party_add(request: HttpRequest, pk: int) -> HttpResponse:
+    instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
+    form = PartyForm(request.POST, user=request.user)
+
+    def call(form: PartyForm) -> None:
+        services.party_add(actor=request.user, instrument=instrument, data=form.party_data())
+
+    return _sub_form(request, instrument, form, "party_form", call, "Đã thêm bên ký kết.")
+
+
+def _simple_action(request: HttpRequest, instrument: Instrument, call: Any, done: str):  # type: ignore[no-untyped-def]
+    try:
+        call()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect("instrument_detail", pk=instrument.pk)
+
+
+@login_required
+def party_edit(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
+    instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
+    party = selectors.get_party(instrument, party_pk)
+    fields = ("body_name", "signatory_name", "signatory_title", "signature_prefix", "is_host")
+    initial = {name: getattr(party, name) for name in fields}
+    form = PartyEditForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.party_update(actor=request.user, party=party, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Đã lưu bên ký kết {party.organisation_name}.")
+            return redirect("instrument_detail", pk=instrument.pk)
+    context = {"form": form, "instrument": instrument, "party": party}
+    status = 400 if form.errors else 200
+    return render(request, "agreements/party_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def party_remove(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
+    instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
+    party = selectors.get_party(instrument, party_pk)
+    return _simple_action(
+        request,
+        instrument,
+        lambda: services.party_remove(actor=request.user, party=party),
+        "Đã xóa bên ký kết.",
+    )
+
+
+@login_required
+@require_POST
+def clause_add(request: HttpRequest, pk: int) -> HttpResponse:
+    instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
+    form = ClauseForm(request.POST, instrument=instrument)
+
+    def call(form: ClauseForm) -> None:
+        services.clause_add(actor=request.user, instrument=instrument, **form.cleaned_data)
+
+    return _sub_form(request, instrument, form, "clause_form", call, "Đã thêm chương / điều.")
+
+
+@login_required
+def clause_edit(request: HttpRequest, pk: int, clause_pk: int) -> HttpResponse:
+    instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
+    clause = selectors.get_clause(instrument, clause_pk)
+    initial = {f: getattr(clause, f) for f in ("number", "title", "text", "chapter")}
+    form = ClauseEditForm(_posted(request), instrument=instrument, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.clause_update(actor=request.user, clause=clause, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Đã lưu {clause.label}.")
+            return redirect("instrument_detail", pk=instrument.pk)
+    context = {"form": form, "instrument": instrument, "clause": clause}
+    status = 400 if form.errors else 200
+    return render(request, "agreements/clause_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def clause_delete(request: HttpRequest, pk: int, clause_pk: int) -> HttpResponse:
+    instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
+    clause = selectors.get_clause(instrument, clause_pk)
+    return _simple_action(
+        request,
+        instrument,
+        lambda: services.clause_delete(actor=request.user, clause=clause),
+        f"Đã xóa {clause.label}.",
+    )
+
+
+@login_required
+@require_POST
+def duty_add(request: HttpRequest, pk: int) -> HttpResponse:
+    instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
+    form = DutyForm(request.POST, instrument=instrument)
+
+    def call(form: DutyForm) -> None:
+        services.duty_add(actor=request.user, instrument=instrument, data=form.duty_data())
+
+    return _sub_form(request, instrument, form, "duty_form", call, "Đã thêm nhiệm vụ.")
+
+
+@login_required
+@require_POST
+def duty_done(request: HttpRequest, pk: int, duty_pk: int) -> HttpResponse:
+    instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
+    duty = selectors.get_duty(instrument, duty_pk)
+    form = DutyDoneForm(request.POST, prefix=f"done{duty.pk}")
+
+    def call(form: DutyDoneForm) -> None:
+        services.duty_done(actor=request.user, duty=duty, **form.cleaned_data)
+
+    return _sub_form(request, instrument, form, "done_form", call, "Đã ghi nhận kết quả.")
+
+
+@login_required
+@require_POST
+def duty_delete(request: HttpRequest, pk: int, duty_pk: int) -> HttpResponse:
+    instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
+    duty = selectors.get_duty(instrument, duty_pk)
+    return _simple_action(
+        request,
+        instrument,
+        lambda: services.duty_delete(actor=request.user, duty=duty),
+        "Đã xóa nhiệm vụ.",
+    )
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
+    form = AttachmentForm(request.POST, request.FILES)
+
+    def call(form: AttachmentForm) -> None:
+        upload = form.cleaned_data["file"]
+        services.attachment_add(actor=request.user, instrument=instrument, upload=upload)
+
+    return _sub_form(request, instrument, form, "attachment_form", call, "Đã tải tệp lên.")
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    instrument = selectors.get_instrument_for_user(request.user, pk)
+    attachment = selectors.get_attachment(instrument, attachment_pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
+    attachment = selectors.get_attachment(instrument, attachment_pk)
+    return _simple_action(
+        request,
+        instrument,
+        lambda: services.attachment_delete(actor=request.user, attachment=attachment),
+        "Đã xóa tệp.",
+    )
+
+
+# --- reviews, documents, cascade -----------------------------------------------------------
+
+
+@login_required
+def review_create(request: HttpRequest, pk: int) -> HttpResponse:
+    instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
+    form = ReviewForm(_posted(request), initial=_review_initial(instrument))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_record(
+                actor=request.user, instrument=instrument, data=form.review_data()
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "Đã ghi nhận kết quả sơ kết, tổng kết.")
+            return redirect("instrument_detail", pk=instrument.pk)
+    status = 400 if form.errors else 200
+    context = {"form": form, "instrument": instrument}
+    return render(request, "agreements/review_form.html", context, status=status)
+
+
+def _review_initial(instrument: Instrument) -> dict[str, Any]:
+    last: Review | None = instrument.reviews.order_by("-held_on").first()
+    return {
+        "held_on": timezone.localdate(),
+        "period_from": last.period_to if last else instrument.start_on,
+        "period_to": timezone.localdate(),
+    }
+
+
+@login_required
+def instrument_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    instrument = selectors.get_instrument_for_user(request.user, pk)
+    content = documents.instrument_docx(instrument)
+    return _file(content, documents.DOCX, f"{_slug(instrument)}.docx")
+
+
+@login_required
+def instrument_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    instrument = selectors.get_instrument_for_user(request.user, pk)
+    content = documents.instrument_pdf(instrument)
+    return _file(content, documents.PDF, f"{_slug(instrument)}.pdf")
+
+
+@login_required
+def review_docx(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
+    instrument = selectors.get_instrument_for_user(request.user, pk)
+    review = selectors.get_review(instrument, review_pk)
+    review.instrument = instrument
+    content = documents.review_docx(review)
+    return _file(content, documents.DOCX, f"bao-cao-{_slug(instrument)}-{review.pk}.docx")
+
+
+@login_required
+def review_pdf(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
+    instrument = selectors.get_instrument_for_user(request.user, pk)
+    review = selectors.get_review(instrument, review_pk)
+    review.instrument = instrument
+    content = documents.review_pdf(review)
+    return _file(content, documents.PDF, f"bao-cao-{_slug(instrument)}-{review.pk}.pdf")
+
+
+@login_required
+def cascade_coverage(request: HttpRequest, pk: int) -> HttpResponse:
+    instrument = selectors.get_instrument_for_user(request.user, pk)
+    if instrument.cascade_due is None:
+        raise Http404("Văn bản này không chỉ đạo cấp dưới ký kết.")
+    today = timezone.localdate()
+    rows = selectors.cascade_coverage(instrument, today)
+    counts = {
+        state: sum(1 for r in rows if r.state == state) for state in selectors.COVERAGE_LABELS
+    }
+    context = {
+        "instrument": instrument,
+        "rows": rows,
+        "counts": [(selectors.COVERAGE_LABELS[s], n, s) for s, n in counts.items()],
+        "today": today,
+    }
+    return render(request, "agreements/coverage.html", context)
