@@ -5,6 +5,7 @@ from ninja.security import django_auth
 
 from kiemsat.agreements.api import router as agreements_router
 from kiemsat.indicators.api import router as indicators_router
+from kiemsat.oversight.api import router as oversight_router
 
 api = NinjaAPI(
     title="kiemsat API",
@@ -15,3 +16,4 @@ api = NinjaAPI(
 )
 api.add_router("/", indicators_router)
 api.add_router("/", agreements_router)
+api.add_router("/", oversight_router)

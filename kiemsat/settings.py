@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "kiemsat.org",
     "kiemsat.indicators",
     "kiemsat.agreements",
+    "kiemsat.oversight",
     "kiemsat.demo",
 ]
 

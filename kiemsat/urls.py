@@ -27,5 +27,6 @@ urlpatterns = [
     path("chi-tieu/nhap/", include("kiemsat.indicators.entry_urls")),
     path("chi-tieu/", include("kiemsat.indicators.urls")),
     path("van-ban-phoi-hop/", include("kiemsat.agreements.urls")),
+    path("khang-nghi-kien-nghi/", include("kiemsat.oversight.urls")),
     path("", include("kiemsat.org.urls")),
 ]

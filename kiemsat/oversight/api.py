@@ -1,0 +1,162 @@
+"""Read-only API of the register, scoped to the user's units like the pages."""
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from kiemsat.org.models import Partner, Unit
+from kiemsat.org.selectors import work_calendar
+from kiemsat.oversight import selectors
+from kiemsat.oversight.clock import Status
+from kiemsat.oversight.models import Intervention, Kind
+
+router = Router(tags=["Kháng nghị, kiến nghị"])
+
+
+class InterventionOut(Schema):
+    id: int
+    unit_code: str
+    unit_name: str
+    kind: str
+    kind_label: str
+    field: str
+    number: int
+    symbol: str
+    number_display: str
+    year: int
+    issued_on: date
+    recipient_code: str
+    recipient_name: str
+    subject: str
+    rule_code: str | None
+    legal_basis: str | None
+    received_on: date | None
+    due_on: date | None
+    extended_to: date | None
+    deadline: date | None
+    answered_on: date | None
+    outcome: str
+    outcome_label: str
+    court_decision: str
+    status: str
+    status_label: str
+
+
+class ListQuery(Schema):
+    kind: str | None = None
+    status: str | None = None
+    overdue: bool | None = None
+    recipient: str | None = None
+    unit: str | None = None
+    period: str | None = None
+
+
+def _out(iv: Intervention) -> dict[str, Any]:
+    status: Status = iv.status  # type: ignore[attr-defined]
+    return {
+        "id": iv.pk,
+        "unit_code": iv.unit.code,
+        "unit_name": iv.unit.name,
+        "kind": iv.kind,
+        "kind_label": iv.get_kind_display(),
+        "field": iv.field,
+        "number": iv.number,
+        "symbol": iv.symbol,
+        "number_display": iv.number_display,
+        "year": iv.year,
+        "issued_on": iv.issued_on,
+        "recipient_code": iv.recipient.code,
+        "recipient_name": iv.recipient.name,
+        "subject": iv.subject,
+        "rule_code": iv.rule.code if iv.rule else None,
+        "legal_basis": iv.rule.legal_basis if iv.rule else None,
+        "received_on": iv.received_on,
+        "due_on": iv.due_on,
+        "extended_to": iv.extended_to,
+        "deadline": iv.deadline,
+        "answered_on": iv.answered_on,
+        "outcome": iv.outcome,
+        "outcome_label": iv.get_outcome_display(),
+        "court_decision": iv.court_decision,
+        "status": status.value,
+        "status_label": status.label,
+    }
+
+
+def _pk_of(model: type[Unit] | type[Partner], code: str, what: str) -> int:
+    pk = model.objects.filter(code=code).values_list("pk", flat=True).first()
+    if pk is None:
+        raise HttpError(400, f"Không có {what} mã '{code}'.")
+    return pk
+
+
+def _filters(q: ListQuery) -> selectors.Filters:
+    f = selectors.Filters()
+    if q.kind:
+        if q.kind not in Kind.values:
+            raise HttpError(400, f"Loại không hợp lệ '{q.kind}': {', '.join(Kind.values)}.")
+        f.kind = q.kind
+    if q.status:
+        if q.status not in {s.value for s in Status}:
+            raise HttpError(400, f"Tình trạng không hợp lệ '{q.status}'.")
+        f.status = q.status
+    if q.overdue:
+        f.status = Status.OVERDUE
+    if q.recipient:
+        f.recipient_id = _pk_of(Partner, q.recipient, "cơ quan nhận")
+    if q.unit:
+        f.unit_id = _pk_of(Unit, q.unit, "đơn vị")
+    if q.period:
+        try:
+            months = selectors.parse_period(q.period)
+        except ValueError as exc:
+            raise HttpError(400, f"{exc} (period=YYYY-MM hoặc YYYY-MM..YYYY-MM)") from exc
+        f.start, f.end = months.start, months.end
+    return f
+
+
+@router.get("/interventions", response=list[InterventionOut])
+@paginate(LimitOffsetPagination)
+def interventions_list(request: HttpRequest, q: Query[ListQuery]):  # type: ignore[no-untyped-def]
+    """Kháng nghị, kiến nghị, yêu cầu of the user's units, newest first.
+
+    Filters: kind, status (chua_den_han, sap_den_han, den_han_hom_nay, qua_han, da_tra_loi,
+    chua_co_han), overdue=true, recipient (partner code), unit (unit code), period (month of
+    issue, YYYY-MM or YYYY-MM..YYYY-MM).
+    """
+    today, calendar = timezone.localdate(), work_calendar()
+    qs = selectors.apply_filters(
+        selectors.visible_interventions(request.user), _filters(q), today=today, calendar=calendar
+    )
+    return _Page(qs, today)
+
+
+class _Page:
+    """A lazily sliced queryset whose rows come out as API dicts with their status."""
+
+    def __init__(self, qs: Any, today: date):
+        self.qs, self.today = qs, today
+
+    def count(self) -> int:
+        return int(self.qs.count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        rows = list(self.qs[index])
+        selectors.with_status(rows, today=self.today, calendar=work_calendar())
+        return [_out(iv) for iv in rows]
+
+
+@router.get("/interventions/{intervention_id}", response=InterventionOut)
+def intervention_get(request: HttpRequest, intervention_id: int):  # type: ignore[no-untyped-def]
+    """One intervention; 404 when it belongs to a unit outside the user's scope."""
+    iv = selectors.get_intervention_for_user(request.user, intervention_id)
+    selectors.with_status([iv], today=timezone.localdate(), calendar=work_calendar())
+    return _out(iv)

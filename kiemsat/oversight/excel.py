@@ -1,0 +1,240 @@
+"""The register in Excel: the list exported as filtered, the import template, reading a file.
+
+Import files have one header row of column codes (IMPORT_COLUMNS, any order, extra columns
+ignored) and one intervention per row. Codes or Vietnamese labels are accepted for the
+kind, field and outcome; dates as date cells, dd/mm/yyyy or yyyy-mm-dd.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from kiemsat.oversight.clock import Status
+from kiemsat.oversight.models import Field, Intervention, Kind, Outcome
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 5000
+DATE_FORMAT = "DD/MM/YYYY"
+
+IMPORT_COLUMNS = (
+    ("unit_code", "Mã đơn vị ban hành (ví dụ QUANG-NINH-HA-LONG)", True),
+    ("kind", "Loại (mã hoặc tên, ví dụ: Kiến nghị)", True),
+    ("field", "Lĩnh vực (mã hoặc tên, ví dụ: Hình sự)", True),
+    ("number", "Số văn bản (số nguyên)", True),
+    ("symbol", "Ký hiệu (ví dụ KN-VKS)", True),
+    ("issued_on", "Ngày ban hành (dd/mm/yyyy)", True),
+    ("recipient_code", "Mã cơ quan nhận (danh mục cơ quan phối hợp)", True),
+    ("subject", "Trích yếu", True),
+    ("rule_code", "Mã quy tắc thời hạn trả lời (để trống nếu không có)", False),
+    ("received_on", "Ngày cơ quan nhận", False),
+    ("extended_to", "Gia hạn đến ngày", False),
+    ("answered_on", "Ngày trả lời / ngày Tòa án quyết định", False),
+    ("outcome", "Kết quả (Chấp nhận, Chấp nhận một phần, Không chấp nhận)", False),
+    ("court_decision", "Bản án, quyết định của Tòa án", False),
+)
+REQUIRED = tuple(code for code, _, required in IMPORT_COLUMNS if required)
+
+EXPORT_HEADERS = (
+    "Đơn vị ban hành",
+    "Loại",
+    "Lĩnh vực",
+    "Số, ký hiệu",
+    "Ngày ban hành",
+    "Cơ quan nhận",
+    "Trích yếu",
+    "Căn cứ thời hạn",
+    "Ngày nhận",
+    "Hạn trả lời",
+    "Gia hạn đến",
+    "Ngày trả lời",
+    "Kết quả",
+    "Bản án, quyết định của Tòa án",
+    "Tình trạng",
+)
+
+
+class FileRefused(Exception):
+    """The whole file is refused; ``errors`` holds one message per problem ("dòng N: …")."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class ImportRow:
+    line: int
+    cells: dict[str, Any]
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+def _export_row(iv: Intervention) -> list[Any]:
+    status: Status | None = getattr(iv, "status", None)
+    return [
+        iv.unit.name,
+        iv.get_kind_display(),
+        iv.get_field_display(),
+        iv.number_display,
+        iv.issued_on,
+        iv.recipient.name,
+        iv.subject,
+        iv.rule.legal_basis if iv.rule else "",
+        iv.received_on,
+        iv.due_on,
+        iv.extended_to,
+        iv.answered_on,
+        iv.get_outcome_display(),
+        iv.court_decision,
+        status.label if status else "",
+    ]
+
+
+def export_xlsx(rows: Iterable[Intervention], *, title: str) -> bytes:
+    """The filtered list, one row per intervention; dates as real dates shown dd/mm/yyyy."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Kháng nghị, kiến nghị"
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(list(EXPORT_HEADERS))
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for iv in rows:
+        sheet.append(_export_row(iv))
+    for row in sheet.iter_rows(min_row=3):
+        for cell in row:
+            if isinstance(cell.value, date):
+                cell.number_format = DATE_FORMAT
+    for letter, width in zip(
+        "ABCDEFGHIJKLMNO", (28, 22, 16, 14, 12, 28, 50, 24, 12, 12, 12, 12, 18, 28, 16), strict=True
+    ):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A3"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def import_template() -> bytes:
+    """An empty sheet with the column codes, and a sheet explaining them and their values."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "So theo doi"
+    sheet.append([code for code, _, _ in IMPORT_COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    guide = book.create_sheet("Huong dan")
+    guide.append(["Cột", "Nội dung", "Bắt buộc"])
+    for code, text, required in IMPORT_COLUMNS:
+        guide.append([code, text, "có" if required else ""])
+    guide.append([])
+    for title, choices in (("kind", Kind.choices), ("field", Field.choices)):
+        guide.append([f"Giá trị của cột {title}"])
+        for value, label in choices:
+            guide.append([value, label])
+    guide.append(["Giá trị của cột outcome"])
+    for value, label in Outcome.choices:
+        guide.append([value, label])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def read_file(name: str, stream: IO[bytes]) -> list[ImportRow]:
+    data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise FileRefused(["Tệp quá lớn: tối đa 10 MB."])
+    if not data.strip():
+        raise FileRefused(["Tệp rỗng: không có dòng nào."])
+    suffix = Path(name).suffix.lower()
+    if data[:2] == b"PK" and suffix in (".xlsx", ""):
+        table = list(_xlsx_cells(data))
+    elif suffix in (".csv", ".txt", ""):
+        table = list(_csv_cells(data, name))
+    else:
+        raise FileRefused([f"Tệp '{name}' không phải XLSX hoặc CSV."])
+    return _rows(table)
+
+
+def _xlsx_cells(data: bytes) -> Iterator[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several types for a damaged file
+        raise FileRefused(["Tệp không phải XLSX hợp lệ."]) from exc
+    for cells in book.worksheets[0].iter_rows(values_only=True):
+        yield list(cells)
+
+
+def _csv_cells(data: bytes, name: str) -> Iterator[list[Any]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileRefused([f"Tệp '{name}' không phải CSV (UTF-8) hoặc XLSX."]) from exc
+    yield from csv.reader(io.StringIO(text))
+
+
+def _rows(table: list[list[Any]]) -> list[ImportRow]:
+    if not table:
+        raise FileRefused(["Tệp rỗng: không có dòng nào."])
+    names = [str(h or "").strip().lower() for h in table[0]]
+    missing = [code for code in REQUIRED if code not in names]
+    if missing:
+        raise FileRefused([f"dòng 1: thiếu cột {', '.join(missing)}."])
+    rows = []
+    for line, cells in enumerate(table[1:], start=2):
+        if all(c in (None, "") or str(c).strip() == "" for c in cells):
+            continue
+        values = {name: cells[i] if i < len(cells) else None for i, name in enumerate(names)}
+        rows.append(ImportRow(line, values))
+    if not rows:
+        raise FileRefused(["Tệp không có dòng nào ngoài dòng tiêu đề."])
+    if len(rows) > MAX_ROWS:
+        raise FileRefused([f"Tệp có {len(rows)} dòng; mỗi lần nhập tối đa {MAX_ROWS} dòng."])
+    return rows
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def cell_date(value: Any) -> date | None:
+    """A date from a date cell or text; None when blank; ValueError with a message otherwise."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"ngày '{text}' không hợp lệ (dd/mm/yyyy)")

@@ -1,0 +1,307 @@
+"""Pages of the register: list, summary, entry, detail with its actions, files.
+
+Every view goes through the gate (``get_intervention_for_user`` or the unit gate), then a
+form, then one service.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kiemsat.audit.selectors import history_for
+from kiemsat.org.access import access_for
+from kiemsat.org.models import Role
+from kiemsat.org.selectors import get_unit_for_user, work_calendar
+from kiemsat.oversight import documents, excel, imports, selectors, services
+from kiemsat.oversight.clock import Status
+from kiemsat.oversight.forms import (
+    AnswerForm,
+    DocumentForm,
+    ExtensionForm,
+    FilterForm,
+    InterventionForm,
+    UploadForm,
+)
+from kiemsat.oversight.models import Intervention
+
+PAGE_SIZE = 50
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _attach_errors(form: Form, exc: ValidationError) -> None:
+    for name, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(name if name in form.fields else None, error)
+
+
+def _filtered(request: HttpRequest) -> tuple[FilterForm, Any]:
+    form = FilterForm(request.GET or None, user=request.user)
+    qs = selectors.apply_filters(
+        selectors.visible_interventions(request.user),
+        form.filters(),
+        today=timezone.localdate(),
+        calendar=work_calendar(),
+    )
+    return form, qs
+
+
+def _query(request: HttpRequest, **overrides: str) -> str:
+    params = {k: v for k, v in request.GET.items() if v and k not in ("page", "format")}
+    params.update(overrides)
+    return urlencode(params)
+
+
+@login_required
+def intervention_list(request: HttpRequest) -> HttpResponse:
+    form, qs = _filtered(request)
+    today, calendar = timezone.localdate(), work_calendar()
+    if request.GET.get("format") == "xlsx":
+        rows = selectors.with_status(list(qs), today=today, calendar=calendar)
+        body = excel.export_xlsx(rows, title="Sổ theo dõi kháng nghị, kiến nghị, yêu cầu")
+        response = HttpResponse(body, content_type=excel.XLSX)
+        response["Content-Disposition"] = 'attachment; filename="khang-nghi-kien-nghi.xlsx"'
+        return response
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "rows": selectors.with_status(list(page), today=today, calendar=calendar),
+        "today": today,
+        "query": _query(request),
+        "export_query": _query(request, format="xlsx"),
+        "statuses": [Status.OVERDUE, Status.DUE_TODAY, Status.SOON],
+        "this_week": selectors.THIS_WEEK,
+        "can_enter": bool(access_for(request.user).unit_ids(Role.STAFF)),
+    }
+    return render(request, "oversight/list.html", context)
+
+
+@login_required
+def intervention_summary(request: HttpRequest) -> HttpResponse:
+    form, qs = _filtered(request)
+    today = timezone.localdate()
+    context = {
+        "form": form,
+        "by_recipient": selectors.by_recipient(qs, today),
+        "by_outcome": selectors.by_outcome(qs),
+        "total": qs.count(),
+        "query": _query(request),
+    }
+    return render(request, "oversight/summary.html", context)
+
+
+@login_required
+def intervention_create(request: HttpRequest) -> HttpResponse:
+    if not access_for(request.user).unit_ids(Role.STAFF):
+        raise PermissionDenied("Bạn không có quyền nhập kháng nghị, kiến nghị cho đơn vị nào.")
+    form = InterventionForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        unit = get_unit_for_user(request.user, form.cleaned_data["unit"].pk, write=True)
+        try:
+            iv = services.intervention_register(
+                actor=request.user,
+                unit=unit,
+                data=form.registration(),
+                document=form.cleaned_data.get("document"),
+            )
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, f"Đã vào sổ {iv}.")
+            return redirect("intervention_detail", pk=iv.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "oversight/form.html", {"form": form, "creating": True}, status=status)
+
+
+def _detail(
+    request: HttpRequest, iv: Intervention, status: int = 200, **forms: Form
+) -> HttpResponse:
+    today, calendar = timezone.localdate(), work_calendar()
+    selectors.with_status([iv], today=today, calendar=calendar)
+    context = {
+        "iv": iv,
+        "today": today,
+        "can_write": selectors.can_write(request.user, iv),
+        "protest_limit": services.protest_limit(iv, calendar),
+        "history": history_for(iv)[:50],
+        "answer_form": forms.get("answer_form") or AnswerForm(initial=_answer_initial(iv)),
+        "extension_form": forms.get("extension_form") or ExtensionForm(),
+        "document_form": forms.get("document_form") or DocumentForm(),
+        "overdue": iv.status == Status.OVERDUE,  # type: ignore[attr-defined]
+    }
+    return render(request, "oversight/detail.html", context, status=status)
+
+
+def _answer_initial(iv: Intervention) -> dict[str, Any]:
+    if iv.answered_on is None:
+        return {}
+    return {
+        "answered_on": iv.answered_on,
+        "outcome": iv.outcome,
+        "court_decision": iv.court_decision,
+        "summary": iv.answer_summary,
+    }
+
+
+@login_required
+def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, selectors.get_intervention_for_user(request.user, pk))
+
+
+@login_required
+def intervention_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    iv = selectors.get_intervention_for_user(request.user, pk, write=True)
+    initial = {name: getattr(iv, name) for name in services.REGISTER_FIELDS}
+    form = InterventionForm(
+        request.POST or None, initial=initial, user=request.user, fixed_unit=iv.unit
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.intervention_update(
+                actor=request.user, intervention=iv, data=form.registration()
+            )
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, "Đã lưu thay đổi." if changed else "Không có gì thay đổi.")
+            return redirect("intervention_detail", pk=iv.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "oversight/form.html", {"form": form, "iv": iv}, status=status)
+
+
+@login_required
+@require_POST
+def intervention_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    iv = selectors.get_intervention_for_user(request.user, pk, write=True)
+    form = ExtensionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.intervention_extend(actor=request.user, intervention=iv, **form.cleaned_data)
+        except ValidationError as exc:
+            _attach_errors(form, _renamed(exc, {"extension_notified_on": "notified_on"}))
+        else:
+            messages.success(request, "Đã ghi gia hạn.")
+            return redirect("intervention_detail", pk=iv.pk)
+    iv.refresh_from_db()
+    return _detail(request, iv, 400, extension_form=form)
+
+
+@login_required
+@require_POST
+def intervention_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    iv = selectors.get_intervention_for_user(request.user, pk, write=True)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.intervention_answer(actor=request.user, intervention=iv, **form.cleaned_data)
+        except ValidationError as exc:
+            _attach_errors(form, _renamed(exc, {"answer_summary": "summary"}))
+        else:
+            messages.success(request, "Đã ghi kết quả trả lời.")
+            return redirect("intervention_detail", pk=iv.pk)
+    iv.refresh_from_db()
+    return _detail(request, iv, 400, answer_form=form)
+
+
+def _renamed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
+    return ValidationError({names.get(k, k): v for k, v in exc.message_dict.items()})
+
+
+@login_required
+@require_POST
+def intervention_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    iv = selectors.get_intervention_for_user(request.user, pk, write=True)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.intervention_attach(
+                actor=request.user, intervention=iv, document=form.cleaned_data["document"]
+            )
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, "Đã đính kèm văn bản.")
+            return redirect("intervention_detail", pk=iv.pk)
+    return _detail(request, iv, 400, document_form=form)
+
+
+@login_required
+def intervention_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation (no script on our pages), POST deletes."""
+    iv = selectors.get_intervention_for_user(request.user, pk, write=True)
+    if request.method != "POST":
+        return render(request, "oversight/delete.html", {"iv": iv})
+    label = str(iv)
+    services.intervention_delete(actor=request.user, intervention=iv)
+    messages.success(request, f"Đã xóa {label} khỏi sổ.")
+    return redirect("intervention_list")
+
+
+@login_required
+def intervention_document(request: HttpRequest, pk: int) -> FileResponse:
+    iv = selectors.get_intervention_for_user(request.user, pk)
+    if not iv.document:
+        raise Http404("Chưa có văn bản đính kèm.")
+    name = (iv.document.name or "van-ban").rsplit("/", 1)[-1]
+    return FileResponse(iv.document.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+def intervention_chase(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in ("docx", "pdf"):
+        raise Http404("Định dạng không hỗ trợ.")
+    iv = selectors.get_intervention_for_user(request.user, pk)
+    today = timezone.localdate()
+    selectors.with_status([iv], today=today, calendar=work_calendar())
+    if iv.status != Status.OVERDUE:  # type: ignore[attr-defined]
+        messages.error(request, "Chỉ lập công văn đôn đốc cho văn bản đã quá hạn trả lời.")
+        return redirect("intervention_detail", pk=iv.pk)
+    letter = documents.chase_letter(iv, today)
+    if fmt == "pdf":
+        body, content_type = documents.chase_pdf(letter), "application/pdf"
+    else:
+        body, content_type = documents.chase_docx(letter), DOCX
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="cong-van-don-doc-{iv.pk}.{fmt}"'
+    return response
+
+
+@login_required
+def intervention_import(request: HttpRequest) -> HttpResponse:
+    if not access_for(request.user).unit_ids(Role.STAFF):
+        raise PermissionDenied("Bạn không có quyền nhập kháng nghị, kiến nghị cho đơn vị nào.")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = excel.read_file(upload.name, upload)
+            count = imports.interventions_import(
+                actor=request.user, rows=rows, file_name=upload.name
+            )
+        except excel.FileRefused as refused:
+            errors = refused.errors
+        else:
+            messages.success(request, f"Đã nhập {count} văn bản vào sổ.")
+            return redirect("intervention_list")
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "errors": errors, "columns": excel.IMPORT_COLUMNS}
+    return render(request, "oversight/import.html", context, status=status)
+
+
+@login_required
+def intervention_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(excel.import_template(), content_type=excel.XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-so-khang-nghi-kien-nghi.xlsx"'
+    return response
