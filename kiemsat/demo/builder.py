@@ -9,7 +9,7 @@ DEMO_BUILDERS: list[Callable[[Any], None]] = []
 
 
 def seed_demo_records(*, stdout: Any) -> None:
-    from kiemsat.demo import figures
+    from kiemsat.demo import catalogue, figures
 
-    for build in [figures.build, *DEMO_BUILDERS]:
+    for build in [catalogue.build, figures.build, *DEMO_BUILDERS]:
         build(stdout)

@@ -6,6 +6,7 @@ Each dashboard also answers `?format=xlsx|docx|pdf` after the same gate.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -13,34 +14,19 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from kiemsat.indicators import exports, selectors
+from kiemsat.indicators.entry_forms import MonthField, parse_month_text
 from kiemsat.indicators.selectors import GroupDashboard
-from kiemsat.lib.periods import Month, MonthRange, work_year_of
+from kiemsat.lib.periods import MonthRange, work_year_of
 from kiemsat.org.models import Level
 from kiemsat.org.selectors import get_unit_for_user
 
 FORMATS = ("xlsx", "docx", "pdf")
 OWN, WITH_SUBORDINATES = "own", "with-subordinates"
-
-
-class MonthField(forms.CharField):
-    def __init__(self, **kwargs: Any) -> None:
-        attrs = {"type": "month", "placeholder": "YYYY-MM"}
-        super().__init__(widget=forms.TextInput(attrs=attrs), **kwargs)
-
-    def to_python(self, value: Any) -> Month | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            return Month.parse(text)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from exc
 
 
 class PeriodForm(forms.Form):
@@ -62,6 +48,9 @@ class PeriodForm(forms.Form):
         values: dict[str, Any] = {"from": str(default.start), "to": str(default.end)}
         values["scope"] = scope
         values.update({key: value for key, value in data.items() if value != ""})
+        for key in ("from", "to"):  # shown as users write months: 12/2025
+            with contextlib.suppress(ValueError):
+                values[key] = parse_month_text(str(values[key])).label
         super().__init__(values)
         self.fields["from"] = MonthField(label="Từ tháng")
         self.fields["to"] = MonthField(label="Đến tháng")
