@@ -1,7 +1,8 @@
 """Indicator statuses computed in DuckDB SQL, independently of kiemsat.indicators.engine.
 
-`benchmark()` (for `make bench`) times the Python engine against this on the same generated
-figures, and the engine's tests use it as a cross-check: `evaluate_duckdb` shares no
+`make bench` (bench/engine_bench.py) times kiemsat's evaluation against this on the national
+dataset; `benchmark()` (`python -m bench.duckdb_engine`) times the pure engine alone on
+generated figures; and the engine's tests use it as a cross-check: `evaluate_duckdb` shares no
 evaluation code with the engine (it only reads the fields of `IndicatorSpec`), so agreeing
 results mean DESIGN §5 was read the same way twice. Aggregation by kind, formula sums and
 statuses are all SQL; targets enter as integer fractions t_num/t_den and ratios are
