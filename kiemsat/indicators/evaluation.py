@@ -101,25 +101,29 @@ def unit_totals(
     unit_ids: Collection[int], metric_codes: Collection[str], months: MonthRange
 ) -> dict[int, tuple[MemberTotals, set[str]]]:
     """Per unit: each metric aggregated over the range by its kind, and the metrics present."""
-    kinds = dict(Metric.objects.filter(code__in=metric_codes).values_list("code", "aggregation"))
+    metrics = Metric.objects.filter(code__in=metric_codes).values_list("pk", "code", "aggregation")
+    codes = {pk: code for pk, code, _ in metrics}
+    kinds = {code: kind for _, code, kind in metrics}
     first, last = months.start.index, months.end.index
     result: dict[int, tuple[MemberTotals, set[str]]] = defaultdict(lambda: ({}, set()))
     rows = (
         Figure.objects.filter(
             unit_id__in=list(unit_ids),
-            metric__code__in=list(kinds),
+            metric_id__in=list(codes),
             period__gte=first,
             period__lte=last,
         )
-        .values_list("unit_id", "metric__code")
+        .order_by()
+        .values_list("unit_id", "metric_id")
         .annotate(
             total=Sum("value"),
             first=Sum(Case(When(period=first, then="value"), output_field=IntegerField())),
             last=Sum(Case(When(period=last, then="value"), output_field=IntegerField())),
-            n=Count("id"),
+            n=Count("*"),
         )
     )
-    for unit_id, code, total, first_v, last_v, n in rows:
+    for unit_id, metric_id, total, first_v, last_v, n in rows:
+        code = codes[metric_id]
         _add(result[unit_id], code, kinds[code], total, first_v, last_v, n)
     for unit_id, code, total, first_v, last_v, n in _provider_rows(unit_ids, kinds, first, last):
         _add(result[unit_id], code, kinds[code], total, first_v, last_v, n)
@@ -163,7 +167,10 @@ def _provider_rows(
 
 def quotas(unit_ids: Collection[int], year: int) -> dict[tuple[int, str], int]:
     rows = Quota.objects.filter(unit_id__in=list(unit_ids), work_year=year)
-    return {(q.unit_id, q.indicator_code): q.value for q in rows}
+    return {
+        (u, code): value
+        for u, code, value in rows.values_list("unit_id", "indicator_code", "value")
+    }
 
 
 def member_inputs(
@@ -177,31 +184,32 @@ def member_inputs(
     all_ids = {u for ids in members.values() for u in ids}
     per_unit = unit_totals(all_ids, codes, months)
     quota_map = quotas(all_ids, work_year_of(months.end))
+    by_unit: dict[int, dict[str, int]] = {}
+    for (unit_id, code), value in quota_map.items():
+        by_unit.setdefault(unit_id, {})[code] = value
+    empty: tuple[MemberTotals, set[str]] = ({}, set())
     result: dict[str, dict[str, AggregatedInput]] = {}
     for key, ids in members.items():
+        totals: dict[str, int] = {}
+        present: set[str] = set()
+        member_quotas: dict[str, int] = {}
+        for unit_id in ids:
+            unit_values, unit_present = per_unit.get(unit_id, empty)
+            for code, value in unit_values.items():
+                totals[code] = totals.get(code, 0) + value
+            present |= unit_present
+            for code, value in by_unit.get(unit_id, {}).items():
+                member_quotas[code] = member_quotas.get(code, 0) + value
         result[key] = {
-            code: _member_input(spec, ids, per_unit, quota_map) for code, spec in specs.items()
+            code: AggregatedInput(
+                {m: totals.get(m, 0) for m in metrics},
+                not present.isdisjoint(metrics),
+                member_quotas.get(code),
+            )
+            for code, spec in specs.items()
+            for metrics in (spec.metrics(),)
         }
     return result
-
-
-def _member_input(
-    spec: IndicatorSpec,
-    ids: Collection[int],
-    per_unit: Mapping[int, tuple[MemberTotals, set[str]]],
-    quota_map: Mapping[tuple[int, str], int],
-) -> AggregatedInput:
-    metrics = spec.metrics()
-    values: dict[str, int] = dict.fromkeys(metrics, 0)
-    reported = False
-    for unit_id in ids:
-        totals, present = per_unit.get(unit_id, ({}, set()))
-        if present & metrics:
-            reported = True
-        for code in metrics:
-            values[code] += totals.get(code, 0)
-    unit_quotas = [quota_map[(u, spec.code)] for u in ids if (u, spec.code) in quota_map]
-    return AggregatedInput(values, reported, sum(unit_quotas) if unit_quotas else None)
 
 
 def _table(

@@ -14,9 +14,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import Count, F, Max, Sum
 from django.http import Http404
 
 from kiemsat.org.models import ROLE_RANK, Membership, Role, Succession, Unit
+
+
+def _graph_version() -> tuple[object, ...]:
+    """A fingerprint of the tree and the successions: one cheap aggregate query."""
+    units = Unit.objects.aggregate(
+        n=Count("pk"), top=Max("pk"), parents=Sum("parent_id"), links=Sum(F("pk") * F("parent_id"))
+    )
+    links = Succession.objects.aggregate(
+        n=Count("pk"), pairs=Sum(F("predecessor_id") * 7919 + F("successor_id"))
+    )
+    return (connection.alias, *units.values(), *links.values())
+
+
+_GRAPH_CACHE: dict[tuple[object, ...], OrgGraph] = {}
 
 
 @dataclass
@@ -27,6 +43,16 @@ class OrgGraph:
 
     @classmethod
     def load(cls) -> OrgGraph:
+        """The graph, rebuilt only when units or successions changed (cached per process)."""
+        version = _graph_version()
+        cached = _GRAPH_CACHE.get(version)
+        if cached is None:
+            _GRAPH_CACHE.clear()
+            cached = _GRAPH_CACHE[version] = cls._build()
+        return cached
+
+    @classmethod
+    def _build(cls) -> OrgGraph:
         graph = cls()
         for pk, parent_id in Unit.objects.values_list("pk", "parent_id"):
             graph.all_ids.add(pk)

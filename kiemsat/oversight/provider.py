@@ -22,12 +22,10 @@ rather than "chưa báo cáo". A unit that never used the register yields no row
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterator
 from datetime import date
-from typing import Any, cast
 
 from django.db.models import Count, Min, Q, QuerySet
-from django.db.models.functions import ExtractMonth, ExtractYear
 
 from kiemsat.lib.periods import Month
 from kiemsat.oversight.models import (
@@ -55,17 +53,21 @@ Row = tuple[int, str, int, int]
 
 
 def _monthly(rows: QuerySet[Intervention], date_field: str, counts: dict[str, Q]) -> Iterator[Row]:
-    """GROUP BY unit, year, month of ``date_field``: one count per code."""
+    """GROUP BY unit and day of ``date_field`` in SQL (no date function: on SQLite those
+    are Python callbacks run per row), then fold the days into months."""
     grouped = (
-        rows.annotate(y=ExtractYear(date_field), m=ExtractMonth(date_field))
-        .order_by()
-        .values("unit_id", "y", "m")
-        .annotate(**{code: Count("pk", filter=q) for code, q in counts.items()})
+        rows.order_by()
+        .values_list("unit_id", date_field)
+        .annotate(**{f"n_{i}": Count("pk", filter=q) for i, q in enumerate(counts.values())})
     )
-    for row in cast(Iterable[dict[str, Any]], grouped):
-        period = Month(row["y"], row["m"]).index
-        for code in counts:
-            yield row["unit_id"], code, period, row[code]
+    months: dict[tuple[int, int], list[int]] = {}
+    for unit_id, day, *values in grouped:
+        slot = months.setdefault((unit_id, day.year * 12 + day.month - 1), [0] * len(counts))
+        for i, value in enumerate(values):
+            slot[i] += value
+    for (unit_id, period), values in months.items():
+        for code, value in zip(counts, values, strict=True):
+            yield unit_id, code, period, value
 
 
 def _first_use(unit_ids: list[int], last_day: date) -> dict[int, date]:
