@@ -22,8 +22,6 @@ from kiemsat.documents.nd30 import (
 from kiemsat.documents.pdf import render_pdf
 from kiemsat.lib.vn import fold, short_date
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PDF = "application/pdf"
 ABBREVIATIONS = (("UBND", "Ủy ban nhân dân"), ("TAND", "Tòa án nhân dân"))
 
 

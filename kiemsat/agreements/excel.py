@@ -6,27 +6,34 @@ The import reads one instrument per row of the template below; every problem is 
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl import Workbook
 
 from kiemsat.agreements.forms import parse_number
 from kiemsat.agreements.models import Instrument, InstrumentKind, ReviewSchedule
 from kiemsat.agreements.services import InstrumentData, PartyData
+from kiemsat.lib.excel import (
+    ImportRefused,
+    header_names,
+    open_xlsx,
+    parse_date,
+    read_limited,
+    set_widths,
+    show_dates,
+    style_header,
+    workbook_bytes,
+)
 from kiemsat.lib.vn import fold
 from kiemsat.org.models import Partner, Unit
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
-DATE_FORMAT = "DD/MM/YYYY"
-HEADER_FILL = PatternFill("solid", fgColor="EEF2F5")
+HEADER_FILL = "EEF2F5"
 
 EXPORT_COLUMNS = [
     ("STT", 6),
@@ -44,20 +51,9 @@ EXPORT_COLUMNS = [
 ]
 
 
-class ImportRefused(Exception):
-    """The whole file is refused; ``errors`` holds one message per problem."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
-
-
 def _header(sheet: Any, names: list[str]) -> None:
     sheet.append(names)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    style_header(sheet[1], fill=HEADER_FILL)
     sheet.freeze_panes = "A2"
 
 
@@ -85,22 +81,11 @@ def export_instruments(instruments: Iterable[Instrument], title: str) -> bytes:
                 item.next_review_on,
             ]
         )
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, date):
-                cell.number_format = DATE_FORMAT
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, (_, width) in zip("ABCDEFGHIJKL", EXPORT_COLUMNS, strict=True):
-        sheet.column_dimensions[letter].width = width
+    show_dates(sheet, min_row=2, wrap=True)
+    set_widths(sheet, [width for _, width in EXPORT_COLUMNS])
     sheet.append([])
     sheet.append([title])
-    return _save(book)
-
-
-def _save(book: Workbook) -> bytes:
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 # --- import --------------------------------------------------------------------------------
@@ -163,15 +148,13 @@ def import_template() -> bytes:
             "QUANG-NINH-HA-LONG",
         ]
     )
-    for index in range(len(IMPORT_COLUMNS)):
-        sheet.column_dimensions[chr(ord("A") + index)].width = 22
+    set_widths(sheet, [22] * len(IMPORT_COLUMNS))
     guide = book.create_sheet("huong_dan")
     guide.append(["Cột", "Ý nghĩa"])
     for code, meaning in IMPORT_COLUMNS:
         guide.append([code, meaning])
-    guide.column_dimensions["A"].width = 20
-    guide.column_dimensions["B"].width = 90
-    return _save(book)
+    set_widths(guide, [20, 90])
+    return workbook_bytes(book)
 
 
 @dataclass
@@ -197,16 +180,10 @@ class _Lookup:
 
 def read_instruments(name: str, stream: IO[bytes]) -> list[ImportRow]:
     """Parse the workbook; raises ImportRefused for a file that cannot be read at all."""
-    data = stream.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise ImportRefused([f"Tệp quá lớn: tối đa {MAX_BYTES // (1024 * 1024)} MB."])
+    data = read_limited(stream, MAX_BYTES)
     if not name.lower().endswith(".xlsx") or data[:2] != b"PK":
         raise ImportRefused([f"Tệp '{name}' không phải Excel (.xlsx) theo mẫu."])
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several types for a damaged file
-        raise ImportRefused(["Tệp không phải XLSX hợp lệ."]) from exc
-    rows = book.worksheets[0].iter_rows(values_only=True)
+    rows = open_xlsx(data).worksheets[0].iter_rows(values_only=True)
     columns = _columns(next(rows, None))
     lookup = _Lookup.load()
     parsed: list[ImportRow] = []
@@ -225,7 +202,7 @@ def read_instruments(name: str, stream: IO[bytes]) -> list[ImportRow]:
 def _columns(header: tuple[Any, ...] | None) -> dict[str, int]:
     if not header:
         raise ImportRefused(["Tệp rỗng: không có dòng tiêu đề."])
-    names = [str(h or "").strip().lower() for h in header]
+    names = header_names(header)
     missing = [code for code, _ in IMPORT_COLUMNS if code not in names]
     if missing:
         raise ImportRefused([f"dòng 1: thiếu cột {', '.join(missing)} (xem tệp mẫu)."])
@@ -241,20 +218,11 @@ def _text(value: Any) -> str:
 
 
 def _date(value: Any, label: str, errors: list[str]) -> date | None:
-    if value in (None, ""):
+    try:
+        return parse_date(value)
+    except ValueError:
+        errors.append(f"{label} '{_text(value)}' không phải ngày dd/mm/yyyy")
         return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _text(value)
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    errors.append(f"{label} '{text}' không phải ngày dd/mm/yyyy")
-    return None
 
 
 def _kind(value: str) -> str | None:

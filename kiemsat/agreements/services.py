@@ -32,6 +32,7 @@ from kiemsat.agreements.models import (
 from kiemsat.agreements.schedule import advance_due, next_review
 from kiemsat.audit.services import diff, record
 from kiemsat.documents.nd30 import expand_unit_name
+from kiemsat.lib.excel import ImportRefused
 from kiemsat.lib.vn import fold, short_date
 from kiemsat.org.access import access_for
 from kiemsat.org.models import Partner, Role, Unit
@@ -237,6 +238,25 @@ def _full_clean(obj: Any, **kwargs: Any) -> None:
     obj.full_clean(validate_unique=False, **kwargs)
 
 
+def _assign(obj: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """Set ``values`` on ``obj``; returns what changed, for the audit row."""
+    changes = diff(obj, values)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    return changes
+
+
+def _audit(actor: Any, action: str, instrument: Instrument, changes: dict[str, Any]) -> None:
+    """Every change is recorded against its instrument, so the page shows one history."""
+    record(
+        actor=actor,
+        action=action,
+        obj=instrument,
+        unit_id=instrument.owner_unit_id,
+        changes=changes,
+    )
+
+
 @transaction.atomic
 def instrument_register(
     *, actor: Any, data: InstrumentData, parties: Sequence[PartyData]
@@ -256,13 +276,8 @@ def instrument_register(
     for order, party in enumerate(parties, start=1):
         _save_party(instrument, party, order)
     _refresh(instrument)
-    record(
-        actor=actor,
-        action="agreements.instrument_register",
-        obj=instrument,
-        unit_id=owner.pk,
-        changes={**_jsonable_values(values), "parties": [p.name for p in parties]},
-    )
+    changes = {**_jsonable_values(values), "parties": [p.name for p in parties]}
+    _audit(actor, "agreements.instrument_register", instrument, changes)
     return instrument
 
 
@@ -281,9 +296,7 @@ def _save_party(instrument: Instrument, data: PartyData, order: int) -> Party:
 def instrument_update(*, actor: Any, instrument: Instrument, data: InstrumentData) -> Instrument:
     values = data.fields()
     _raise(_check_dates(values))
-    changes = diff(instrument, values)
-    for name, value in values.items():
-        setattr(instrument, name, value)
+    changes = _assign(instrument, values)
     _raise(_check_number(instrument) | _check_links(instrument))
     signed = values["signed_on"]
     if signed:
@@ -292,13 +305,7 @@ def instrument_update(*, actor: Any, instrument: Instrument, data: InstrumentDat
     _full_clean(instrument)
     instrument.save(update_fields=[*values, "updated_at"])
     _refresh(instrument)
-    record(
-        actor=actor,
-        action="agreements.instrument_update",
-        obj=instrument,
-        unit_id=instrument.owner_unit_id,
-        changes=changes,
-    )
+    _audit(actor, "agreements.instrument_update", instrument, changes)
     return instrument
 
 
@@ -361,12 +368,11 @@ def party_add(*, actor: Any, instrument: Instrument, data: PartyData) -> Party:
     order = max((p.order for p in instrument.parties.all()), default=0) + 1
     party = _save_party(instrument, data, order)
     _refresh_search(instrument)
-    record(
-        actor=actor,
-        action="agreements.party_add",
-        obj=instrument,
-        unit_id=instrument.owner_unit_id,
-        changes={"party": party.name, "signatory": data.signatory_name},
+    _audit(
+        actor,
+        "agreements.party_add",
+        instrument,
+        {"party": party.name, "signatory": data.signatory_name},
     )
     return party
 
@@ -392,18 +398,15 @@ def party_update(
     }
     if is_host and party.instrument.parties.filter(is_host=True).exclude(pk=party.pk).exists():
         raise ValidationError({"is_host": "Văn bản đã có bên chủ trì."})
-    changes = diff(party, values)
-    for name, value in values.items():
-        setattr(party, name, value)
+    changes = _assign(party, values)
     _full_clean(party)
     party.save(update_fields=list(values))
     _refresh_search(party.instrument)
-    record(
-        actor=actor,
-        action="agreements.party_update",
-        obj=party.instrument,
-        unit_id=party.instrument.owner_unit_id,
-        changes={"party": party.organisation_name, **changes},
+    _audit(
+        actor,
+        "agreements.party_update",
+        party.instrument,
+        {"party": party.organisation_name, **changes},
     )
     return party
 
@@ -418,13 +421,7 @@ def party_remove(*, actor: Any, party: Party) -> None:
     name = party.name
     party.delete()
     _refresh_search(instrument)
-    record(
-        actor=actor,
-        action="agreements.party_remove",
-        obj=instrument,
-        unit_id=instrument.owner_unit_id,
-        changes={"party": name},
-    )
+    _audit(actor, "agreements.party_remove", instrument, {"party": name})
 
 
 # --- clauses -------------------------------------------------------------------------------
@@ -469,13 +466,7 @@ def clause_add(
     _full_clean(clause)
     clause.save()
     _refresh_search(instrument)
-    record(
-        actor=actor,
-        action="agreements.clause_add",
-        obj=instrument,
-        unit_id=instrument.owner_unit_id,
-        changes={"clause": str(clause)},
-    )
+    _audit(actor, "agreements.clause_add", instrument, {"clause": str(clause)})
     return clause
 
 
@@ -490,19 +481,13 @@ def clause_update(
     chapter: Clause | None = None,
 ) -> Clause:
     values = {"number": number, "title": title, "text": text, "chapter": chapter}
-    changes = diff(clause, values)
-    for name, value in values.items():
-        setattr(clause, name, value)
+    changes = _assign(clause, values)
     _raise(_check_clause(clause))
     _full_clean(clause)
     clause.save(update_fields=list(values))
     _refresh_search(clause.instrument)
-    record(
-        actor=actor,
-        action="agreements.clause_update",
-        obj=clause.instrument,
-        unit_id=clause.instrument.owner_unit_id,
-        changes={"clause": clause.label, **changes},
+    _audit(
+        actor, "agreements.clause_update", clause.instrument, {"clause": clause.label, **changes}
     )
     return clause
 
@@ -516,13 +501,7 @@ def clause_delete(*, actor: Any, clause: Clause) -> None:
     instrument, label = clause.instrument, str(clause)
     clause.delete()
     _refresh_search(instrument)
-    record(
-        actor=actor,
-        action="agreements.clause_delete",
-        obj=instrument,
-        unit_id=instrument.owner_unit_id,
-        changes={"clause": label},
-    )
+    _audit(actor, "agreements.clause_delete", instrument, {"clause": label})
 
 
 # --- duties --------------------------------------------------------------------------------
@@ -555,12 +534,11 @@ def duty_add(*, actor: Any, instrument: Instrument, data: DutyData) -> Duty:
     _full_clean(duty)
     duty.save()
     duty.responsible.set(data.responsible)
-    record(
-        actor=actor,
-        action="agreements.duty_add",
-        obj=instrument,
-        unit_id=instrument.owner_unit_id,
-        changes={
+    _audit(
+        actor,
+        "agreements.duty_add",
+        instrument,
+        {
             "duty": duty.title,
             "recurrence": duty.recurrence,
             "next_due": next_due,
@@ -592,12 +570,11 @@ def duty_done(*, actor: Any, duty: Duty, done_on: date, result: str) -> Duty:
     duty.next_due = advance_due(duty.recurrence, duty.next_due, done_on)
     duty.done = duty.recurrence == Recurrence.ONCE
     duty.save(update_fields=["last_done_on", "last_result", "next_due", "done"])
-    record(
-        actor=actor,
-        action="agreements.duty_done",
-        obj=duty.instrument,
-        unit_id=duty.instrument.owner_unit_id,
-        changes={"duty": duty.title, "due": old_due, "done_on": done_on, "result": result},
+    _audit(
+        actor,
+        "agreements.duty_done",
+        duty.instrument,
+        {"duty": duty.title, "due": old_due, "done_on": done_on, "result": result},
     )
     return duty
 
@@ -610,13 +587,7 @@ def _user(actor: Any) -> Any:
 def duty_delete(*, actor: Any, duty: Duty) -> None:
     instrument, title = duty.instrument, duty.title
     duty.delete()
-    record(
-        actor=actor,
-        action="agreements.duty_delete",
-        obj=instrument,
-        unit_id=instrument.owner_unit_id,
-        changes={"duty": title},
-    )
+    _audit(actor, "agreements.duty_delete", instrument, {"duty": title})
 
 
 # --- reviews -------------------------------------------------------------------------------
@@ -639,12 +610,11 @@ def review_record(*, actor: Any, instrument: Instrument, data: ReviewData) -> Re
     _full_clean(review)
     review.save()
     _refresh_next_review(instrument)
-    record(
-        actor=actor,
-        action="agreements.review_record",
-        obj=instrument,
-        unit_id=instrument.owner_unit_id,
-        changes={
+    _audit(
+        actor,
+        "agreements.review_record",
+        instrument,
+        {
             "review": str(review),
             "decision": data.decision,
             "next_review_on": instrument.next_review_on,
@@ -693,12 +663,11 @@ def attachment_add(*, actor: Any, instrument: Instrument, upload: UploadedFile) 
     attachment.file.save(attachment.name, upload, save=False)
     _full_clean(attachment)
     attachment.save()
-    record(
-        actor=actor,
-        action="agreements.attachment_add",
-        obj=instrument,
-        unit_id=instrument.owner_unit_id,
-        changes={"file": attachment.name, "size": attachment.size},
+    _audit(
+        actor,
+        "agreements.attachment_add",
+        instrument,
+        {"file": attachment.name, "size": attachment.size},
     )
     return attachment
 
@@ -710,13 +679,7 @@ def attachment_delete(*, actor: Any, attachment: Attachment) -> None:
     attachment.delete()
     if stored:  # the file goes only once the row is gone for good
         transaction.on_commit(lambda: storage.delete(stored))
-    record(
-        actor=actor,
-        action="agreements.attachment_delete",
-        obj=instrument,
-        unit_id=instrument.owner_unit_id,
-        changes={"file": name},
-    )
+    _audit(actor, "agreements.attachment_delete", instrument, {"file": name})
 
 
 # --- import --------------------------------------------------------------------------------
@@ -732,8 +695,6 @@ def _messages(exc: ValidationError) -> list[str]:
 def instruments_import(*, actor: Any, rows: Sequence[Any]) -> int:
     """Register every row (excel.ImportRow) or none: each row is checked by the same rules
     as the form; any row in error refuses the whole file with "dòng N: …" messages."""
-    from kiemsat.agreements.excel import ImportRefused
-
     errors = [f"dòng {row.line}: {message}" for row in rows for message in row.errors]
     count = 0
     for row in rows:

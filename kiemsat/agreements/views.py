@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -31,6 +32,10 @@ from kiemsat.agreements.forms import (
 )
 from kiemsat.agreements.models import Instrument, Review
 from kiemsat.audit.selectors import history_for
+from kiemsat.documents.nd30 import DOCX
+from kiemsat.documents.pdf import PDF
+from kiemsat.lib.excel import XLSX, ImportRefused
+from kiemsat.lib.http import download
 from kiemsat.lib.vn import short_date
 from kiemsat.org.access import access_for
 from kiemsat.org.models import Role
@@ -56,10 +61,35 @@ def _posted(request: HttpRequest, *, files: bool = False) -> Any:
     return (request.POST, request.FILES) if files else request.POST
 
 
-def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _saved(
+    request: HttpRequest, form: Form, save: Callable[[], Instrument], done: str
+) -> HttpResponse | None:
+    """Run a valid form's service: on success a message and a redirect to the instrument it
+    gives back; None when the form or the service refused (errors are on the form)."""
+    if not form.is_valid():
+        return None
+    try:
+        instrument = save()
+    except ValidationError as exc:
+        _errors_to_form(form, exc)
+        return None
+    messages.success(request, done)
+    return redirect("instrument_detail", pk=instrument.pk)
+
+
+def _form_page(
+    request: HttpRequest,
+    form: Form,
+    save: Callable[[], Instrument],
+    done: str,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A page of its own for one form: GET shows it, a POST saves or shows it again (400)."""
+    if request.method == "POST" and (response := _saved(request, form, save, done)):
+        return response
+    status = 400 if form.errors else 200
+    return render(request, template, {"form": form, **context}, status=status)
 
 
 def _slug(instrument: Instrument) -> str:
@@ -96,7 +126,7 @@ def instrument_export(request: HttpRequest) -> HttpResponse:
     _, rows = _filtered(request)
     title = f"Xuất ngày {short_date(timezone.localdate())} – {rows.count()} văn bản"
     content = excel.export_instruments(rows, title)
-    return _file(content, excel.XLSX, "van-ban-phoi-hop.xlsx")
+    return download(content, XLSX, "van-ban-phoi-hop.xlsx")
 
 
 def _require_staff_somewhere(user: Any) -> None:
@@ -117,7 +147,7 @@ def instrument_import(request: HttpRequest) -> HttpResponse:
         try:
             rows = excel.read_instruments(upload.name, upload.file)
             count = services.instruments_import(actor=request.user, rows=rows)
-        except excel.ImportRefused as refused:
+        except ImportRefused as refused:
             context["errors"] = refused.errors
             return render(request, "agreements/import.html", context, status=400)
         messages.success(request, f"Đã nhập {count} văn bản phối hợp.")
@@ -129,7 +159,7 @@ def instrument_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
     _require_staff_somewhere(request.user)
-    return _file(excel.import_template(), excel.XLSX, "mau-nhap-van-ban-phoi-hop.xlsx")
+    return download(excel.import_template(), XLSX, "mau-nhap-van-ban-phoi-hop.xlsx")
 
 
 # --- the instrument ------------------------------------------------------------------------
@@ -140,38 +170,28 @@ def instrument_create(request: HttpRequest) -> HttpResponse:
     _require_staff_somewhere(request.user)
     initial = {"parent": request.GET.get("cap_tren")} if request.GET.get("cap_tren") else None
     form = RegisterForm(_posted(request), user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            instrument = services.instrument_register(
-                actor=request.user, data=form.instrument_data(), parties=form.parties()
-            )
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, "Đã đăng ký văn bản phối hợp.")
-            return redirect("instrument_detail", pk=instrument.pk)
-    status = 400 if form.errors else 200
-    context = {"form": form, "title": "Đăng ký văn bản phối hợp"}
-    return render(request, "agreements/instrument_form.html", context, status=status)
+
+    def save() -> Instrument:
+        return services.instrument_register(
+            actor=request.user, data=form.instrument_data(), parties=form.parties()
+        )
+
+    done, context = "Đã đăng ký văn bản phối hợp.", {"title": "Đăng ký văn bản phối hợp"}
+    return _form_page(request, form, save, done, "agreements/instrument_form.html", context)
 
 
 @login_required
 def instrument_edit(request: HttpRequest, pk: int) -> HttpResponse:
     instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
     form = InstrumentForm(_posted(request), user=request.user, instance=instrument)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.instrument_update(
-                actor=request.user, instrument=instrument, data=form.instrument_data()
-            )
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, "Đã lưu văn bản.")
-            return redirect("instrument_detail", pk=instrument.pk)
-    status = 400 if form.errors else 200
-    context = {"form": form, "instrument": instrument, "title": f"Sửa: {instrument.title}"}
-    return render(request, "agreements/instrument_form.html", context, status=status)
+
+    def save() -> Instrument:
+        data = form.instrument_data()
+        return services.instrument_update(actor=request.user, instrument=instrument, data=data)
+
+    context = {"instrument": instrument, "title": f"Sửa: {instrument.title}"}
+    template = "agreements/instrument_form.html"
+    return _form_page(request, form, save, "Đã lưu văn bản.", template, context)
 
 
 def _render_detail(
@@ -207,14 +227,13 @@ def _sub_form(
     request: HttpRequest, instrument: Instrument, form: Form, name: str, call: Any, done: str
 ) -> HttpResponse:
     """Shared beats of the small forms on the instrument page."""
-    if form.is_valid():
-        try:
-            call(form)
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("instrument_detail", pk=instrument.pk)
+
+    def save() -> Instrument:
+        call(form)
+        return instrument
+
+    if response := _saved(request, form, save, done):
+        return response
     return _render_detail(request, instrument, status=400, **{name: form})
 
 
@@ -247,17 +266,14 @@ def party_edit(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
     fields = ("body_name", "signatory_name", "signatory_title", "signature_prefix", "is_host")
     initial = {name: getattr(party, name) for name in fields}
     form = PartyEditForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.party_update(actor=request.user, party=party, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, f"Đã lưu bên ký kết {party.organisation_name}.")
-            return redirect("instrument_detail", pk=instrument.pk)
-    context = {"form": form, "instrument": instrument, "party": party}
-    status = 400 if form.errors else 200
-    return render(request, "agreements/party_form.html", context, status=status)
+
+    def save() -> Instrument:
+        services.party_update(actor=request.user, party=party, **form.cleaned_data)
+        return instrument
+
+    done = f"Đã lưu bên ký kết {party.organisation_name}."
+    context = {"instrument": instrument, "party": party}
+    return _form_page(request, form, save, done, "agreements/party_form.html", context)
 
 
 @login_required
@@ -291,17 +307,14 @@ def clause_edit(request: HttpRequest, pk: int, clause_pk: int) -> HttpResponse:
     clause = selectors.get_clause(instrument, clause_pk)
     initial = {f: getattr(clause, f) for f in ("number", "title", "text", "chapter")}
     form = ClauseEditForm(_posted(request), instrument=instrument, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.clause_update(actor=request.user, clause=clause, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, f"Đã lưu {clause.label}.")
-            return redirect("instrument_detail", pk=instrument.pk)
-    context = {"form": form, "instrument": instrument, "clause": clause}
-    status = 400 if form.errors else 200
-    return render(request, "agreements/clause_form.html", context, status=status)
+
+    def save() -> Instrument:
+        services.clause_update(actor=request.user, clause=clause, **form.cleaned_data)
+        return instrument
+
+    context = {"instrument": instrument, "clause": clause}
+    template = "agreements/clause_form.html"
+    return _form_page(request, form, save, f"Đã lưu {clause.label}.", template, context)
 
 
 @login_required
@@ -400,19 +413,14 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
     form = ReviewForm(_posted(request), initial=_review_initial(instrument))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_record(
-                actor=request.user, instrument=instrument, data=form.review_data()
-            )
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, "Đã ghi nhận kết quả sơ kết, tổng kết.")
-            return redirect("instrument_detail", pk=instrument.pk)
-    status = 400 if form.errors else 200
-    context = {"form": form, "instrument": instrument}
-    return render(request, "agreements/review_form.html", context, status=status)
+
+    def save() -> Instrument:
+        services.review_record(actor=request.user, instrument=instrument, data=form.review_data())
+        return instrument
+
+    done = "Đã ghi nhận kết quả sơ kết, tổng kết."
+    context = {"instrument": instrument}
+    return _form_page(request, form, save, done, "agreements/review_form.html", context)
 
 
 def _review_initial(instrument: Instrument) -> dict[str, Any]:
@@ -428,14 +436,14 @@ def _review_initial(instrument: Instrument) -> dict[str, Any]:
 def instrument_docx(request: HttpRequest, pk: int) -> HttpResponse:
     instrument = selectors.get_instrument_for_user(request.user, pk)
     content = documents.instrument_docx(instrument)
-    return _file(content, documents.DOCX, f"{_slug(instrument)}.docx")
+    return download(content, DOCX, f"{_slug(instrument)}.docx")
 
 
 @login_required
 def instrument_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     instrument = selectors.get_instrument_for_user(request.user, pk)
     content = documents.instrument_pdf(instrument)
-    return _file(content, documents.PDF, f"{_slug(instrument)}.pdf")
+    return download(content, PDF, f"{_slug(instrument)}.pdf")
 
 
 @login_required
@@ -444,7 +452,7 @@ def review_docx(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
     review = selectors.get_review(instrument, review_pk)
     review.instrument = instrument
     content = documents.review_docx(review)
-    return _file(content, documents.DOCX, f"bao-cao-{_slug(instrument)}-{review.pk}.docx")
+    return download(content, DOCX, f"bao-cao-{_slug(instrument)}-{review.pk}.docx")
 
 
 @login_required
@@ -453,7 +461,7 @@ def review_pdf(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
     review = selectors.get_review(instrument, review_pk)
     review.instrument = instrument
     content = documents.review_pdf(review)
-    return _file(content, documents.PDF, f"bao-cao-{_slug(instrument)}-{review.pk}.pdf")
+    return download(content, PDF, f"bao-cao-{_slug(instrument)}-{review.pk}.pdf")
 
 
 @login_required

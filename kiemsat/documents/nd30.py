@@ -1,21 +1,21 @@
 """Official documents in the Nghị định 30/2020/NĐ-CP layout, as editable Word files.
 
 A4, Times New Roman 13–14; top left the issuing agencies (parent above, in capitals, the
-agency in bold); top right the national motto; "Số:", place and formal date in italics;
-the type name in bold capitals with the summary below; the body; one signature block per
-signing party; "Nơi nhận:" ending "- Lưu: VT, …". Built with python-docx so staff can
-keep editing the file.
+agency in bold) over a short rule; top right the national motto over a rule as long as its
+second line; "Số:", place and formal date in italics; the type name in bold capitals with
+the summary below; the body; one signature block per signing party; "Nơi nhận:" ending
+"- Lưu: VT, …". Built with python-docx so staff can keep editing the file. The PDF twin of
+every document is templates/documents/nd30_base.html, fed the same ``DocumentHead``.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -24,10 +24,17 @@ from docx.shared import Cm, Pt
 from docx.table import _Cell
 
 from kiemsat.lib.vn import formal_date
+from kiemsat.org.models import Level, Unit
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO_2 = "Độc lập - Tự do - Hạnh phúc"
 FONT = "Times New Roman"
+# The motto, 12 pt bold, needs 8.8 cm on one line; the two columns fill the 16.5 cm text width.
+AGENCY_CM, NATION_CM = 6.5, 10.0
+# Indents that centre each rule: 2.5 cm under the agency, 5.6 cm (the motto's second line)
+# under the motto, 4 cm under the summary; a table cell loses 0.38 cm to its margins.
+AGENCY_RULE_INDENT, MOTTO_RULE_INDENT, SUMMARY_RULE_INDENT = 1.8, 2.0, 6.25
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,8 @@ class Signature:
 
 @dataclass
 class DocumentHead:
+    """``number`` blank leaves "Số:      /<symbol>" for the office to fill in."""
+
     issuers: Sequence[Issuer]
     number: str
     place: str
@@ -56,16 +65,51 @@ class DocumentHead:
     summary: str = ""
     recipients: list[str] = field(default_factory=list)
     archive: str = "VT"
+    symbol: str = ""
+
+    @property
+    def number_line(self) -> str:
+        return f"Số: {self.number}" if self.number else f"Số:       /{self.symbol}"
+
+    @property
+    def date_line(self) -> str:
+        return place_and_date(self.place, self.day)
+
+    @property
+    def summary_lines(self) -> list[str]:
+        return self.summary.splitlines()
 
 
 def place_and_date(place: str, day: date | None) -> str:
-    if day is None:
-        return f"{place}, ngày     tháng     năm     "
-    return f"{place}, {formal_date(day)}"
+    """ "Hạ Long, ngày 05 tháng 01 năm 2022"; blanks where the day is not known yet."""
+    when = formal_date(day) if day is not None else "ngày     tháng     năm     "
+    return f"{place}, {when}" if place else when[:1].upper() + when[1:]
 
 
-def number_line(number: str) -> str:
-    return f"Số: {number}" if number else "Số:       /"
+def place_of(unit: Unit) -> str:
+    """The place written before the date: "Hạ Long", "Quảng Ninh", "Hà Nội"."""
+    short = unit.short_name or unit.name
+    if unit.level == Level.SUPREME:
+        return "Hà Nội"
+    if short.startswith("Cấp cao tại "):
+        return short.removeprefix("Cấp cao tại ")
+    if short.lower().startswith("khu vực") and unit.parent is not None:
+        return place_of(unit.parent)
+    return short
+
+
+def issuer_for_unit(unit: Unit) -> Issuer:
+    """The issuing block for a procuracy unit: its parent above it, as NĐ30 asks."""
+    parent = unit.parent.name if unit.parent is not None else ""
+    return Issuer(name=expand_unit_name(unit.name), parent=expand_unit_name(parent))
+
+
+def expand_unit_name(name: str) -> str:
+    """ "VKSND tỉnh Quảng Ninh" → "Viện kiểm sát nhân dân tỉnh Quảng Ninh" for headers."""
+    return name.replace("VKSND", "Viện kiểm sát nhân dân") if name else ""
+
+
+# --- python-docx helpers --------------------------------------------------------------------
 
 
 def _font(run, size: float = 13, bold: bool = False, italic: bool = False) -> None:  # type: ignore[no-untyped-def]
@@ -85,14 +129,30 @@ def _para(
     italic: bool = False,
     align=WD_ALIGN_PARAGRAPH.CENTER,
     space_after: float = 0,
+    space_before: float = 0,
 ):  # type: ignore[no-untyped-def]
     paragraph = container.add_paragraph()
     paragraph.alignment = align
     paragraph.paragraph_format.space_after = Pt(space_after)
-    paragraph.paragraph_format.space_before = Pt(0)
+    paragraph.paragraph_format.space_before = Pt(space_before)
     if text:
         _font(paragraph.add_run(text), size, bold, italic)
     return paragraph
+
+
+def _rule(container, indent_cm: float, space_after: float = 0) -> None:  # type: ignore[no-untyped-def]
+    """A short solid line: the bottom border of an empty 3 pt paragraph indented both sides,
+    so the text above it keeps the full width."""
+    paragraph = _para(container, space_after=space_after)
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing = Pt(3)
+    fmt.left_indent = fmt.right_indent = Cm(indent_cm)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
 
 
 def _no_borders(table) -> None:  # type: ignore[no-untyped-def]
@@ -104,6 +164,17 @@ def _no_borders(table) -> None:  # type: ignore[no-untyped-def]
     table._tbl.tblPr.append(borders)
 
 
+def _fixed_widths(table, widths: Sequence[float]) -> None:  # type: ignore[no-untyped-def]
+    """Column widths that hold: autofit off, the grid (LibreOffice reads it) and every cell
+    (Word reads those) set."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)
+
+
 def _clear(cell: _Cell) -> _Cell:
     cell.paragraphs[0]._element.getparent().remove(cell.paragraphs[0]._element)
     return cell
@@ -112,42 +183,46 @@ def _clear(cell: _Cell) -> _Cell:
 class OfficialDocument:
     """Build a Word document; call the body methods in order, then ``to_bytes()``."""
 
-    def __init__(self, head: DocumentHead, *, landscape: bool = False):
+    def __init__(self, head: DocumentHead):
         self.head = head
         self.doc = Document()
         section = self.doc.sections[0]
         section.page_height, section.page_width = Cm(29.7), Cm(21)
-        if landscape:
-            section.orientation = WD_ORIENT.LANDSCAPE
-            section.page_height, section.page_width = Cm(21), Cm(29.7)
         section.top_margin, section.bottom_margin = Cm(2), Cm(2)
         section.left_margin, section.right_margin = Cm(3), Cm(1.5)
         style = self.doc.styles["Normal"]
         style.font.name = FONT  # type: ignore[attr-defined]
         style.font.size = Pt(14)  # type: ignore[attr-defined]
+        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()  # type: ignore[attr-defined]
+        for script in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            fonts.set(qn(script), FONT)
         self._header()
 
     def _header(self) -> None:
         table = self.doc.add_table(rows=1, cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         _no_borders(table)
+        _fixed_widths(table, (AGENCY_CM, NATION_CM))
         left, right = (_clear(c) for c in table.rows[0].cells)
-        left.width, right.width = Cm(7.5), Cm(9)
         for issuer in self.head.issuers:
             if issuer.parent:
                 _para(left, issuer.parent.upper(), size=12)
             _para(left, issuer.name.upper(), size=12, bold=True)
-        _para(left, "_______", size=12)
-        _para(left, number_line(self.head.number), size=13)
+        _rule(left, AGENCY_RULE_INDENT)
+        _para(left, self.head.number_line, size=13, space_before=6)
         _para(right, MOTTO, size=12, bold=True)
         _para(right, MOTTO_2, size=13, bold=True)
-        _para(right, "_______________________", size=12)
-        _para(right, place_and_date(self.head.place, self.head.day), size=13, italic=True)
+        _rule(right, MOTTO_RULE_INDENT)
+        _para(right, self.head.date_line, size=13, italic=True, space_before=6)
         _para(self.doc, "", space_after=6)
-        _para(self.doc, self.head.type_name.upper(), size=14, bold=True)
-        if self.head.summary:
-            _para(self.doc, self.head.summary, size=14, bold=True)
-        _para(self.doc, "_______", size=12, space_after=12)
+        if self.head.type_name:
+            _para(self.doc, self.head.type_name.upper(), size=14, bold=True)
+        for line in self.head.summary_lines:
+            _para(self.doc, line, size=14, bold=True)
+        if self.head.type_name:  # a công văn's "V/v …" line has no rule under it
+            _rule(self.doc, SUMMARY_RULE_INDENT, space_after=12)
+        else:
+            _para(self.doc, "", space_after=6)
 
     def heading(self, text: str, *, center: bool = True) -> None:
         align = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.LEFT
@@ -171,22 +246,22 @@ class OfficialDocument:
         rows: Sequence[Sequence[object]],
         *,
         widths: Sequence[float] = (),
+        centered: Collection[int] = (),
+        size: float = 12,
     ) -> None:
+        """A bordered table; headers bold and centred, the ``centered`` columns centred."""
         table = self.doc.add_table(rows=1, cols=len(headers))
         table.style = "Table Grid"
         for cell, text in zip(table.rows[0].cells, headers, strict=True):
-            _font(_clear(cell).add_paragraph().add_run(str(text)), 12, bold=True)
+            _para(_clear(cell), str(text), size=size, bold=True)
         for row in rows:
             cells = table.add_row().cells
-            for cell, value in zip(cells, row, strict=True):
-                _font(_clear(cell).add_paragraph().add_run("" if value is None else str(value)), 12)
-        for index, width in enumerate(widths):
-            for row in table.rows:
-                row.cells[index].width = Cm(width)
+            for index, (cell, value) in enumerate(zip(cells, row, strict=True)):
+                align = WD_ALIGN_PARAGRAPH.CENTER if index in centered else WD_ALIGN_PARAGRAPH.LEFT
+                _para(_clear(cell), "" if value is None else str(value), size=size, align=align)
+        if widths:
+            _fixed_widths(table, widths)
         _para(self.doc, "", space_after=6)
-
-    def picture(self, png: bytes, *, width_cm: float = 16) -> None:
-        self.doc.add_picture(io.BytesIO(png), width=Cm(width_cm))
 
     def signatures(self, blocks: Sequence[Signature]) -> None:
         """Signature blocks side by side; with one signer "Nơi nhận" sits at its left."""
@@ -221,14 +296,3 @@ class OfficialDocument:
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()
-
-
-def issuer_for_unit(unit) -> Issuer:  # type: ignore[no-untyped-def]
-    """The issuing block for a procuracy unit: its parent above it, as NĐ30 asks."""
-    parent = unit.parent.name if unit.parent_id else ""
-    return Issuer(name=expand_unit_name(unit.name), parent=expand_unit_name(parent))
-
-
-def expand_unit_name(name: str) -> str:
-    """ "VKSND tỉnh Quảng Ninh" → "Viện kiểm sát nhân dân tỉnh Quảng Ninh" for headers."""
-    return name.replace("VKSND", "Viện kiểm sát nhân dân") if name else ""

@@ -6,9 +6,11 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+PDF = "application/pdf"
+
 
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string(template_name, context)
-    return HTML(string=html).write_pdf()
+    return bytes(HTML(string=html).write_pdf())

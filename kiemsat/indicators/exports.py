@@ -2,34 +2,42 @@
 the Nghị định 30 layout, and the same report as PDF through WeasyPrint with the SVG chart.
 
 Views call `respond(fmt, report)` after their gate, so an export shows exactly what the page
-shows to that user. Heavy libraries are imported when a file is made, not with the module.
+shows to that user. Word and PDF share the letterhead, title and signature of every other
+official document (kiemsat.documents.nd30 and documents/nd30_base.html). openpyxl and
+WeasyPrint are imported when a file is made, not with the module.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.http import Http404, HttpResponse
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from kiemsat.documents.nd30 import (
+    DOCX,
+    DocumentHead,
+    Issuer,
+    OfficialDocument,
+    Signature,
+    issuer_for_unit,
+    place_and_date,
+    place_of,
+)
+from kiemsat.documents.pdf import PDF, render_pdf
 from kiemsat.indicators.charts import Series
 from kiemsat.indicators.evaluation import Line, Table
 from kiemsat.indicators.selectors import GroupDashboard, RankRow, UnitDashboard
+from kiemsat.lib.excel import XLSX, set_widths, style_header, workbook_bytes
+from kiemsat.lib.http import download
 from kiemsat.lib.periods import MonthRange
-from kiemsat.lib.vn import formal_date, format_int
-from kiemsat.org.models import Level, Unit
+from kiemsat.lib.vn import format_int
+from kiemsat.org.models import Unit
 
-if TYPE_CHECKING:
-    from docx.document import Document as DocxDocument
-    from docx.table import _Cell
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TITLE = "BÁO CÁO KẾT QUẢ THỰC HIỆN CHỈ TIÊU"
+SIGNATURE = Signature(title="Viện trưởng")
 
 
 @dataclass
@@ -48,8 +56,7 @@ class Report:
     table: Table
     rows: list[ReportRow]
     scope_label: str
-    issuer_parent: str
-    issuer_name: str
+    issuer: Issuer
     place: str
     recipients: list[str]
     last_year: Table | None = None
@@ -71,54 +78,56 @@ class Report:
     def filename(self, ext: str) -> str:
         return f"chi-tieu-{self.code}-{self.months.start}-{self.months.end}.{ext}"
 
+    @property
+    def head(self) -> DocumentHead:
+        """Dated the day it is made; the number left for the office: "Số:      /BC-VKS"."""
+        return DocumentHead(
+            issuers=[self.issuer],
+            number="",
+            symbol="BC-VKS",
+            place=self.place,
+            day=timezone.localdate(),
+            type_name=TITLE,
+            summary=f"{self.name}\n{self.period_text} ({self.scope_label})",
+            recipients=self.recipients,
+            archive="VT, VP",
+        )
+
 
 # --- building reports from dashboards -----------------------------------------------------
 
 
-def full_name(name: str) -> str:
-    return name.replace("VKSND", "Viện kiểm sát nhân dân", 1)
-
-
-def place_of(unit: Unit) -> str:
-    """The place written before the date: "Hạ Long", "Quảng Ninh", "Hà Nội"."""
-    short = unit.short_name or unit.name
-    if unit.level == Level.SUPREME:
-        return "Hà Nội"
-    if short.startswith("Cấp cao tại "):
-        return short.removeprefix("Cấp cao tại ")
-    if short.lower().startswith("khu vực") and unit.parent is not None:
-        return place_of(unit.parent)
-    return short
-
-
-def _letterhead(unit: Unit | None, fallback: str) -> tuple[str, str, str]:
+def _issuer_and_place(unit: Unit | None, fallback: str) -> tuple[Issuer, str]:
     if unit is None:
-        return "", fallback, ""
-    parent = full_name(unit.parent.name) if unit.parent is not None else ""
-    return parent, full_name(unit.name), place_of(unit)
+        return Issuer(name=fallback), ""
+    return issuer_for_unit(unit), place_of(unit)
+
+
+def date_line(place: str) -> str:
+    """Today's place-and-date line, as the report's letterhead shows it."""
+    return place_and_date(place, timezone.localdate())
 
 
 def unit_report(dash: UnitDashboard) -> Report:
     unit = dash.unit
-    parent, name, place = _letterhead(unit, unit.name)
-    recipients = [f"{unit.parent.name} (để báo cáo);"] if unit.parent is not None else []
+    issuer, place = _issuer_and_place(unit, unit.name)
+    recipients = [f"{unit.parent.name} (để báo cáo)"] if unit.parent is not None else []
     return Report(
         code=unit.code,
         name=unit.name,
         table=dash.table,
         rows=[ReportRow(r.line, r.target_words, r.last_year) for r in dash.rows],
         scope_label=dash.scope_label,
-        issuer_parent=parent,
-        issuer_name=name,
+        issuer=issuer,
         place=place,
-        recipients=[*recipients, "Lãnh đạo Viện;", "Lưu: VT, VP."],
+        recipients=[*recipients, "Lãnh đạo Viện"],
         last_year=dash.last_year,
         chart=dash.chart,
     )
 
 
 def group_report(dash: GroupDashboard, recipients: Sequence[str]) -> Report:
-    parent, name, place = _letterhead(dash.issuer, dash.name.split(" (")[0])
+    issuer, place = _issuer_and_place(dash.issuer, dash.name.split(" (")[0])
     rows = [ReportRow(row.line, row.target) for row in dash.rows]
     return Report(
         code=dash.code,
@@ -126,10 +135,9 @@ def group_report(dash: GroupDashboard, recipients: Sequence[str]) -> Report:
         table=dash.table,
         rows=rows,
         scope_label=dash.scope_label,
-        issuer_parent=parent,
-        issuer_name=name,
+        issuer=issuer,
         place=place,
-        recipients=[*recipients, "Lưu: VT, VP."],
+        recipients=list(recipients),
         ranking=dash.ranking,
         members=dash.result.members,
         chart=dash.chart,
@@ -137,13 +145,11 @@ def group_report(dash: GroupDashboard, recipients: Sequence[str]) -> Report:
 
 
 def respond(fmt: str, report: Report) -> HttpResponse:
-    makers = {"xlsx": (xlsx_bytes, XLSX), "docx": (docx_bytes, DOCX), "pdf": (pdf_bytes, None)}
+    makers = {"xlsx": (xlsx_bytes, XLSX), "docx": (docx_bytes, DOCX), "pdf": (pdf_bytes, PDF)}
     if fmt not in makers:
         raise Http404("Không có định dạng này.")
     make, content_type = makers[fmt]
-    response = HttpResponse(make(report), content_type=content_type or "application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{report.filename(fmt)}"'
-    return response
+    return download(make(report), content_type, report.filename(fmt))
 
 
 # --- Excel --------------------------------------------------------------------------------
@@ -199,9 +205,7 @@ def xlsx_bytes(report: Report) -> bytes:
     if report.members:
         _xlsx_matrix(book.create_sheet("Thành viên"), report)
         _xlsx_ranking(book.create_sheet("Xếp hạng"), report.ranking)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def _xlsx_heading(sheet: Any, report: Report) -> int:
@@ -220,14 +224,10 @@ def _xlsx_heading(sheet: Any, report: Report) -> int:
 
 
 def _xlsx_header_row(sheet: Any, row: int, headers: Sequence[tuple[str, int]]) -> None:
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    for col, (title, width) in enumerate(headers, start=1):
-        cell = sheet.cell(row=row, column=col, value=title)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.column_dimensions[get_column_letter(col)].width = width
+    style_header(
+        sheet.cell(row=row, column=col, value=title) for col, (title, _) in enumerate(headers, 1)
+    )
+    set_widths(sheet, [width for _, width in headers])
     sheet.freeze_panes = sheet.cell(row=row + 1, column=3)
 
 
@@ -300,176 +300,47 @@ def _xlsx_ranking(sheet: Any, ranking: Sequence[RankRow]) -> None:
                 cell.number_format = "0.0"
 
 
-# --- Word ---------------------------------------------------------------------------------
+# --- Word and PDF -------------------------------------------------------------------------
 
 
 def docx_bytes(report: Report) -> bytes:
-    from docx import Document
-    from docx.shared import Cm, Pt
-
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin = section.bottom_margin = Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
-    _base_font(doc, Pt(13))
-    _docx_letterhead(doc, report)
-    _docx_title(doc, report)
-    _docx_body(doc, report)
-    _docx_signature(doc, report)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
-
-
-def _base_font(doc: DocxDocument, size: Any) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    style: Any = doc.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = size
-    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attr), "Times New Roman")
-    style.paragraph_format.space_after = Pt(3)
-
-
-def _para(
-    target: Any,
-    text: str,
-    *,
-    bold: bool = False,
-    italic: bool = False,
-    size: float | None = None,
-    align: str = "left",
-    first: bool = False,
-) -> Any:
-    """Add a paragraph to a document or a table cell (reusing a cell's empty first one)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    para = target.paragraphs[0] if first else target.add_paragraph()
-    para.alignment = {
-        "left": WD_ALIGN_PARAGRAPH.LEFT,
-        "center": WD_ALIGN_PARAGRAPH.CENTER,
-        "right": WD_ALIGN_PARAGRAPH.RIGHT,
-        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
-    }[align]
-    para.paragraph_format.space_after = Pt(0)
-    run = para.add_run(text)
-    run.bold, run.italic = bold, italic
-    if size is not None:
-        run.font.size = Pt(size)
-    return para
-
-
-def _rule(para: Any, indent_cm: float) -> None:
-    """A short line under a paragraph (the rule under the agency name and the motto)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Cm
-
-    p_pr = para._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    p_pr.append(borders)
-    para.paragraph_format.left_indent = para.paragraph_format.right_indent = Cm(indent_cm)
-
-
-def _two_columns(doc: DocxDocument, left_cm: float, right_cm: float) -> tuple[_Cell, _Cell]:
-    from docx.shared import Cm
-
-    table = doc.add_table(rows=1, cols=2)
-    table.autofit = False
-    left, right = table.rows[0].cells
-    left.width, right.width = Cm(left_cm), Cm(right_cm)
-    return left, right
-
-
-def _docx_letterhead(doc: DocxDocument, report: Report) -> None:
-    left, right = _two_columns(doc, 6.5, 10.0)
-    has_parent = bool(report.issuer_parent)
-    if has_parent:
-        _para(left, report.issuer_parent.upper(), size=12, align="center", first=True)
-    name = _para(
-        left, report.issuer_name.upper(), bold=True, size=12, align="center", first=not has_parent
-    )
-    _rule(name, 1.8)
-    _para(left, "Số:      /BC-VKS", size=13, align="center")
-    _para(
-        right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12, align="center", first=True
-    )
-    motto = _para(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13, align="center")
-    _rule(motto, 2.4)
-    _para(right, "")
-    _para(right, date_line(report.place), italic=True, size=13, align="center")
-
-
-def date_line(place: str) -> str:
-    day = formal_date(timezone.localdate())
-    return f"{place}, {day}" if place else day[0].upper() + day[1:]
-
-
-def _docx_title(doc: DocxDocument, report: Report) -> None:
-    _para(doc, "")
-    _para(doc, TITLE, bold=True, size=14, align="center")
-    _para(doc, report.name, bold=True, size=14, align="center")
-    _para(doc, f"{report.period_text} ({report.scope_label})", bold=True, size=13, align="center")
-    _para(doc, "")
-
-
-def _docx_body(doc: DocxDocument, report: Report) -> None:
+    doc = OfficialDocument(report.head)
     summary = report.table.summary
-    _para(doc, "I. KẾT QUẢ CHUNG", bold=True)
-    _para(doc, f"- {summary.met_line()};", align="justify")
-    _para(doc, f"- {summary.exceeded_line()}.", align="justify")
+    doc.heading("I. KẾT QUẢ CHUNG", center=False)
+    doc.paragraph(f"- {summary.met_line()};")
+    doc.paragraph(f"- {summary.exceeded_line()}.")
     if report.last_year is not None:
         last = report.last_year.summary
-        _para(doc, f"- Cùng kỳ: {last.met_line()}; {last.exceeded_line()}.", align="justify")
-    _para(doc, "II. KẾT QUẢ TỪNG CHỈ TIÊU", bold=True)
+        doc.paragraph(f"- Cùng kỳ: {last.met_line()}; {last.exceeded_line()}.")
+    doc.heading("II. KẾT QUẢ TỪNG CHỈ TIÊU", center=False)
     _docx_results(doc, report)
     if report.chart is not None:
-        _para(
-            doc,
+        doc.paragraph(
             f"(Biểu đồ diễn biến theo tháng của chỉ tiêu {report.chart.code} có trong bản PDF "
             "của báo cáo này và trên hệ thống.)",
             italic=True,
-            size=12,
         )
     if report.ranking:
-        _para(doc, "III. XẾP HẠNG CÁC THÀNH VIÊN", bold=True)
+        doc.heading("III. XẾP HẠNG CÁC THÀNH VIÊN", center=False)
         _docx_ranking(doc, report.ranking)
+    doc.signatures([SIGNATURE])
+    return doc.to_bytes()
 
 
 def _docx_grid(
-    doc: DocxDocument, headers: Sequence[tuple[str, float]], rows: list[list[str]]
+    doc: OfficialDocument, headers: Sequence[tuple[str, float]], rows: list[list[str]]
 ) -> None:
-    from docx.shared import Cm, Pt
-
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    table.autofit = False
-    for cell, (title, width) in zip(table.rows[0].cells, headers, strict=True):
-        cell.width = Cm(width)
-        _para(cell, title, bold=True, size=11, align="center", first=True)
-    for values in rows:
-        cells = table.add_row().cells
-        for i, (cell, text) in enumerate(zip(cells, values, strict=True)):
-            cell.width = Cm(headers[i][1])
-            _para(cell, text, size=11, align="left" if i == 1 else "center", first=True)
-    for row in table.rows:
-        row.height = Pt(14)
+    """Every column centred but the second, the name; widths fill the 16.5 cm text width."""
+    titles, widths = zip(*headers, strict=True)
+    centered = set(range(len(headers))) - {1}
+    doc.table(titles, rows, widths=widths, centered=centered, size=11)
 
 
-def _docx_results(doc: DocxDocument, report: Report) -> None:
+def _docx_results(doc: OfficialDocument, report: Report) -> None:
     with_last = report.last_year is not None
     headers = [
-        ("TT", 0.8),
-        ("Chỉ tiêu", 5.7 if with_last else 7.3),
+        ("TT", 1.0),
+        ("Chỉ tiêu", 5.5 if with_last else 7.1),
         ("Tử số", 1.6),
         ("Mẫu số", 1.6),
         ("Kết quả", 1.6),
@@ -496,7 +367,7 @@ def _docx_results(doc: DocxDocument, report: Report) -> None:
     _docx_grid(doc, headers, rows)
 
 
-def _docx_ranking(doc: DocxDocument, ranking: Sequence[RankRow]) -> None:
+def _docx_ranking(doc: OfficialDocument, ranking: Sequence[RankRow]) -> None:
     headers = [("Hạng", 1.2), ("Đơn vị", 7.3), ("Đạt", 2.0), ("Tỷ lệ đạt", 2.0)]
     headers += [("Vượt", 2.0), ("Tỷ lệ vượt", 2.0)]
     rows = []
@@ -525,23 +396,6 @@ def _last_text(line: Line | None) -> str:
     return line.display_value or line.evaluation.status.label
 
 
-def _docx_signature(doc: DocxDocument, report: Report) -> None:
-    _para(doc, "")
-    left, right = _two_columns(doc, 8.0, 8.5)
-    _para(left, "Nơi nhận:", bold=True, italic=True, size=12, first=True)
-    for recipient in report.recipients:
-        _para(left, f"- {recipient}", size=11)
-    _para(right, "VIỆN TRƯỞNG", bold=True, size=14, align="center", first=True)
-
-
-# --- PDF ----------------------------------------------------------------------------------
-
-
 def pdf_bytes(report: Report) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(
-        "documents/indicators_report.html",
-        {"report": report, "title": TITLE, "date_line": date_line(report.place)},
-    )
-    return bytes(HTML(string=html).write_pdf())
+    context = {"report": report, "head": report.head, "signatures": [SIGNATURE]}
+    return render_pdf("documents/indicators_report.html", context)

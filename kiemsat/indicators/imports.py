@@ -17,23 +17,22 @@ from typing import IO, Any
 
 from kiemsat.indicators.models import Metric, Submission, SubmissionStatus
 from kiemsat.indicators.providers import derived_codes
+from kiemsat.lib.excel import (
+    ImportRefused,
+    csv_text,
+    error_limit_reached,
+    header_names,
+    open_xlsx,
+    read_limited,
+)
 from kiemsat.lib.periods import Month
 from kiemsat.org.models import Unit
 
 HEADER = ("unit_code", "period", "metric_code", "value")
 MAX_FILE_BYTES = 10 * 1024 * 1024  # uploads through the web
 MAX_COMMAND_BYTES = 200 * 1024 * 1024  # files given to import_figures
-MAX_ERRORS = 200
 FORMULA_PREFIXES = ("=", "+", "@")
 MAX_VALUE = 10**15  # far above any real count, far below the database's 64-bit limit
-
-
-class ImportRefused(Exception):
-    """The whole batch is refused; ``errors`` holds one message per problem."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
 
 
 @dataclass
@@ -56,11 +55,7 @@ class CheckedRows:
 
 def read_file(name: str, stream: IO[bytes], *, max_bytes: int | None = None) -> list[RawRow]:
     """Rows of a CSV or XLSX file; refuses empty, oversized or other files whole."""
-    max_bytes = max_bytes or MAX_FILE_BYTES
-    data = stream.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        limit = max_bytes // (1024 * 1024)
-        raise ImportRefused([f"Tệp quá lớn: tối đa {limit} MB."])
+    data = read_limited(stream, max_bytes or MAX_FILE_BYTES)
     if not data.strip():
         raise ImportRefused(["Tệp rỗng: không có dòng số liệu nào."])
     suffix = Path(name).suffix.lower()
@@ -70,10 +65,7 @@ def read_file(name: str, stream: IO[bytes], *, max_bytes: int | None = None) -> 
         return list(_xlsx_rows(data))
     if suffix not in (".csv", ".txt", ""):
         raise ImportRefused([f"Tệp '{name}' không phải CSV hoặc XLSX."])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportRefused([f"Tệp '{name}' không phải CSV (UTF-8) hoặc XLSX."]) from exc
+    text = csv_text(data, name)
     if "\x00" in text:
         raise ImportRefused([f"Tệp '{name}' không phải CSV hoặc XLSX."])
     return list(_csv_rows(text))
@@ -87,7 +79,7 @@ def read_path(path: Path) -> list[RawRow]:
 
 
 def _check_header(header: list[str]) -> list[int]:
-    names = [str(h or "").strip().lower() for h in header]
+    names = header_names(header)
     missing = [h for h in HEADER if h not in names]
     if missing:
         raise ImportRefused(
@@ -113,13 +105,7 @@ def _csv_rows(text: str) -> Iterator[RawRow]:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[RawRow]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises several types for a damaged file
-        raise ImportRefused(["Tệp không phải XLSX hợp lệ."]) from exc
-    rows = book.worksheets[0].iter_rows(values_only=True)
+    rows = open_xlsx(data, data_only=False).worksheets[0].iter_rows(values_only=True)
     header = next(rows, None)
     if not header:
         raise ImportRefused(["Tệp rỗng: không có dòng số liệu nào."])
@@ -215,8 +201,7 @@ def check_rows(rows: Iterable[RawRow], *, writable_unit_ids: set[int] | None = N
             checked.values.append(values)
             checked.unit_ids.add(values[0])
             checked.periods.add(values[2])
-        if len(errors) >= MAX_ERRORS:
-            errors.append(f"… dừng kiểm tra sau {MAX_ERRORS} lỗi.")
+        if error_limit_reached(errors):
             break
     if not errors and not checked.values:
         errors.append("Tệp rỗng: không có dòng số liệu nào.")

@@ -197,7 +197,7 @@ def indicator_cluster(request: HttpRequest, cluster_pk: int) -> HttpResponse:
         with_subordinates=form.with_subordinates,
         chart_code=form.cleaned_data["chart"],
     )
-    recipients = ["Vụ Thi đua - Khen thưởng VKSND tối cao (để báo cáo);", "Các đơn vị trong cụm;"]
+    recipients = ["Vụ Thi đua - Khen thưởng VKSND tối cao (để báo cáo)", "Các đơn vị trong cụm"]
     return _group_page(request, form, dash, recipients, "cluster")
 
 
@@ -212,8 +212,8 @@ def indicator_province(request: HttpRequest, unit_pk: int) -> HttpResponse:
     dash = selectors.province_dashboard(
         unit, form.months, request.user, chart_code=form.cleaned_data["chart"]
     )
-    parent = [f"{unit.parent.name} (để báo cáo);"] if unit.parent is not None else []
-    recipients = [*parent, "Lãnh đạo Viện;", "VKSND cấp huyện, khu vực trực thuộc;"]
+    parent = [f"{unit.parent.name} (để báo cáo)"] if unit.parent is not None else []
+    recipients = [*parent, "Lãnh đạo Viện", "VKSND cấp huyện, khu vực trực thuộc"]
     return _group_page(request, form, dash, recipients, "province")
 
 
@@ -226,7 +226,7 @@ def indicator_nation(request: HttpRequest) -> HttpResponse:
     dash = selectors.nation_dashboard(
         form.months, request.user, chart_code=form.cleaned_data["chart"]
     )
-    recipients = ["Lãnh đạo VKSND tối cao;", "VKSND các tỉnh, thành phố;"]
+    recipients = ["Lãnh đạo VKSND tối cao", "VKSND các tỉnh, thành phố"]
     return _group_page(request, form, dash, recipients, "nation")
 
 

@@ -11,17 +11,26 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from kiemsat.lib.excel import (
+    ImportRefused,
+    csv_text,
+    header_names,
+    open_xlsx,
+    read_limited,
+    set_widths,
+    show_dates,
+    style_header,
+    workbook_bytes,
+)
 from kiemsat.oversight.clock import Status
 from kiemsat.oversight.models import Field, Intervention, Kind, Outcome
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 5000
-DATE_FORMAT = "DD/MM/YYYY"
+EXPORT_WIDTHS = (28, 22, 16, 14, 12, 28, 50, 24, 12, 12, 12, 12, 18, 28, 16)
 
 IMPORT_COLUMNS = (
     ("unit_code", "Mã đơn vị ban hành (ví dụ QUANG-NINH-HA-LONG)", True),
@@ -58,14 +67,6 @@ EXPORT_HEADERS = (
     "Bản án, quyết định của Tòa án",
     "Tình trạng",
 )
-
-
-class FileRefused(Exception):
-    """The whole file is refused; ``errors`` holds one message per problem ("dòng N: …")."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
 
 
 @dataclass
@@ -110,36 +111,25 @@ def export_xlsx(rows: Iterable[Intervention], *, title: str) -> bytes:
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append(list(EXPORT_HEADERS))
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    style_header(sheet[2])
     for iv in rows:
         sheet.append(_export_row(iv))
-    for row in sheet.iter_rows(min_row=3):
-        for cell in row:
-            if isinstance(cell.value, date):
-                cell.number_format = DATE_FORMAT
-    for letter, width in zip(
-        "ABCDEFGHIJKLMNO", (28, 22, 16, 14, 12, 28, 50, 24, 12, 12, 12, 12, 18, 28, 16), strict=True
-    ):
-        sheet.column_dimensions[letter].width = width
+    show_dates(sheet, min_row=3)
+    set_widths(sheet, EXPORT_WIDTHS)
     sheet.freeze_panes = "A3"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def import_template() -> bytes:
     """An empty sheet with the column codes, and a sheet explaining them and their values."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "So theo doi"
     sheet.append([code for code, _, _ in IMPORT_COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    style_header(sheet[1])
     guide = book.create_sheet("Huong dan")
     guide.append(["Cột", "Nội dung", "Bắt buộc"])
     for code, text, required in IMPORT_COLUMNS:
@@ -152,56 +142,42 @@ def import_template() -> bytes:
     guide.append(["Giá trị của cột outcome"])
     for value, label in Outcome.choices:
         guide.append([value, label])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 # --- reading -------------------------------------------------------------------------------
 
 
 def read_file(name: str, stream: IO[bytes]) -> list[ImportRow]:
-    data = stream.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise FileRefused(["Tệp quá lớn: tối đa 10 MB."])
+    data = read_limited(stream, MAX_FILE_BYTES)
     if not data.strip():
-        raise FileRefused(["Tệp rỗng: không có dòng nào."])
+        raise ImportRefused(["Tệp rỗng: không có dòng nào."])
     suffix = Path(name).suffix.lower()
     if data[:2] == b"PK" and suffix in (".xlsx", ""):
         table = list(_xlsx_cells(data))
     elif suffix in (".csv", ".txt", ""):
         table = list(_csv_cells(data, name))
     else:
-        raise FileRefused([f"Tệp '{name}' không phải XLSX hoặc CSV."])
+        raise ImportRefused([f"Tệp '{name}' không phải XLSX hoặc CSV."])
     return _rows(table)
 
 
 def _xlsx_cells(data: bytes) -> Iterator[list[Any]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several types for a damaged file
-        raise FileRefused(["Tệp không phải XLSX hợp lệ."]) from exc
-    for cells in book.worksheets[0].iter_rows(values_only=True):
+    for cells in open_xlsx(data).worksheets[0].iter_rows(values_only=True):
         yield list(cells)
 
 
 def _csv_cells(data: bytes, name: str) -> Iterator[list[Any]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FileRefused([f"Tệp '{name}' không phải CSV (UTF-8) hoặc XLSX."]) from exc
-    yield from csv.reader(io.StringIO(text))
+    yield from csv.reader(io.StringIO(csv_text(data, name)))
 
 
 def _rows(table: list[list[Any]]) -> list[ImportRow]:
     if not table:
-        raise FileRefused(["Tệp rỗng: không có dòng nào."])
-    names = [str(h or "").strip().lower() for h in table[0]]
+        raise ImportRefused(["Tệp rỗng: không có dòng nào."])
+    names = header_names(table[0])
     missing = [code for code in REQUIRED if code not in names]
     if missing:
-        raise FileRefused([f"dòng 1: thiếu cột {', '.join(missing)}."])
+        raise ImportRefused([f"dòng 1: thiếu cột {', '.join(missing)}."])
     rows = []
     for line, cells in enumerate(table[1:], start=2):
         if all(c in (None, "") or str(c).strip() == "" for c in cells):
@@ -209,9 +185,9 @@ def _rows(table: list[list[Any]]) -> list[ImportRow]:
         values = {name: cells[i] if i < len(cells) else None for i, name in enumerate(names)}
         rows.append(ImportRow(line, values))
     if not rows:
-        raise FileRefused(["Tệp không có dòng nào ngoài dòng tiêu đề."])
+        raise ImportRefused(["Tệp không có dòng nào ngoài dòng tiêu đề."])
     if len(rows) > MAX_ROWS:
-        raise FileRefused([f"Tệp có {len(rows)} dòng; mỗi lần nhập tối đa {MAX_ROWS} dòng."])
+        raise ImportRefused([f"Tệp có {len(rows)} dòng; mỗi lần nhập tối đa {MAX_ROWS} dòng."])
     return rows
 
 
@@ -221,20 +197,3 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-def cell_date(value: Any) -> date | None:
-    """A date from a date cell or text; None when blank; ValueError with a message otherwise."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"ngày '{text}' không hợp lệ (dd/mm/yyyy)")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
-from kiemsat.lib.periods import Month
+from kiemsat.indicators.entry_forms import MonthField
 from kiemsat.org.access import access_for
 from kiemsat.org.models import Partner, Role, Unit
 from kiemsat.oversight import selectors
@@ -163,22 +162,6 @@ class AnswerForm(forms.Form):
     summary = forms.CharField(
         label="Nội dung trả lời", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-
-
-class MonthField(forms.CharField):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(
-            widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}), **kwargs
-        )
-
-    def to_python(self, value: Any) -> Month | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            return Month.parse(text)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from exc
 
 
 class FilterForm(forms.Form):

@@ -17,13 +17,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from kiemsat.audit.services import record
+from kiemsat.lib.excel import ImportRefused, error_limit_reached, parse_date
 from kiemsat.lib.vn import fold
 from kiemsat.lib.workdays import WorkCalendar
 from kiemsat.org.access import access_for
 from kiemsat.org.models import Partner, Role, Unit
 from kiemsat.org.selectors import work_calendar
 from kiemsat.oversight import services
-from kiemsat.oversight.excel import FileRefused, ImportRow, cell_date, cell_text
+from kiemsat.oversight.excel import ImportRow, cell_text
 from kiemsat.oversight.models import (
     DeadlineRule,
     Field,
@@ -33,7 +34,6 @@ from kiemsat.oversight.models import (
     Source,
 )
 
-MAX_ERRORS = 200
 COLUMN_OF = {"unit": "unit_code", "recipient": "recipient_code", "rule": "rule_code"}
 
 
@@ -85,7 +85,7 @@ def _lookup(mapping: dict[str, Any], cells: dict[str, Any], column: str, what: s
 
 def _date(cells: dict[str, Any], column: str) -> date | None:
     try:
-        return cell_date(cells.get(column))
+        return parse_date(cells.get(column))
     except ValueError as exc:
         raise _RowError(column, str(exc)) from exc
 
@@ -161,7 +161,7 @@ def _check(
 
 
 def check_rows(rows: Sequence[ImportRow], *, actor: Any) -> list[Intervention]:
-    """Every row built and validated; FileRefused with all the errors if any row is wrong."""
+    """Every row built and validated; ImportRefused with all the errors if any row is wrong."""
     refs = _Refs.load(actor)
     calendar, today = work_calendar(), timezone.localdate()
     seen: set[Any] = set()
@@ -172,11 +172,10 @@ def check_rows(rows: Sequence[ImportRow], *, actor: Any) -> list[Intervention]:
         errors += problems
         if iv is not None:
             good.append(iv)
-        if len(errors) >= MAX_ERRORS:
-            errors.append(f"… dừng kiểm tra sau {MAX_ERRORS} lỗi.")
+        if error_limit_reached(errors):
             break
     if errors:
-        raise FileRefused(errors)
+        raise ImportRefused(errors)
     return good
 
 

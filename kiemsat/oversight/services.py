@@ -277,6 +277,21 @@ def _changes(before: dict[str, Any], iv: Intervention) -> dict[str, Any]:
     return {k: [before[k], after[k]] for k in after if before[k] != after[k]}
 
 
+def _audit(actor: Any, action: str, iv: Intervention, changes: dict[str, Any]) -> None:
+    record(actor=actor, action=action, obj=iv, unit_id=iv.unit_id, changes=changes)
+
+
+def _apply(actor: Any, action: str, iv: Intervention, values: dict[str, Any]) -> Intervention:
+    """Set ``values``, check the whole entry again (the due date follows), save and audit."""
+    before = _snapshot(iv)
+    for name, value in values.items():
+        setattr(iv, name, value)
+    validate(iv, calendar=work_calendar(), today=timezone.localdate())
+    _save(iv, update_fields=[*values, "due_on"])
+    _audit(actor, action, iv, _changes(before, iv))
+    return iv
+
+
 # --- the services --------------------------------------------------------------------------
 
 
@@ -299,12 +314,11 @@ def intervention_register(
     if document is not None:
         iv.document = document  # type: ignore[assignment]
     iv.save()
-    record(
-        actor=actor,
-        action="oversight.intervention_register",
-        obj=iv,
-        unit_id=unit.pk,
-        changes={k: v for k, v in _snapshot(iv).items() if v not in (None, "")},
+    _audit(
+        actor,
+        "oversight.intervention_register",
+        iv,
+        {k: v for k, v in _snapshot(iv).items() if v not in (None, "")},
     )
     return iv
 
@@ -321,13 +335,7 @@ def intervention_update(*, actor: Any, intervention: Intervention, data: Registr
     if not changes:
         return False
     _save(intervention, update_fields=[*REGISTER_FIELDS, "year", "subject_folded", "due_on"])
-    record(
-        actor=actor,
-        action="oversight.intervention_update",
-        obj=intervention,
-        unit_id=intervention.unit_id,
-        changes=changes,
-    )
+    _audit(actor, "oversight.intervention_update", intervention, changes)
     return True
 
 
@@ -344,23 +352,12 @@ def intervention_extend(
     _require_write(actor, intervention.unit_id)
     if intervention.answered_on is not None:
         raise ValidationError({"extended_to": "Văn bản đã được trả lời; không gia hạn nữa."})
-    before = _snapshot(intervention)
-    intervention.extension_notified_on = notified_on
-    intervention.extended_to = extended_to
-    intervention.extension_reason = reason.strip()
-    validate(intervention, calendar=work_calendar(), today=timezone.localdate())
-    _save(
-        intervention,
-        update_fields=["extension_notified_on", "extended_to", "extension_reason", "due_on"],
-    )
-    record(
-        actor=actor,
-        action="oversight.intervention_extend",
-        obj=intervention,
-        unit_id=intervention.unit_id,
-        changes=_changes(before, intervention),
-    )
-    return intervention
+    values = {
+        "extension_notified_on": notified_on,
+        "extended_to": extended_to,
+        "extension_reason": reason.strip(),
+    }
+    return _apply(actor, "oversight.intervention_extend", intervention, values)
 
 
 @transaction.atomic
@@ -377,24 +374,13 @@ def intervention_answer(
     _require_write(actor, intervention.unit_id)
     if outcome not in Outcome.values or outcome == Outcome.PENDING:
         raise ValidationError({"outcome": "Chọn kết quả trả lời."})
-    before = _snapshot(intervention)
-    intervention.answered_on = answered_on
-    intervention.outcome = outcome
-    intervention.answer_summary = summary.strip()
-    intervention.court_decision = court_decision.strip()
-    validate(intervention, calendar=work_calendar(), today=timezone.localdate())
-    _save(
-        intervention,
-        update_fields=["answered_on", "outcome", "answer_summary", "court_decision", "due_on"],
-    )
-    record(
-        actor=actor,
-        action="oversight.intervention_answer",
-        obj=intervention,
-        unit_id=intervention.unit_id,
-        changes=_changes(before, intervention),
-    )
-    return intervention
+    values = {
+        "answered_on": answered_on,
+        "outcome": outcome,
+        "answer_summary": summary.strip(),
+        "court_decision": court_decision.strip(),
+    }
+    return _apply(actor, "oversight.intervention_answer", intervention, values)
 
 
 def _check_document(document: File) -> None:
@@ -415,12 +401,11 @@ def intervention_attach(*, actor: Any, intervention: Intervention, document: Fil
     old = intervention.document.name if intervention.document else ""
     intervention.document.save(document.name or "van-ban", document, save=False)
     _save(intervention, update_fields=["document"])
-    record(
-        actor=actor,
-        action="oversight.intervention_attach",
-        obj=intervention,
-        unit_id=intervention.unit_id,
-        changes={"document": [old, intervention.document.name]},
+    _audit(
+        actor,
+        "oversight.intervention_attach",
+        intervention,
+        {"document": [old, intervention.document.name]},
     )
     return intervention
 
@@ -429,12 +414,11 @@ def intervention_attach(*, actor: Any, intervention: Intervention, document: Fil
 def intervention_delete(*, actor: Any, intervention: Intervention) -> None:
     """Remove an entry typed by mistake; the audit row keeps what it was."""
     _require_write(actor, intervention.unit_id)
-    record(
-        actor=actor,
-        action="oversight.intervention_delete",
-        obj=intervention,
-        unit_id=intervention.unit_id,
-        changes={k: v for k, v in _snapshot(intervention).items() if v not in (None, "")},
+    _audit(
+        actor,
+        "oversight.intervention_delete",
+        intervention,
+        {k: v for k, v in _snapshot(intervention).items() if v not in (None, "")},
     )
     intervention.delete()
 
@@ -469,12 +453,6 @@ def due_dates_recompute(*, actor: Any, rule: DeadlineRule | None = None) -> Reco
         old = iv.due_on
         iv.due_on = new_due
         _save(iv, update_fields=["due_on"])
-        record(
-            actor=actor,
-            action="oversight.due_recompute",
-            obj=iv,
-            unit_id=iv.unit_id,
-            changes={"due_on": [old, new_due]},
-        )
+        _audit(actor, "oversight.due_recompute", iv, {"due_on": [old, new_due]})
         result.changed += 1
     return result

@@ -6,6 +6,7 @@ form, then one service.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,6 +21,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kiemsat.audit.selectors import history_for
+from kiemsat.documents.nd30 import DOCX
+from kiemsat.documents.pdf import PDF
+from kiemsat.lib.excel import XLSX, ImportRefused
+from kiemsat.lib.http import download
 from kiemsat.org.access import access_for
 from kiemsat.org.models import Role
 from kiemsat.org.selectors import get_unit_for_user, work_calendar
@@ -36,7 +41,6 @@ from kiemsat.oversight.forms import (
 from kiemsat.oversight.models import Intervention
 
 PAGE_SIZE = 50
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _attach_errors(form: Form, exc: ValidationError) -> None:
@@ -69,9 +73,7 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         rows = selectors.with_status(list(qs), today=today, calendar=calendar)
         body = excel.export_xlsx(rows, title="Sổ theo dõi kháng nghị, kiến nghị, yêu cầu")
-        response = HttpResponse(body, content_type=excel.XLSX)
-        response["Content-Disposition"] = 'attachment; filename="khang-nghi-kien-nghi.xlsx"'
-        return response
+        return download(body, XLSX, "khang-nghi-kien-nghi.xlsx")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
@@ -180,38 +182,28 @@ def intervention_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "oversight/form.html", {"form": form, "iv": iv}, status=status)
 
 
-@login_required
-@require_POST
-def intervention_extend(request: HttpRequest, pk: int) -> HttpResponse:
-    iv = selectors.get_intervention_for_user(request.user, pk, write=True)
-    form = ExtensionForm(request.POST)
+def _detail_form(
+    request: HttpRequest,
+    iv: Intervention,
+    name: str,
+    form: Form,
+    service: Callable[..., object],
+    done: str,
+    renamed: dict[str, str] | None = None,
+) -> HttpResponse:
+    """A form on the detail page: ``service(actor, intervention, **cleaned_data)``, then back
+    to the page; when refused, the page again (400) showing the errors on the form, the
+    service's field names ``renamed`` to the form's."""
     if form.is_valid():
         try:
-            services.intervention_extend(actor=request.user, intervention=iv, **form.cleaned_data)
+            service(actor=request.user, intervention=iv, **form.cleaned_data)
         except ValidationError as exc:
-            _attach_errors(form, _renamed(exc, {"extension_notified_on": "notified_on"}))
+            _attach_errors(form, _renamed(exc, renamed or {}))
         else:
-            messages.success(request, "Đã ghi gia hạn.")
+            messages.success(request, done)
             return redirect("intervention_detail", pk=iv.pk)
-    iv.refresh_from_db()
-    return _detail(request, iv, 400, extension_form=form)
-
-
-@login_required
-@require_POST
-def intervention_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    iv = selectors.get_intervention_for_user(request.user, pk, write=True)
-    form = AnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            services.intervention_answer(actor=request.user, intervention=iv, **form.cleaned_data)
-        except ValidationError as exc:
-            _attach_errors(form, _renamed(exc, {"answer_summary": "summary"}))
-        else:
-            messages.success(request, "Đã ghi kết quả trả lời.")
-            return redirect("intervention_detail", pk=iv.pk)
-    iv.refresh_from_db()
-    return _detail(request, iv, 400, answer_form=form)
+    iv.refresh_from_db()  # a refused service may have changed it in memory
+    return _detail(request, iv, 400, **{name: form})
 
 
 def _renamed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
@@ -220,20 +212,35 @@ def _renamed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
 
 @login_required
 @require_POST
+def intervention_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    iv = selectors.get_intervention_for_user(request.user, pk, write=True)
+    form = ExtensionForm(request.POST)
+    renamed = {"extension_notified_on": "notified_on"}
+    done = "Đã ghi gia hạn."
+    return _detail_form(
+        request, iv, "extension_form", form, services.intervention_extend, done, renamed
+    )
+
+
+@login_required
+@require_POST
+def intervention_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    iv = selectors.get_intervention_for_user(request.user, pk, write=True)
+    form = AnswerForm(request.POST)
+    renamed = {"answer_summary": "summary"}
+    done = "Đã ghi kết quả trả lời."
+    return _detail_form(
+        request, iv, "answer_form", form, services.intervention_answer, done, renamed
+    )
+
+
+@login_required
+@require_POST
 def intervention_attach(request: HttpRequest, pk: int) -> HttpResponse:
     iv = selectors.get_intervention_for_user(request.user, pk, write=True)
     form = DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.intervention_attach(
-                actor=request.user, intervention=iv, document=form.cleaned_data["document"]
-            )
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        else:
-            messages.success(request, "Đã đính kèm văn bản.")
-            return redirect("intervention_detail", pk=iv.pk)
-    return _detail(request, iv, 400, document_form=form)
+    done = "Đã đính kèm văn bản."
+    return _detail_form(request, iv, "document_form", form, services.intervention_attach, done)
 
 
 @login_required
@@ -269,12 +276,10 @@ def intervention_chase(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         return redirect("intervention_detail", pk=iv.pk)
     letter = documents.chase_letter(iv, today)
     if fmt == "pdf":
-        body, content_type = documents.chase_pdf(letter), "application/pdf"
+        body, content_type = documents.chase_pdf(letter), PDF
     else:
         body, content_type = documents.chase_docx(letter), DOCX
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="cong-van-don-doc-{iv.pk}.{fmt}"'
-    return response
+    return download(body, content_type, f"cong-van-don-doc-{iv.pk}.{fmt}")
 
 
 @login_required
@@ -290,7 +295,7 @@ def intervention_import(request: HttpRequest) -> HttpResponse:
             count = imports.interventions_import(
                 actor=request.user, rows=rows, file_name=upload.name
             )
-        except excel.FileRefused as refused:
+        except ImportRefused as refused:
             errors = refused.errors
         else:
             messages.success(request, f"Đã nhập {count} văn bản vào sổ.")
@@ -302,6 +307,4 @@ def intervention_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def intervention_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(excel.import_template(), content_type=excel.XLSX)
-    response["Content-Disposition"] = 'attachment; filename="mau-so-khang-nghi-kien-nghi.xlsx"'
-    return response
+    return download(excel.import_template(), XLSX, "mau-so-khang-nghi-kien-nghi.xlsx")

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kiemsat.oversight.excel import FileRefused, read_file
+from kiemsat.lib.excel import ImportRefused
+from kiemsat.oversight.excel import read_file
 from kiemsat.oversight.imports import check_rows, interventions_import
 
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Kiểm tra xong: {count} dòng hợp lệ (chưa ghi).")
                 return
             count = interventions_import(actor=None, rows=rows, file_name=path.name)
-        except FileRefused as refused:
+        except ImportRefused as refused:
             for error in refused.errors:
                 self.stderr.write(error)
             raise CommandError(f"Không nhập: {len(refused.errors)} lỗi.") from refused
