@@ -102,6 +102,9 @@ class IndicatorSpec:
             object.__setattr__(self, "target", Fraction(self.target))
         if problem := self._problem():
             raise ValueError(f"Chỉ tiêu {self.code}: {problem}")
+        parts = (self.numerator, self.denominator, self.count, self.base or ())
+        # computed once: evaluations of a whole group ask for it per member
+        object.__setattr__(self, "_metrics", frozenset(c for terms in parts for _, c in terms))
 
     def _problem(self) -> str | None:
         if self.kind not in KINDS:
@@ -144,8 +147,7 @@ class IndicatorSpec:
 
     def metrics(self) -> frozenset[str]:
         """Every metric code the indicator's formulas use."""
-        parts = (self.numerator, self.denominator, self.count, self.base or ())
-        return frozenset(code for terms in parts for _, code in terms)
+        return self._metrics  # type: ignore[attr-defined,no-any-return]
 
 
 UnitFigures = Mapping[str, Mapping[int, int]]

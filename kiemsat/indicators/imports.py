@@ -35,7 +35,7 @@ FORMULA_PREFIXES = ("=", "+", "@")
 MAX_VALUE = 10**15  # far above any real count, far below the database's 64-bit limit
 
 
-@dataclass
+@dataclass(slots=True)
 class RawRow:
     line: int
     unit_code: str
@@ -96,12 +96,14 @@ def _csv_rows(text: str) -> Iterator[RawRow]:
     u, p, m, v = _check_header(header)
     width = max(u, p, m, v) + 1
     for line, cells in enumerate(reader, start=2):
-        if not cells or not any(c.strip() for c in cells):
-            continue
-        cells = cells + [""] * (width - len(cells))
-        if not cells[v].strip():
-            continue  # a blank value is a cell left empty in the template
-        yield RawRow(line, cells[u].strip(), cells[p].strip(), cells[m].strip(), cells[v].strip())
+        if len(cells) < width:
+            if not cells or not any(c.strip() for c in cells):
+                continue
+            cells = cells + [""] * (width - len(cells))
+        value = cells[v].strip()
+        if not value:
+            continue  # a blank value is a cell left empty in the template (or a blank row)
+        yield RawRow(line, cells[u].strip(), cells[p].strip(), cells[m].strip(), value)
 
 
 def _xlsx_rows(data: bytes) -> Iterator[RawRow]:
@@ -185,11 +187,12 @@ def check_rows(rows: Iterable[RawRow], *, writable_unit_ids: set[int] | None = N
     checked = CheckedRows()
     errors: list[str] = []
     seen: dict[tuple[int, int, int], int] = {}
+    periods: dict[str, int | None] = {}  # each distinct period text is parsed once
     for row in rows:
-        problem, values = _check_row(row, ref, writable_unit_ids)
+        problem, values = _check_row(row, ref, writable_unit_ids, periods)
         if problem:
             errors.append(f"dòng {row.line}: {problem}")
-        elif values is not None:
+        if values is not None:
             key = values[:3]
             if key in seen:
                 errors.append(
@@ -199,10 +202,10 @@ def check_rows(rows: Iterable[RawRow], *, writable_unit_ids: set[int] | None = N
                 continue
             seen[key] = row.line
             checked.values.append(values)
-            checked.unit_ids.add(values[0])
-            checked.periods.add(values[2])
         if error_limit_reached(errors):
             break
+    checked.unit_ids = {v[0] for v in checked.values}
+    checked.periods = {v[2] for v in checked.values}
     if not errors and not checked.values:
         errors.append("Tệp rỗng: không có dòng số liệu nào.")
     if not errors:
@@ -213,7 +216,7 @@ def check_rows(rows: Iterable[RawRow], *, writable_unit_ids: set[int] | None = N
 
 
 def _check_row(
-    row: RawRow, ref: _Reference, writable: set[int] | None
+    row: RawRow, ref: _Reference, writable: set[int] | None, periods: dict[str, int | None]
 ) -> tuple[str, tuple[int, int, int, int] | None]:
     unit = ref.units.get(row.unit_code)
     if unit is None:
@@ -226,7 +229,9 @@ def _check_row(
             f"số liệu '{row.metric_code}' được tính từ sổ theo dõi, không nhập tay hoặc từ tệp",
             None,
         )
-    period = _period(row.period)
+    if row.period not in periods:
+        periods[row.period] = _period(row.period)
+    period = periods[row.period]
     if period is None:
         return f"kỳ '{row.period}' không hợp lệ (định dạng YYYY-MM)", None
     unit_id, start, end = unit
@@ -235,7 +240,10 @@ def _check_row(
         return f"đơn vị '{row.unit_code}' không tồn tại trong tháng {label}", None
     if writable is not None and unit_id not in writable:
         return f"bạn không có quyền nhập số liệu cho đơn vị '{row.unit_code}'", None
-    value, problem = _value(row.value)
+    raw = row.value
+    if type(raw) is str and raw.isdigit() and raw.isascii() and len(raw) <= 15:
+        return "", (unit_id, metric_id, period, int(raw))  # the common case, below MAX_VALUE
+    value, problem = _value(raw)
     if value is None:
         return problem, None
     return "", (unit_id, metric_id, period, value)

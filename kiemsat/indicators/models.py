@@ -153,8 +153,10 @@ class Source(models.TextChoices):
 class Figure(models.Model):
     """One value per unit × month × metric; ``period`` is the month index (year·12 + month − 1)."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
+    # The unique (unit, metric, period) index serves every read, which always names the
+    # units; separate foreign-key indexes would only slow bulk imports down.
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+", db_index=False)
     period = models.PositiveIntegerField("Kỳ")
     value = models.PositiveBigIntegerField("Giá trị")
     source = models.CharField(max_length=6, choices=Source.choices, default=Source.ENTRY)
@@ -165,9 +167,6 @@ class Figure(models.Model):
         verbose_name_plural = "Số liệu tháng"
         constraints = [
             models.UniqueConstraint(fields=["unit", "metric", "period"], name="figure_unique"),
-        ]
-        indexes = [
-            models.Index(fields=["period", "unit", "metric", "value"], name="figure_period_idx"),
         ]
 
     def __str__(self) -> str:

@@ -119,7 +119,7 @@ def figures_import(
 
 def _upsert(checked: CheckedRows, existing: dict[tuple[int, int, int], int], source: str) -> None:
     """Insert new figures and update changed ones with plain executemany (fast on both DBs)."""
-    now = timezone.now()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     table = Figure._meta.db_table
     new = [(*v, source, now) for v in checked.values if v[:3] not in existing]
     changed = [
