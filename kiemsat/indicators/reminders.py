@@ -26,12 +26,21 @@ def statistics_reminders(today: date) -> Iterator[Reminder]:
 
 
 def _unsubmitted(month: Month, calendar, today: date) -> Iterator[Reminder]:  # type: ignore[no-untyped-def]
-    done = set(Submission.objects.filter(period=month.index).values_list("unit_id", flat=True))
-    units = Unit.objects.filter(valid_on_q(month.last_day()), level__in=list(REPORT_DAYS))
+    due_by_level = {
+        level: calendar.add_working_days(month.last_day(), days)
+        for level, days in REPORT_DAYS.items()
+    }
+    soon = {
+        level
+        for level, due in due_by_level.items()
+        if calendar.working_days_between(today, due) <= 7
+    }
+    if not soon:
+        return
+    done = Submission.objects.filter(period=month.index).values("unit_id")
+    units = Unit.objects.filter(valid_on_q(month.last_day()), level__in=list(soon))
     for unit in units.exclude(pk__in=done).only("pk", "name", "level"):
-        due = calendar.add_working_days(month.last_day(), REPORT_DAYS[Level(unit.level)])
-        if calendar.working_days_between(today, due) > 7:
-            continue
+        due = due_by_level[Level(unit.level)]
         yield Reminder(
             key=f"indicators.submit:{unit.pk}:{month}",
             unit_id=unit.pk,
