@@ -167,8 +167,20 @@ def instrument_detail(instrument: Instrument) -> dict[str, Any]:
         ),
         "reviews": list(instrument.reviews.order_by("-held_on", "-pk")),
         "attachments": list(instrument.attachments.select_related("uploaded_by")),
-        "replaced_by": list(with_status(instrument.replaced_by.all())),
-        "derived": list(instrument.derived.select_related("owner_unit").order_by("signed_on")),
+    }
+
+
+def linked_instruments(user: Any, instrument: Instrument) -> dict[str, Any]:
+    """Instruments replacing this one or signed below to carry it out, that the user may
+    read: a joint instrument must not show another unit's own titles to its co-signers."""
+    visible = visible_instruments(user).values("pk")
+    return {
+        "replaced_by": list(with_status(instrument.replaced_by.filter(pk__in=visible))),
+        "derived": list(
+            instrument.derived.filter(pk__in=visible)
+            .select_related("owner_unit")
+            .order_by("signed_on")
+        ),
     }
 
 

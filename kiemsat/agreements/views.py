@@ -37,7 +37,7 @@ from kiemsat.documents.pdf import PDF
 from kiemsat.lib.excel import XLSX, ImportRefused
 from kiemsat.lib.http import download
 from kiemsat.lib.vn import short_date
-from kiemsat.org.access import access_for
+from kiemsat.org.access import access_for, check
 from kiemsat.org.models import Role
 
 PAGE_SIZE = 50
@@ -212,6 +212,7 @@ def _render_detail(
         "history": history_for(instrument)[:100],
         "today": timezone.localdate(),
         **detail,
+        **selectors.linked_instruments(request.user, instrument),
         **forms,
     }
     return render(request, "agreements/instrument_detail.html", context, status=status)
@@ -467,6 +468,9 @@ def review_pdf(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
 @login_required
 def cascade_coverage(request: HttpRequest, pk: int) -> HttpResponse:
     instrument = selectors.get_instrument_for_user(request.user, pk)
+    # The coverage of the owner's subordinates is for those who read the owner, not for
+    # co-signers elsewhere (it names the subordinates' own instruments).
+    check(request.user, instrument.owner_unit_id)
     if instrument.cascade_due is None:
         raise Http404("Văn bản này không chỉ đạo cấp dưới ký kết.")
     today = timezone.localdate()
