@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -113,6 +115,11 @@ class Source(models.TextChoices):
     DEMO = "demo", "Dữ liệu minh họa"
 
 
+def _document_path(instance: Intervention, filename: str) -> str:
+    """A random stored name: the signed document leaves only through the gated view."""
+    return f"oversight/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
 class Intervention(models.Model):
     """A protest (kháng nghị), recommendation (kiến nghị) or request (yêu cầu) of a unit.
 
@@ -167,7 +174,7 @@ class Intervention(models.Model):
     )
     answer_summary = models.TextField("Nội dung trả lời", blank=True)
     court_decision = models.CharField("Bản án, quyết định của Tòa án", max_length=300, blank=True)
-    document = models.FileField("Văn bản đã ký", upload_to="oversight/%Y/", blank=True)
+    document = models.FileField("Văn bản đã ký", upload_to=_document_path, blank=True)
     source = models.CharField(
         "Nguồn", max_length=10, choices=Source.choices, default=Source.ENTRY, editable=False
     )

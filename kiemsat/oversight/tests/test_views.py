@@ -339,9 +339,9 @@ def test_template_download(client_for) -> None:
     [
         ("halong.ksv", {"list": 200, "summary": 200, "create": 200, "import": 200, "tpl": 200}),
         ("qn.vientruong", {"list": 200, "summary": 200, "create": 200, "import": 200, "tpl": 200}),
-        ("qn.xem", {"list": 200, "summary": 200, "create": 403, "import": 403, "tpl": 200}),
+        ("qn.xem", {"list": 200, "summary": 200, "create": 403, "import": 403, "tpl": 403}),
         ("hagiang.ksv", {"list": 200, "summary": 200, "create": 200, "import": 200, "tpl": 200}),
-        ("nguoingoai", {"list": 200, "summary": 200, "create": 403, "import": 403, "tpl": 200}),
+        ("nguoingoai", {"list": 200, "summary": 200, "create": 403, "import": 403, "tpl": 403}),
     ],
 )
 def test_pages_without_an_object(client_for, iv, username, expected) -> None:
