@@ -57,3 +57,13 @@ def client_for(client, cast):  # type: ignore[no-untyped-def]
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():  # type: ignore[no-untyped-def]
+    """Tests write figures directly (no audit row): no cached page may outlive a test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

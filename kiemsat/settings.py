@@ -87,7 +87,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # Persistent connections in production (gunicorn workers); fresh ones in development.
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0" if DEBUG else "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -98,6 +100,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+
+# Per-process memory cache. Indicator results are keyed by the data revision (the highest
+# audit entry id), so any write makes older entries unreachable; the timeout only bounds
+# how long an entry lingers, and MAX_ENTRIES bounds the memory of each worker.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "kiemsat",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 500, "CULL_FREQUENCY": 3},
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -9,7 +9,7 @@ may read.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -20,6 +20,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from kiemsat.indicators import engine
+from kiemsat.indicators.cache import cached, data_revision
 from kiemsat.indicators.charts import Point, Series
 from kiemsat.indicators.evaluation import (
     GroupResult,
@@ -416,42 +417,77 @@ class GroupDashboard:
         return "mỗi thành viên gồm đơn vị trực thuộc" if self.with_subordinates else "riêng đơn vị"
 
 
-def _group_dashboard(
-    result: GroupResult,
-    months: MonthRange,
-    *,
-    with_subordinates: bool,
-    chart_code: str,
-    issuer: Unit | None,
-    user,  # type: ignore[no-untyped-def]
-    note: str = "",
-) -> GroupDashboard:
+@dataclass
+class GroupData:
+    """The user-independent part of a group dashboard: cached under the data revision."""
+
+    result: GroupResult
+    units: dict[str, Unit]
+    pooled_ids: frozenset[int]
+    ranking: list[RankRow]
+    issuer: Unit | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class GroupHead:
+    """What a request needs before it can look up the cached page: small, cheap to load."""
+
+    name: str
+    member_unit_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    """Which group dashboard: a cluster, a province "hai cấp" or the nation, over a range.
+
+    Build it only after the group's gate has passed; `key` names everything the
+    user-independent content depends on, apart from the chart.
+    """
+
+    kind: str  # "cluster", "province" or "nation"
+    owner: Cluster | Unit | None
+    months: MonthRange
+    with_subordinates: bool
+
+    @property
+    def key(self) -> tuple[Hashable, ...]:
+        pk = self.owner.pk if self.owner is not None else None
+        months = (str(self.months.start), str(self.months.end))
+        return ("group", self.kind, pk, *months, self.with_subordinates)
+
+
+def cluster_spec(cluster: Cluster, months: MonthRange, *, with_subordinates: bool) -> GroupSpec:
+    return GroupSpec("cluster", cluster, months, with_subordinates)
+
+
+def province_spec(unit: Unit, months: MonthRange) -> GroupSpec:
+    return GroupSpec("province", unit, months, with_subordinates=False)
+
+
+def nation_spec(months: MonthRange) -> GroupSpec:
+    return GroupSpec("nation", None, months, with_subordinates=True)
+
+
+def _group_data(
+    result: GroupResult, *, with_subordinates: bool, issuer: Unit | None, note: str = ""
+) -> GroupData:
     units = {u.code: u for u in Unit.objects.filter(code__in=[t.code for t in result.members])}
     graph = OrgGraph.load()
     ids: set[int] = set()
     for unit in units.values():
         ids |= member_ids(unit, with_subordinates=with_subordinates, graph=graph)
-    chosen = _chart_code(result.group.lines, chart_code)
-    lines = [ln for ln in result.group.lines if ln.indicator.code == chosen]
-    chart = monthly_series(ids, lines, months).get(chosen or "") if lines else None
-    return GroupDashboard(
-        code=result.group.code,
-        name=result.group.name,
-        months=months,
+    return GroupData(
         result=result,
         units=units,
+        pooled_ids=frozenset(ids),
         ranking=ranking(result.members, units),
-        chart=chart,
         issuer=issuer,
         note=note,
-        with_subordinates=with_subordinates,
-        readable=access_for(user).unit_ids(),
     )
 
 
-def cluster_dashboard(
-    cluster: Cluster, months: MonthRange, user, *, with_subordinates: bool, chart_code: str = ""
-) -> GroupDashboard:  # type: ignore[no-untyped-def]
+def _cluster_data(cluster: Cluster, months: MonthRange, *, with_subordinates: bool) -> GroupData:
     """The cluster's term for the work year of the range's last month, pooled."""
     year = work_year_of(months.end)
     term = (
@@ -466,32 +502,100 @@ def cluster_dashboard(
         cluster.code, cluster.name, members, months, with_subordinates=with_subordinates
     )
     issuer = term.leader if term else None
-    return _group_dashboard(
-        result,
-        months,
-        with_subordinates=with_subordinates,
-        chart_code=chart_code,
-        issuer=issuer,
-        user=user,
-        note=note,
+    return _group_data(result, with_subordinates=with_subordinates, issuer=issuer, note=note)
+
+
+def _build_group_data(spec: GroupSpec) -> GroupData:
+    if spec.kind == "cluster":
+        assert isinstance(spec.owner, Cluster)
+        return _cluster_data(spec.owner, spec.months, with_subordinates=spec.with_subordinates)
+    if spec.kind == "province":
+        assert isinstance(spec.owner, Unit)
+        result = evaluate_province(spec.owner, spec.months)
+        return _group_data(result, with_subordinates=False, issuer=spec.owner)
+    result = evaluate_nation(spec.months)
+    issuer = Unit.objects.filter(level=Level.SUPREME).order_by("pk").first()
+    return _group_data(result, with_subordinates=True, issuer=issuer)
+
+
+def group_data(spec: GroupSpec, *, revision: int | None = None) -> GroupData:
+    """The evaluation, ranking and member units of a group (cached, user-independent)."""
+    return cached(spec.key, lambda: _build_group_data(spec), revision=revision)
+
+
+def group_head(spec: GroupSpec, *, revision: int | None = None) -> GroupHead:
+    def build() -> GroupHead:
+        data = group_data(spec, revision=revision)
+        return GroupHead(
+            name=data.result.group.name,
+            member_unit_ids=frozenset(u.pk for u in data.units.values()),
+        )
+
+    return cached((*spec.key, "head"), build, revision=revision)
+
+
+def group_chart(
+    spec: GroupSpec, data: GroupData, chart_code: str, *, revision: int | None = None
+) -> Series | None:
+    """The monthly trend of the chosen indicator, pooled over the group (cached)."""
+    chosen = _chart_code(data.result.group.lines, chart_code)
+    lines = [ln for ln in data.result.group.lines if ln.indicator.code == chosen]
+    if not lines:
+        return None
+
+    def build() -> Series | None:
+        return monthly_series(data.pooled_ids, lines, spec.months).get(chosen or "")
+
+    return cached((*spec.key, "chart", chosen), build, revision=revision)
+
+
+def group_dashboard(
+    spec: GroupSpec,
+    user,  # type: ignore[no-untyped-def]
+    *,
+    chart_code: str = "",
+    revision: int | None = None,
+    readable: Collection[int] | None = None,
+) -> GroupDashboard:
+    """The group dashboard for ``user``, whose gate must already have passed.
+
+    ``readable`` narrows the units linked to (default: every unit the user can read).
+    """
+    if revision is None:
+        revision = data_revision()
+    data = group_data(spec, revision=revision)
+    chart = group_chart(spec, data, chart_code, revision=revision)
+    return GroupDashboard(
+        code=data.result.group.code,
+        name=data.result.group.name,
+        months=spec.months,
+        result=data.result,
+        units=data.units,
+        ranking=data.ranking,
+        chart=chart,
+        issuer=data.issuer,
+        note=data.note,
+        with_subordinates=spec.with_subordinates,
+        readable=set(access_for(user).unit_ids() if readable is None else readable),
     )
+
+
+def cluster_dashboard(
+    cluster: Cluster, months: MonthRange, user, *, with_subordinates: bool, chart_code: str = ""
+) -> GroupDashboard:  # type: ignore[no-untyped-def]
+    """The cluster's term for the work year of the range's last month, pooled."""
+    spec = cluster_spec(cluster, months, with_subordinates=with_subordinates)
+    return group_dashboard(spec, user, chart_code=chart_code)
 
 
 def province_dashboard(
     unit: Unit, months: MonthRange, user, *, chart_code: str = ""
 ) -> GroupDashboard:  # type: ignore[no-untyped-def]
-    result = evaluate_province(unit, months)
-    return _group_dashboard(
-        result, months, with_subordinates=False, chart_code=chart_code, issuer=unit, user=user
-    )
+    return group_dashboard(province_spec(unit, months), user, chart_code=chart_code)
 
 
 def nation_dashboard(months: MonthRange, user, *, chart_code: str = "") -> GroupDashboard:  # type: ignore[no-untyped-def]
-    result = evaluate_nation(months)
-    issuer = Unit.objects.filter(level=Level.SUPREME).order_by("pk").first()
-    return _group_dashboard(
-        result, months, with_subordinates=True, chart_code=chart_code, issuer=issuer, user=user
-    )
+    return group_dashboard(nation_spec(months), user, chart_code=chart_code)
 
 
 # --- figures behind a dashboard -----------------------------------------------------------

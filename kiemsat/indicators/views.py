@@ -16,12 +16,14 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from kiemsat.indicators import exports, selectors
+from kiemsat.indicators.cache import cached, data_revision
 from kiemsat.indicators.entry_forms import MonthField, parse_month_text
-from kiemsat.indicators.selectors import GroupDashboard
 from kiemsat.lib.periods import MonthRange, work_year_of
+from kiemsat.org.access import access_for
 from kiemsat.org.models import Level
 from kiemsat.org.selectors import get_unit_for_user
 
@@ -170,17 +172,45 @@ def indicator_figures(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _group_page(
-    request: HttpRequest, form: PeriodForm, dash: GroupDashboard, recipients: list[str], kind: str
+    request: HttpRequest,
+    form: PeriodForm,
+    spec: selectors.GroupSpec,
+    recipients: list[str],
+    kind: str,
 ) -> HttpResponse:
+    """A group dashboard whose gate has passed, served from the cache when it can be.
+
+    The evaluation is cached by the data revision (any write invalidates it). The page
+    content (everything below the site's header) depends on that data, on the query and
+    on which member units the user may open (their names link to the member dashboards),
+    so those make its key; the frame around it is rendered for each request.
+    """
+    revision = data_revision()
+    chart_code = form.cleaned_data["chart"]
     if fmt := form.cleaned_data["format"]:
+        dash = selectors.group_dashboard(
+            spec, request.user, chart_code=chart_code, revision=revision
+        )
         return exports.respond(fmt, exports.group_report(dash, recipients))
-    scope = WITH_SUBORDINATES if dash.with_subordinates else OWN
-    context = {
-        "dash": dash,
-        "kind_is_cluster": kind == "cluster",
-        "member_query": form.query({"scope": scope}, drop=("chart", "format")),
-        **_nav(form),
-    }
+    head = selectors.group_head(spec, revision=revision)
+    readable = head.member_unit_ids & access_for(request.user).unit_ids()
+
+    def content() -> str:
+        dash = selectors.group_dashboard(
+            spec, request.user, chart_code=chart_code, revision=revision, readable=readable
+        )
+        scope = WITH_SUBORDINATES if dash.with_subordinates else OWN
+        context = {
+            "dash": dash,
+            "kind_is_cluster": kind == "cluster",
+            "member_query": form.query({"scope": scope}, drop=("chart", "format")),
+            **_nav(form),
+        }
+        return render_to_string("indicators/_group_content.html", context)
+
+    query = tuple((name, str(form.data.get(name, ""))) for name in form.fields)
+    key = (*spec.key, "page", kind, query, readable)
+    context = {"head": head, "content": cached(key, content, revision=revision)}
     return render(request, "indicators/group.html", context)
 
 
@@ -190,15 +220,9 @@ def indicator_cluster(request: HttpRequest, cluster_pk: int) -> HttpResponse:
     form = _form(request)
     if not form.is_valid():
         return _bad_period(request, form, f"Chỉ tiêu – {cluster.name}")
-    dash = selectors.cluster_dashboard(
-        cluster,
-        form.months,
-        request.user,
-        with_subordinates=form.with_subordinates,
-        chart_code=form.cleaned_data["chart"],
-    )
+    spec = selectors.cluster_spec(cluster, form.months, with_subordinates=form.with_subordinates)
     recipients = ["Vụ Thi đua - Khen thưởng VKSND tối cao (để báo cáo)", "Các đơn vị trong cụm"]
-    return _group_page(request, form, dash, recipients, "cluster")
+    return _group_page(request, form, spec, recipients, "cluster")
 
 
 @login_required
@@ -209,12 +233,10 @@ def indicator_province(request: HttpRequest, unit_pk: int) -> HttpResponse:
     form = _form(request)
     if not form.is_valid():
         return _bad_period(request, form, f"Chỉ tiêu hai cấp – {unit.name}")
-    dash = selectors.province_dashboard(
-        unit, form.months, request.user, chart_code=form.cleaned_data["chart"]
-    )
+    spec = selectors.province_spec(unit, form.months)
     parent = [f"{unit.parent.name} (để báo cáo)"] if unit.parent is not None else []
     recipients = [*parent, "Lãnh đạo Viện", "VKSND cấp huyện, khu vực trực thuộc"]
-    return _group_page(request, form, dash, recipients, "province")
+    return _group_page(request, form, spec, recipients, "province")
 
 
 @login_required
@@ -223,11 +245,9 @@ def indicator_nation(request: HttpRequest) -> HttpResponse:
     form = _form(request)
     if not form.is_valid():
         return _bad_period(request, form, "Chỉ tiêu toàn ngành")
-    dash = selectors.nation_dashboard(
-        form.months, request.user, chart_code=form.cleaned_data["chart"]
-    )
+    spec = selectors.nation_spec(form.months)
     recipients = ["Lãnh đạo VKSND tối cao", "VKSND các tỉnh, thành phố"]
-    return _group_page(request, form, dash, recipients, "nation")
+    return _group_page(request, form, spec, recipients, "nation")
 
 
 @login_required
