@@ -13,8 +13,11 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, Sum, When
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, When
 
 from kiemsat.indicators import engine
 from kiemsat.indicators.engine import AggregatedInput, Evaluation, IndicatorSpec, Summary
@@ -100,13 +103,23 @@ def spec_for(indicator: Indicator) -> IndicatorSpec:
 def unit_totals(
     unit_ids: Collection[int], metric_codes: Collection[str], months: MonthRange
 ) -> dict[int, tuple[MemberTotals, set[str]]]:
-    """Per unit: each metric aggregated over the range by its kind, and the metrics present."""
+    """Per unit: each metric aggregated over the range by its kind, and the metrics present.
+
+    One GROUP BY (unit, metric) query; the CASE picks each metric's months by its kind
+    (all months for ``sum``, the first for ``first``, the last for ``last``).
+    """
     metrics = Metric.objects.filter(code__in=metric_codes).values_list("pk", "code", "aggregation")
     codes = {pk: code for pk, code, _ in metrics}
     kinds = {code: kind for _, code, kind in metrics}
+    by_kind = {k: [pk for pk, _, kind in metrics if kind == k] for k in ("first", "last")}
     first, last = months.start.index, months.end.index
-    result: dict[int, tuple[MemberTotals, set[str]]] = defaultdict(lambda: ({}, set()))
-    rows = (
+    picks = [
+        When(metric_id__in=ids, then=Case(When(period=month, then="value")))
+        for ids, month in ((by_kind["first"], first), (by_kind["last"], last))
+        if ids
+    ]
+    chosen = Case(*picks, default="value", output_field=IntegerField())
+    query = (
         Figure.objects.filter(
             unit_id__in=list(unit_ids),
             metric_id__in=list(codes),
@@ -115,42 +128,40 @@ def unit_totals(
         )
         .order_by()
         .values_list("unit_id", "metric_id")
-        .annotate(
-            total=Sum("value"),
-            first=Sum(Case(When(period=first, then="value"), output_field=IntegerField())),
-            last=Sum(Case(When(period=last, then="value"), output_field=IntegerField())),
-            n=Count("*"),
-        )
+        .annotate(value=Sum(chosen), n=Count("*"))
     )
-    for unit_id, metric_id, total, first_v, last_v, n in rows:
-        code = codes[metric_id]
-        _add(result[unit_id], code, kinds[code], total, first_v, last_v, n)
-    for unit_id, code, total, first_v, last_v, n in _provider_rows(unit_ids, kinds, first, last):
-        _add(result[unit_id], code, kinds[code], total, first_v, last_v, n)
+    result: dict[int, tuple[MemberTotals, set[str]]] = defaultdict(lambda: ({}, set()))
+    for unit_id, metric_id, value, n in _raw_rows(query):
+        _add(result[unit_id], codes[metric_id], value, n)
+    for unit_id, code, value, n in _provider_rows(unit_ids, kinds, first, last):
+        _add(result[unit_id], code, value, n)
     return dict(result)
 
 
-def _add(
-    slot: tuple[MemberTotals, set[str]],
-    code: str,
-    kind: str,
-    total: int | None,
-    first_v: int | None,
-    last_v: int | None,
-    n: int,
-) -> None:
+def _raw_rows(query: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of an aggregate query as plain tuples (no per-value converters: it is hot)."""
+    try:
+        sql, params = query.query.get_compiler(using=query.db).as_sql()
+    except EmptyResultSet:  # an empty IN (): nothing can match
+        return []
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _add(slot: tuple[MemberTotals, set[str]], code: str, value: int | None, n: int) -> None:
     values, present = slot
-    value = {"sum": total, "first": first_v, "last": last_v}[kind] or 0
-    values[code] = values.get(code, 0) + int(value)
+    values[code] = values.get(code, 0) + int(value or 0)
     if n:
         present.add(code)
 
 
 def _provider_rows(
     unit_ids: Collection[int], kinds: Mapping[str, str], first: int, last: int
-) -> list[tuple[int, str, int, int, int, int]]:
+) -> list[tuple[int, str, int, int]]:
+    """Registered providers' monthly values aggregated like figures: (unit, code, value, n)."""
     wanted = set(kinds)
-    cells: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    cells: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
     for provider in PROVIDERS:
         if not (provider.metric_codes & wanted):
             continue
@@ -158,11 +169,11 @@ def _provider_rows(
             if code not in wanted:
                 continue
             cell = cells[(unit_id, code)]
-            cell[0] += value
-            cell[1] += value if period == first else 0
-            cell[2] += value if period == last else 0
-            cell[3] += 1
-    return [(u, c, *v) for (u, c), v in cells.items()]  # type: ignore[misc]
+            kind = kinds[code]
+            if kind == "sum" or period == (first if kind == "first" else last):
+                cell[0] += value
+            cell[1] += 1
+    return [(u, c, v, n) for (u, c), (v, n) in cells.items()]
 
 
 def quotas(unit_ids: Collection[int], year: int) -> dict[tuple[int, str], int]:

@@ -25,7 +25,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from datetime import date
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import CharField, Count, Min, Q, QuerySet
+from django.db.models.functions import Cast, Substr
 
 from kiemsat.lib.periods import Month
 from kiemsat.oversight.models import (
@@ -53,19 +54,19 @@ Row = tuple[int, str, int, int]
 
 
 def _monthly(rows: QuerySet[Intervention], date_field: str, counts: dict[str, Q]) -> Iterator[Row]:
-    """GROUP BY unit and day of ``date_field`` in SQL (no date function: on SQLite those
-    are Python callbacks run per row), then fold the days into months."""
+    """GROUP BY unit and month of ``date_field``: one count per code.
+
+    The month is the date's "YYYY-MM" prefix as text: a plain substring on SQLite and
+    PostgreSQL alike (Django's date extraction runs a Python callback per row on SQLite).
+    """
     grouped = (
         rows.order_by()
-        .values_list("unit_id", date_field)
+        .annotate(ym=Substr(Cast(date_field, CharField()), 1, 7))
+        .values_list("unit_id", "ym")
         .annotate(**{f"n_{i}": Count("pk", filter=q) for i, q in enumerate(counts.values())})
     )
-    months: dict[tuple[int, int], list[int]] = {}
-    for unit_id, day, *values in grouped:
-        slot = months.setdefault((unit_id, day.year * 12 + day.month - 1), [0] * len(counts))
-        for i, value in enumerate(values):
-            slot[i] += value
-    for (unit_id, period), values in months.items():
+    for unit_id, ym, *values in grouped:
+        period = int(ym[:4]) * 12 + int(ym[5:7]) - 1
         for code, value in zip(counts, values, strict=True):
             yield unit_id, code, period, value
 
