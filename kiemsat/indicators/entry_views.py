@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -121,18 +122,31 @@ def _submission_action(
     return unit, month, entry_selectors.submission_for(unit, month)
 
 
-@login_required
-@require_POST
-def submission_submit(request: HttpRequest, pk: int, month_text: str) -> HttpResponse:
-    unit, month, _ = _submission_action(request, pk, month_text)
-    unit = get_unit_for_user(request.user, pk, write=True)
+def _apply(
+    request: HttpRequest, unit: Unit, month: Month, act: Callable[[], object], done: str
+) -> HttpResponse:
+    """Run one submission service; its refusal or ``done`` becomes the grid's message."""
     try:
-        services.submission_submit(actor=request.user, unit=unit, month=month)
+        act()
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Đã gửi số liệu tháng {month.label} để lãnh đạo cấp trên duyệt.")
+        messages.success(request, done)
     return redirect(_grid_url(unit, month))
+
+
+@login_required
+@require_POST
+def submission_submit(request: HttpRequest, pk: int, month_text: str) -> HttpResponse:
+    _, month, _ = _submission_action(request, pk, month_text)
+    unit = get_unit_for_user(request.user, pk, write=True)
+    return _apply(
+        request,
+        unit,
+        month,
+        lambda: services.submission_submit(actor=request.user, unit=unit, month=month),
+        f"Đã gửi số liệu tháng {month.label} để lãnh đạo cấp trên duyệt.",
+    )
 
 
 @login_required
@@ -142,13 +156,13 @@ def submission_approve(request: HttpRequest, pk: int, month_text: str) -> HttpRe
     if submission is None:
         messages.error(request, f"Tháng {month.label} chưa được gửi.")
         return redirect(_grid_url(unit, month))
-    try:
-        services.submission_approve(actor=request.user, submission=submission)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"Đã duyệt và khóa số liệu tháng {month.label}.")
-    return redirect(_grid_url(unit, month))
+    return _apply(
+        request,
+        unit,
+        month,
+        lambda: services.submission_approve(actor=request.user, submission=submission),
+        f"Đã duyệt và khóa số liệu tháng {month.label}.",
+    )
 
 
 @login_required
@@ -162,15 +176,16 @@ def submission_reopen(request: HttpRequest, pk: int, month_text: str) -> HttpRes
             "Cần ghi lý do mở lại." if submission else f"Tháng {month.label} chưa được gửi.",
         )
         return redirect(_grid_url(unit, month))
-    try:
-        services.submission_reopen(
-            actor=request.user, submission=submission, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"Đã mở lại tháng {month.label}.")
-    return redirect(_grid_url(unit, month))
+    reason = form.cleaned_data["reason"]
+    return _apply(
+        request,
+        unit,
+        month,
+        lambda: services.submission_reopen(
+            actor=request.user, submission=submission, reason=reason
+        ),
+        f"Đã mở lại tháng {month.label}.",
+    )
 
 
 @login_required
