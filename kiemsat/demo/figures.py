@@ -60,6 +60,7 @@ def _simulate(unit: Unit, months: list[Month]) -> Iterator[tuple[Month, str, int
     scale = 3.0 if unit.level == "provincial" else 1.0
     skill = rng.uniform(0.84, 0.99)
     backlog = int(rng.uniform(10, 30) * scale)
+    complaints = rng.randint(0, 5)
     for month in months:
         new = int(rng.uniform(20, 60) * scale)
         moved = rng.randint(0, 3)
@@ -71,8 +72,11 @@ def _simulate(unit: Unit, months: list[Month]) -> Iterator[tuple[Month, str, int
         held = int(rng.uniform(5, 25) * scale)
         prosecuted = int(rng.uniform(4, 20) * scale)
         tried = max(0, prosecuted - rng.randint(0, 3))
-        complaints_open = rng.randint(0, 5)
         complaints_new = rng.randint(0, 8)
+        settled = min(
+            complaints + complaints_new,
+            round((complaints + complaints_new) * rng.uniform(skill - 0.3, 1.0)),
+        )
         yield from (
             (month, "TB_TON_DAU", backlog),
             (month, "TB_MOI", new),
@@ -90,11 +94,12 @@ def _simulate(unit: Unit, months: list[Month]) -> Iterator[tuple[Month, str, int
             (month, "TT_DUNG_TOI_DANH", tried - (1 if tried and rng.random() < 0.05 else 0)),
             (month, "TT_KHONG_PHAM_TOI", 1 if rng.random() < 0.005 else 0),
             (month, "PT_RKN", rng.choice([0, 0, 1])),
-            (month, "KNTC_TON_DAU", complaints_open),
+            (month, "KNTC_TON_DAU", complaints),
             (month, "KNTC_MOI", complaints_new),
-            (month, "KNTC_DA_GQ", min(complaints_open + complaints_new, rng.randint(0, 9))),
+            (month, "KNTC_DA_GQ", settled),
         )
         backlog = pending
+        complaints += complaints_new - settled
 
 
 def _rows(units: list[Unit], end: Month) -> Iterator[RawRow]:
