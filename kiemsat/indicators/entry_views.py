@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -211,6 +212,17 @@ def figures_template(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+STALE_UPLOAD_SECONDS = 24 * 3600
+
+
+def _forget_stale_uploads(folder: Path) -> None:
+    """Checked files never confirmed are removed after a day."""
+    limit = time.time() - STALE_UPLOAD_SECONDS
+    for old in folder.iterdir():
+        if old.is_file() and old.stat().st_mtime < limit:
+            old.unlink(missing_ok=True)
+
+
 def _upload_path(token: str) -> Path:
     """Tokens are our own hex names with the checked suffix, never the user's file name."""
     return Path(settings.MEDIA_ROOT) / UPLOAD_DIR / token
@@ -235,6 +247,7 @@ def figures_upload(request: HttpRequest) -> HttpResponse:
         token = uuid.uuid4().hex + suffix
         path = _upload_path(token)
         path.parent.mkdir(parents=True, exist_ok=True)
+        _forget_stale_uploads(path.parent)
         upload.file.seek(0)
         path.write_bytes(upload.file.read())
         request.session[SESSION_KEY] = {"token": token, "name": upload.name}

@@ -600,3 +600,24 @@ def test_value_beyond_the_database_range_is_refused_with_a_line_message(units, t
     errors = command_errors(path)
     assert errors and errors[0].startswith("dòng 3: ")
     assert state() == before
+
+
+def test_upload_forgets_checked_files_left_unconfirmed_for_a_day(client_for, settings, tmp_path):  # type: ignore[no-untyped-def]
+    import os
+    import time
+
+    settings.MEDIA_ROOT = tmp_path
+    folder = tmp_path / "imports"
+    folder.mkdir()
+    stale, fresh = folder / "old.csv", folder / "new.csv"
+    for path in (stale, fresh):
+        path.write_text("x")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(stale, (two_days_ago, two_days_ago))
+    body = b"unit_code,period,metric_code,value\nQUANG-NINH-HA-LONG,2021-01,TB_MOI,3\n"
+    client = client_for("halong.ksv")
+    response = client.post(reverse("figures_upload"), {"file": SimpleUploadedFile("a.csv", body)})
+    assert response.status_code == 200
+    assert not stale.exists()
+    assert fresh.exists()
+    assert len(list(folder.iterdir())) == 2  # the fresh leftover and the file just checked
