@@ -86,3 +86,22 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_without_secret_key_refuses_to_sign():
+    root = Path(__file__).resolve().parents[3]
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "SECRET_KEY"}}
+    code = (
+        "import django; django.setup()\n"
+        "from django.core import signing\n"
+        "try:\n    signing.dumps('x')\nexcept Exception as exc:\n    print(type(exc).__name__)\n"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
+        [sys.executable, "-c", code],
+        cwd=root,
+        env={**env, "DJANGO_SETTINGS_MODULE": "kiemsat.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.strip() == "ImproperlyConfigured", result.stderr
