@@ -6,11 +6,8 @@ class AgreementsConfig(AppConfig):
     verbose_name = "Văn bản phối hợp"
 
     def ready(self) -> None:
-        from kiemsat.agreements import demo
         from kiemsat.agreements.reminders import agreement_reminders
-        from kiemsat.demo.builder import DEMO_BUILDERS
-        from kiemsat.org import reminders
+        from kiemsat.org import plugins, reminders
 
         reminders.register(agreement_reminders)
-        if demo.build not in DEMO_BUILDERS:
-            DEMO_BUILDERS.append(demo.build)
+        plugins.add(plugins.DEMO_BUILDERS, "kiemsat.agreements.demo.build")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-DEMO_BUILDERS: list[Callable[[Any], None]] = []
+from kiemsat.org import plugins
 
 
 def seed_demo_records(*, stdout: Any) -> None:
     from kiemsat.demo import catalogue, figures
 
-    for build in [catalogue.build, figures.build, *DEMO_BUILDERS]:
+    for build in [catalogue.build, figures.build, *plugins.loaded(plugins.DEMO_BUILDERS)]:
         build(stdout)

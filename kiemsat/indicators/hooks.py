@@ -1,13 +1,11 @@
-"""Wiring into the shared registries (reference seed, demo data, Hôm nay)."""
+"""Wiring into the shared registries (reference seed, Hôm nay)."""
 
 from __future__ import annotations
 
 
 def connect() -> None:
-    from kiemsat.indicators.catalogue import load_starter
     from kiemsat.indicators.reminders import statistics_reminders
-    from kiemsat.org import reference, reminders
+    from kiemsat.org import plugins, reminders
 
-    if load_starter not in reference.EXTRA_SEEDERS:
-        reference.EXTRA_SEEDERS.append(load_starter)
+    plugins.add(plugins.REFERENCE_SEEDERS, "kiemsat.indicators.catalogue.load_starter")
     reminders.register(statistics_reminders)

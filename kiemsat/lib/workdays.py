@@ -10,8 +10,10 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 _ONE_DAY = timedelta(days=1)
 _SATURDAY = 5
@@ -20,6 +22,8 @@ _SATURDAY = 5
 @functools.lru_cache(maxsize=256)
 def _vn_holidays(year: int) -> holidays.HolidayBase:
     """Public holidays of Vietnam for one year, Vietnamese names."""
+    import holidays  # a large package: loaded by the first date that needs it
+
     return holidays.country_holidays("VN", years=year, language="vi")
 
 

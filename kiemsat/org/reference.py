@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -44,6 +44,7 @@ from vietnam_provinces.legacy.codes import ProvinceCode as LegacyProvinceCode
 
 from kiemsat.audit.services import diff, record
 from kiemsat.lib.vn import fold
+from kiemsat.org import plugins
 from kiemsat.org.models import (
     Cluster,
     ClusterTerm,
@@ -58,9 +59,6 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 MERGE_DATE = date.fromisoformat(EFFECTIVE_DATE)
 LAST_DAY_BEFORE_MERGE = MERGE_DATE - timedelta(days=1)
 
-# Other apps append their own seeders here in AppConfig.ready(); they run after the
-# organisation, inside the same transaction.
-EXTRA_SEEDERS: list[Callable[[], None]] = []
 
 Tally = Counter[str]
 
@@ -449,7 +447,7 @@ STATUSES = ("created", "updated", "unchanged")
 
 @transaction.atomic
 def seed_reference() -> dict[str, int]:
-    """Create or update the real organisation, then run EXTRA_SEEDERS; returns counts.
+    """Create or update the real organisation, then the apps' seeders; returns counts.
 
     Keys are ``<table>_<status>`` for every table in TABLES and status in STATUSES
     (``units_created``, ``partners_unchanged``...) plus the totals per status.
@@ -457,7 +455,7 @@ def seed_reference() -> dict[str, int]:
     tally: Tally = Counter()
     for build in (build_units, build_successions, build_partners, build_clusters):
         tally.update(build())
-    for seeder in EXTRA_SEEDERS:
+    for seeder in plugins.loaded(plugins.REFERENCE_SEEDERS):
         seeder()
     counts = {
         f"{table}_{status}": tally[f"{table}_{status}"] for table in TABLES for status in STATUSES

@@ -2,7 +2,6 @@ from django.contrib import admin
 
 from kiemsat.audit.admin import AuditedAdmin
 from kiemsat.oversight.models import DeadlineRule, Intervention
-from kiemsat.oversight.services import due_dates_recompute
 
 
 @admin.register(DeadlineRule)
@@ -17,6 +16,8 @@ class DeadlineRuleAdmin(AuditedAdmin):
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         super().save_model(request, obj, form, change)
         if change and {"days", "working_days", "event"} & set(form.changed_data):
+            from kiemsat.oversight.services import due_dates_recompute  # heavy: only when used
+
             result = due_dates_recompute(actor=request.user, rule=obj)
             self.message_user(request, f"Đã tính lại hạn của {result.changed} văn bản.")
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from kiemsat.audit.models import AuditEntry
-from kiemsat.org import reference
+from kiemsat.org import plugins, reference
 from kiemsat.org.models import (
     Cluster,
     ClusterTerm,
@@ -251,9 +251,7 @@ def test_extra_seeders_run_after_the_organisation(
 ) -> None:
     seen: list[bool] = []
     monkeypatch.setattr(
-        reference,
-        "EXTRA_SEEDERS",
-        [lambda: seen.append(Unit.objects.filter(code="VKSTC").exists())],
+        plugins, "loaded", lambda registry: [lambda: seen.append(Unit.objects.exists())]
     )
     reference.seed_reference()
     assert seen == [True]

@@ -10,9 +10,8 @@ from django.core.management import call_command
 from docx import Document
 
 from kiemsat.audit.models import AuditEntry
-from kiemsat.demo.builder import DEMO_BUILDERS
 from kiemsat.lib.workdays import DEFAULT_CALENDAR
-from kiemsat.org.reference import EXTRA_SEEDERS
+from kiemsat.org import plugins
 from kiemsat.oversight import documents
 from kiemsat.oversight.clock import Status
 from kiemsat.oversight.demo import build_demo
@@ -24,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_rules_of_domain_5_are_seeded_and_marked() -> None:
-    assert seed_reference_data in EXTRA_SEEDERS
+    assert seed_reference_data in plugins.loaded(plugins.REFERENCE_SEEDERS)
     rules = {r.code: r for r in DeadlineRule.objects.all()}
     assert set(rules) == {row["code"] for row in rule_rows()}
     complaint = rules["tra-loi-khieu-nai-ttlt-02-2018"]
@@ -55,7 +54,7 @@ def test_missing_rules_are_created_and_audited() -> None:
 
 
 def test_demo_is_plausible_and_idempotent(units) -> None:
-    assert build_demo in DEMO_BUILDERS
+    assert build_demo in plugins.loaded(plugins.DEMO_BUILDERS)
     out = io.StringIO()
     build_demo(out)
     count = Intervention.objects.filter(source=Source.DEMO).count()
