@@ -26,8 +26,9 @@ from kiemsat.indicators.entry_forms import (
     ReopenForm,
     UploadForm,
 )
-from kiemsat.indicators.imports import ImportRefused, RawRow, read_file, read_path
+from kiemsat.indicators.imports import MAX_FILE_BYTES, ImportRefused, RawRow, read_bytes
 from kiemsat.indicators.models import Source, Submission
+from kiemsat.lib.excel import read_limited
 from kiemsat.lib.periods import Month, MonthRange, work_year_of
 from kiemsat.org.access import access_for
 from kiemsat.org.models import Role, Unit
@@ -238,8 +239,8 @@ def figures_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows = read_file(upload.name, upload.file)
-            preview = services.figures_preview(actor=request.user, rows=rows)
+            data = read_limited(upload.file, MAX_FILE_BYTES)
+            preview = services.figures_preview_file(actor=request.user, name=upload.name, data=data)
         except ImportRefused as refused:
             context["errors"] = refused.errors
             return render(request, "indicators/upload.html", context, status=400)
@@ -248,8 +249,7 @@ def figures_upload(request: HttpRequest) -> HttpResponse:
         path = _upload_path(token)
         path.parent.mkdir(parents=True, exist_ok=True)
         _forget_stale_uploads(path.parent)
-        upload.file.seek(0)
-        path.write_bytes(upload.file.read())
+        path.write_bytes(data)
         request.session[SESSION_KEY] = {"token": token, "name": upload.name}
         context.update(preview=preview, file_name=upload.name)
     return render(request, "indicators/upload.html", context, status=400 if form.errors else 200)
@@ -265,8 +265,9 @@ def figures_upload_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("figures_upload")
     path = _upload_path(pending["token"])
     try:
-        rows = read_path(path)
-        result = services.figures_import(actor=request.user, rows=rows, file_name=pending["name"])
+        result = services.figures_import_file(
+            actor=request.user, name=pending["name"], data=read_bytes(path)
+        )
     except ImportRefused as refused:
         return render(
             request,

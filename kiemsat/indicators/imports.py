@@ -3,7 +3,8 @@
 Rows whose value is blank are skipped (cells left empty in the template). Every way in
 produces the same rows (line, unit_code, period, metric_code, value) and goes
 through ``check_rows``: the whole batch is refused when any row is wrong, with one
-Vietnamese message per row ("dòng N: …"), so nothing is ever half-written.
+Vietnamese message per row ("dòng N: …"), so nothing is ever half-written. (A plain CSV
+file of new rows is first offered to ``bulk``, which accepts only what this check would.)
 """
 
 from __future__ import annotations
@@ -55,7 +56,19 @@ class CheckedRows:
 
 def read_file(name: str, stream: IO[bytes], *, max_bytes: int | None = None) -> list[RawRow]:
     """Rows of a CSV or XLSX file; refuses empty, oversized or other files whole."""
-    data = read_limited(stream, max_bytes or MAX_FILE_BYTES)
+    return parse_file(name, read_limited(stream, max_bytes or MAX_FILE_BYTES))
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file named on the command line, up to MAX_COMMAND_BYTES."""
+    if not path.exists():
+        raise ImportRefused([f"Không tìm thấy tệp '{path}'."])
+    with path.open("rb") as stream:
+        return read_limited(stream, MAX_COMMAND_BYTES)
+
+
+def parse_file(name: str, data: bytes) -> list[RawRow]:
+    """Rows of a CSV or XLSX file's bytes; refuses empty or other files whole."""
     if not data.strip():
         raise ImportRefused(["Tệp rỗng: không có dòng số liệu nào."])
     suffix = Path(name).suffix.lower()
@@ -69,13 +82,6 @@ def read_file(name: str, stream: IO[bytes], *, max_bytes: int | None = None) -> 
     if "\x00" in text:
         raise ImportRefused([f"Tệp '{name}' không phải CSV hoặc XLSX."])
     return list(_csv_rows(text))
-
-
-def read_path(path: Path) -> list[RawRow]:
-    if not path.exists():
-        raise ImportRefused([f"Không tìm thấy tệp '{path}'."])
-    with path.open("rb") as stream:
-        return read_file(path.name, stream, max_bytes=MAX_COMMAND_BYTES)
 
 
 def _check_header(header: list[str]) -> list[int]:
@@ -126,13 +132,13 @@ def _text(value: Any) -> str:
 
 
 @dataclass
-class _Reference:
+class Reference:
     units: dict[str, tuple[int, int | None, int | None]]
     metrics: dict[str, int]
     derived: frozenset[str]
 
     @classmethod
-    def load(cls) -> _Reference:
+    def load(cls) -> Reference:
         units = {}
         for pk, code, start, end in Unit.objects.values_list(
             "pk", "code", "valid_from", "valid_to"
@@ -149,8 +155,11 @@ class _Reference:
         return cls(units, metrics, derived)
 
 
-def _period(text: str) -> int | None:
-    if len(text) != 7 or text[4] != "-" or not (text[:4].isdigit() and text[5:].isdigit()):
+def parse_period(text: str) -> int | None:
+    """The month index of a ``YYYY-MM`` text (ASCII digits), or None."""
+    if len(text) != 7 or text[4] != "-" or not text.isascii():
+        return None
+    if not (text[:4].isdigit() and text[5:].isdigit()):
         return None
     year, month = int(text[:4]), int(text[5:])
     if not 1 <= month <= 12 or year < 1900:
@@ -183,7 +192,7 @@ def _value(raw: Any) -> tuple[int | None, str]:
 
 def check_rows(rows: Iterable[RawRow], *, writable_unit_ids: set[int] | None = None) -> CheckedRows:
     """Validate every row; raise ImportRefused with all messages, else return id tuples."""
-    ref = _Reference.load()
+    ref = Reference.load()
     checked = CheckedRows()
     errors: list[str] = []
     seen: dict[tuple[int, int, int], int] = {}
@@ -216,7 +225,7 @@ def check_rows(rows: Iterable[RawRow], *, writable_unit_ids: set[int] | None = N
 
 
 def _check_row(
-    row: RawRow, ref: _Reference, writable: set[int] | None, periods: dict[str, int | None]
+    row: RawRow, ref: Reference, writable: set[int] | None, periods: dict[str, int | None]
 ) -> tuple[str, tuple[int, int, int, int] | None]:
     unit = ref.units.get(row.unit_code)
     if unit is None:
@@ -230,7 +239,7 @@ def _check_row(
             None,
         )
     if row.period not in periods:
-        periods[row.period] = _period(row.period)
+        periods[row.period] = parse_period(row.period)
     period = periods[row.period]
     if period is None:
         return f"kỳ '{row.period}' không hợp lệ (định dạng YYYY-MM)", None
@@ -249,7 +258,7 @@ def _check_row(
     return "", (unit_id, metric_id, period, value)
 
 
-def _locked_errors(checked: CheckedRows, ref: _Reference) -> list[str]:
+def _locked_errors(checked: CheckedRows, ref: Reference) -> list[str]:
     locked = set(
         Submission.objects.filter(
             unit_id__in=checked.unit_ids,

@@ -11,7 +11,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kiemsat.audit.services import record
-from kiemsat.indicators.imports import CheckedRows, ImportRefused, RawRow, check_rows
+from kiemsat.indicators import bulk
+from kiemsat.indicators.imports import (
+    CheckedRows,
+    ImportRefused,
+    RawRow,
+    Reference,
+    check_rows,
+    parse_file,
+)
 from kiemsat.indicators.models import (
     Figure,
     FigureBatch,
@@ -92,6 +100,81 @@ def figures_import(
     existing = _existing(checked)
     preview = _preview(checked, existing)
     _upsert(checked, existing, source)
+    _record_batch(actor, preview, checked.unit_ids, checked.periods, source, file_name, unit)
+    return preview
+
+
+def figures_import_file(
+    *, actor: Any, name: str, data: bytes, unit: Unit | None = None
+) -> ImportPreview:
+    """A whole CSV/XLSX file, all or nothing. A plain CSV goes in bulk (``bulk``); any other
+    file, or a plain one the bulk check declines, goes row by row and gets the messages."""
+    done = _bulk_import(actor, name, data, unit=unit, dry_run=False)
+    if done is not None:
+        return done
+    return figures_import(actor=actor, rows=parse_file(name, data), file_name=name, unit=unit)
+
+
+def figures_preview_file(*, actor: Any, name: str, data: bytes) -> ImportPreview:
+    """Dry run of ``figures_import_file``: the same checks and counts; writes nothing."""
+    done = _bulk_import(actor, name, data, unit=None, dry_run=True)
+    if done is not None:
+        return done
+    return figures_preview(actor=actor, rows=parse_file(name, data))
+
+
+class _DryRunDone(Exception):
+    def __init__(self, preview: ImportPreview):
+        self.preview = preview
+
+
+def _bulk_import(
+    actor: Any, name: str, data: bytes, *, unit: Unit | None, dry_run: bool
+) -> ImportPreview | None:
+    """None, with nothing written, when the file is not for the bulk path."""
+    body = bulk.plain_body(name, data)
+    if body is None:
+        return None
+    # The ids written come from this transaction's own reads of units and metrics, so
+    # SQLite need not look every row's two foreign keys up again. (Inside an outer
+    # transaction the checks cannot be switched off and simply stay on.)
+    with connection.constraint_checks_disabled():
+        try:
+            return _bulk_write(actor, name, body, unit=unit, dry_run=dry_run)
+        except _DryRunDone as done:
+            return done.preview
+
+
+@transaction.atomic
+def _bulk_write(
+    actor: Any, name: str, body: str, *, unit: Unit | None, dry_run: bool
+) -> ImportPreview | None:
+    loaded = bulk.load(
+        body,
+        Reference.load(),
+        writable_unit_ids=_writable_ids(actor),
+        source=Source.IMPORT,
+        updated_at=connection.ops.adapt_datetimefield_value(timezone.now()),
+    )
+    if loaded is None:
+        return None
+    units, periods = loaded.unit_ids, loaded.periods
+    preview = ImportPreview(loaded.rows, loaded.rows, 0, 0, len(units), len(periods))
+    if dry_run:
+        raise _DryRunDone(preview)  # leaving the transaction by an exception rolls it back
+    _record_batch(actor, preview, units, periods, Source.IMPORT, name, unit)
+    return preview
+
+
+def _record_batch(
+    actor: Any,
+    preview: ImportPreview,
+    unit_ids: set[int],
+    periods: set[int],
+    source: str,
+    file_name: str,
+    unit: Unit | None,
+) -> None:
     batch = FigureBatch.objects.create(
         unit=unit,
         source=source,
@@ -110,11 +193,10 @@ def figures_import(
             "rows": preview.rows,
             "created": preview.created,
             "updated": preview.updated,
-            "units": sorted(checked.unit_ids),
-            "periods": sorted(str(Month.from_index(p)) for p in checked.periods),
+            "units": sorted(unit_ids),
+            "periods": sorted(str(Month.from_index(p)) for p in periods),
         },
     )
-    return preview
 
 
 def _upsert(checked: CheckedRows, existing: dict[tuple[int, int, int], int], source: str) -> None:
@@ -247,7 +329,9 @@ __all__ = [
     "ImportRefused",
     "can_approve",
     "figures_import",
+    "figures_import_file",
     "figures_preview",
+    "figures_preview_file",
     "quota_set",
     "submission_approve",
     "submission_reopen",

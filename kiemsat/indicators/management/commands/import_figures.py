@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from kiemsat.indicators.imports import ImportRefused, read_path
-from kiemsat.indicators.services import figures_import, figures_preview
+from kiemsat.indicators.imports import ImportRefused, read_bytes
+from kiemsat.indicators.services import figures_import_file, figures_preview_file
 
 
 class Command(BaseCommand):
@@ -11,6 +11,9 @@ class Command(BaseCommand):
         "Nhập số liệu tháng từ CSV/XLSX (unit_code,period,metric_code,value); "
         "tất cả hoặc không dòng nào."
     )
+    # A data command: the system checks import every view and take longer than a
+    # typical import; `manage.py check` and the server run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
@@ -20,11 +23,11 @@ class Command(BaseCommand):
         path = options["path"]
         assert isinstance(path, Path)
         try:
-            rows = read_path(path)
+            data = read_bytes(path)
             if options["dry_run"]:
-                result = figures_preview(actor=None, rows=rows)
+                result = figures_preview_file(actor=None, name=path.name, data=data)
             else:
-                result = figures_import(actor=None, rows=rows, file_name=path.name)
+                result = figures_import_file(actor=None, name=path.name, data=data)
         except ImportRefused as refused:
             for error in refused.errors:
                 self.stderr.write(error)
