@@ -23,7 +23,7 @@ install-dev: $(VENV)/.installed-dev
 
 # Debian packages: chromium for browser tests, fonts with Vietnamese glyphs for PDFs,
 # PostgreSQL for the second database run, sqlite3 for the import benchmark.
-SYSTEM_PACKAGES := chromium fonts-liberation2 fonts-dejavu-core postgresql sqlite3 poppler-utils libpango-1.0-0 libpangoft2-1.0-0
+SYSTEM_PACKAGES := chromium fonts-liberation2 fonts-dejavu-core postgresql sqlite3 poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libcairo2
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -240,6 +240,13 @@ class OfficialDocument:
         )
         paragraph.paragraph_format.first_line_indent = Cm(1)
 
+    def figure(self, png: bytes, *, width_cm: float, caption: str) -> None:
+        """A picture across the text width, centred, with an italic caption under it."""
+        picture = self.doc.add_paragraph()
+        picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        picture.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
+        _para(self.doc, caption, size=12, italic=True, space_after=6)
+
     def table(
         self,
         headers: Sequence[str],

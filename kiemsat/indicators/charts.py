@@ -54,6 +54,14 @@ class Series:
         return any(p.value is not None for p in self.points)
 
     @property
+    def caption(self) -> str:
+        """What a report prints under the chart."""
+        return (
+            f"Diễn biến theo tháng của chỉ tiêu {self.code} – {self.name} "
+            f"(đường nét đứt: mức chỉ tiêu {self.target_label})."
+        )
+
+    @property
     def svg(self) -> SafeString:
         return trend_svg(self)
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 
+from kiemsat.documents.images import svg_to_png
 from kiemsat.documents.nd30 import (
     DOCX,
     DocumentHead,
@@ -38,6 +39,8 @@ from kiemsat.org.models import Unit
 
 TITLE = "BÁO CÁO KẾT QUẢ THỰC HIỆN CHỈ TIÊU"
 SIGNATURE = Signature(title="Viện trưởng")
+CHART_CM = 16  # the text width of an A4 page with Nghị định 30 margins
+CHART_PX = 1600  # sharp when printed at that width
 
 
 @dataclass
@@ -314,11 +317,12 @@ def docx_bytes(report: Report) -> bytes:
         doc.paragraph(f"- Cùng kỳ: {last.met_line()}; {last.exceeded_line()}.")
     doc.heading("II. KẾT QUẢ TỪNG CHỈ TIÊU", center=False)
     _docx_results(doc, report)
-    if report.chart is not None:
-        doc.paragraph(
-            f"(Biểu đồ diễn biến theo tháng của chỉ tiêu {report.chart.code} có trong bản PDF "
-            "của báo cáo này và trên hệ thống.)",
-            italic=True,
+    if report.chart is not None and report.chart.has_values:
+        chart = report.chart
+        doc.figure(
+            svg_to_png(str(chart.svg), width_px=CHART_PX),
+            width_cm=CHART_CM,
+            caption=chart.caption,
         )
     if report.ranking:
         doc.heading("III. XẾP HẠNG CÁC THÀNH VIÊN", center=False)

@@ -87,6 +87,25 @@ def test_word_report_follows_decree_30(client_for, halong):
     assert doc.styles["Normal"].font.name == "Times New Roman"
 
 
+def test_word_report_carries_the_chart_as_a_picture(client_for, halong):
+    response = export(client_for("halong.ksv"), halong, "docx", chart="TB-01")
+    assert response.status_code == 200
+    doc = Document(io.BytesIO(response.content))
+    assert len(doc.inline_shapes) == 1
+    shape = doc.inline_shapes[0]
+    assert round(shape.width.cm) == 16
+    image = doc.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed]
+    png = image.blob
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert width == 1600 and 300 < height < width
+    texts = [p.text for p in doc.paragraphs]
+    caption = texts.index(next(t for t in texts if t.startswith("Diễn biến theo tháng")))
+    assert texts[caption].startswith("Diễn biến theo tháng của chỉ tiêu TB-01 – ")
+    assert "mức chỉ tiêu" in texts[caption]
+    assert any(p.runs and p.runs[0].element.xpath(".//a:blip") for p in doc.paragraphs[:caption])
+
+
 def test_pdf_report(client_for, halong):
     response = export(client_for("halong.ksv"), halong, "pdf", chart="TB-01")
     assert response.status_code == 200
