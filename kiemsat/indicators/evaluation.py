@@ -159,11 +159,21 @@ def _add(slot: tuple[MemberTotals, set[str]], code: str, value: int | None, n: i
 def _provider_rows(
     unit_ids: Collection[int], kinds: Mapping[str, str], first: int, last: int
 ) -> list[tuple[int, str, int, int]]:
-    """Registered providers' monthly values aggregated like figures: (unit, code, value, n)."""
+    """Registered providers' values aggregated like figures: (unit, code, value, n), where
+    n > 0 means the unit reported the code. Codes that are all summed are totalled by the
+    provider itself; others need its monthly values to pick the first or last month."""
     wanted = set(kinds)
     cells: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
     for provider in PROVIDERS:
-        if not (provider.metric_codes & wanted):
+        codes = provider.metric_codes & wanted
+        if not codes:
+            continue
+        if all(kinds[code] == "sum" for code in codes):
+            for unit_id, code, total in provider.range_totals(unit_ids, first, last):
+                if code in wanted:
+                    cell = cells[(unit_id, code)]
+                    cell[0] += total
+                    cell[1] += 1
             continue
         for unit_id, code, period, value in provider.monthly_values(unit_ids, first, last):
             if code not in wanted:

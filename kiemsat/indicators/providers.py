@@ -19,6 +19,13 @@ class MetricProvider(Protocol):
         """Rows (unit_id, metric_code, period, value) for the months in range."""
         ...
 
+    def range_totals(
+        self, unit_ids: Collection[int], first_period: int, last_period: int
+    ) -> Iterable[tuple[int, str, int]]:
+        """Rows (unit_id, metric_code, total): the monthly values summed over the range,
+        for every (unit, code) that has monthly values in it."""
+        ...
+
 
 PROVIDERS: list[MetricProvider] = []
 

@@ -25,10 +25,11 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from datetime import date
 
-from django.db.models import CharField, Count, Min, Q, QuerySet
+from django.db.models import CharField, Count, Exists, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast, Substr
 
 from kiemsat.lib.periods import Month
+from kiemsat.org.models import Unit
 from kiemsat.oversight.models import (
     ACCEPTED_OUTCOMES,
     CIVIL_FIELDS,
@@ -53,21 +54,26 @@ CODES = frozenset(BY_ISSUE) | frozenset(BY_DECISION)
 Row = tuple[int, str, int, int]
 
 
-def _monthly(rows: QuerySet[Intervention], date_field: str, counts: dict[str, Q]) -> Iterator[Row]:
-    """GROUP BY unit and month of ``date_field``: one count per code.
+def _counts(
+    rows: QuerySet[Intervention], date_field: str, counts: dict[str, Q], *, by_month: bool
+) -> Iterator[tuple[int, str, int | None, int]]:
+    """GROUP BY unit (and month of ``date_field``): one count per code, period None when
+    not by month.
 
     The month is the date's "YYYY-MM" prefix as text: a plain substring on SQLite and
     PostgreSQL alike (Django's date extraction runs a Python callback per row on SQLite).
     """
-    grouped = (
-        rows.order_by()
-        .annotate(ym=Substr(Cast(date_field, CharField()), 1, 7))
-        .values_list("unit_id", "ym")
-        .annotate(**{f"n_{i}": Count("pk", filter=q) for i, q in enumerate(counts.values())})
-    )
-    for unit_id, ym, *values in grouped:
-        period = int(ym[:4]) * 12 + int(ym[5:7]) - 1
-        for code, value in zip(counts, values, strict=True):
+    keys = ["unit_id"]
+    if by_month:
+        rows = rows.annotate(ym=Substr(Cast(date_field, CharField()), 1, 7))
+        keys.append("ym")
+    aggregates = {f"n_{i}": Count("pk", filter=q) for i, q in enumerate(counts.values())}
+    for unit_id, *rest in rows.order_by().values_list(*keys).annotate(**aggregates):
+        period = None
+        if by_month:
+            ym = rest.pop(0)
+            period = int(ym[:4]) * 12 + int(ym[5:7]) - 1
+        for code, value in zip(counts, rest, strict=True):
             yield unit_id, code, period, value
 
 
@@ -82,16 +88,23 @@ def _first_use(unit_ids: list[int], last_day: date) -> dict[int, date]:
     return {row["unit_id"]: row["first"] for row in rows}
 
 
+def _users(unit_ids: list[int], last_day: date) -> list[int]:
+    """The units that have used the register by ``last_day`` (one index probe each)."""
+    used = Intervention.objects.filter(unit_id=OuterRef("pk"), issued_on__lte=last_day)
+    return list(
+        Unit.objects.filter(pk__in=unit_ids).filter(Exists(used)).values_list("pk", flat=True)
+    )
+
+
 class InterventionProvider:
     metric_codes = CODES
 
-    def monthly_values(
-        self, unit_ids: Collection[int], first_period: int, last_period: int
-    ) -> list[Row]:
-        ids = list(unit_ids)
+    def _counted(
+        self, unit_ids: list[int], first_period: int, last_period: int, *, by_month: bool
+    ) -> list[tuple[int, str, int | None, int]]:
         first_day = Month.from_index(first_period).first_day()
         last_day = Month.from_index(last_period).last_day()
-        mine = Intervention.objects.filter(unit_id__in=ids)
+        mine = Intervention.objects.filter(unit_id__in=unit_ids)
         issued = mine.filter(
             issued_on__gte=first_day,
             issued_on__lte=last_day,
@@ -103,13 +116,37 @@ class InterventionProvider:
             kind=Kind.APPEAL,
             field__in=[Field.CRIMINAL, *CIVIL_FIELDS],
         )
-        rows = [*_monthly(issued, "issued_on", BY_ISSUE)]
-        rows += _monthly(decided, "answered_on", BY_DECISION)
+        rows = [*_counts(issued, "issued_on", BY_ISSUE, by_month=by_month)]
+        rows += _counts(decided, "answered_on", BY_DECISION, by_month=by_month)
+        return rows
+
+    def monthly_values(
+        self, unit_ids: Collection[int], first_period: int, last_period: int
+    ) -> list[Row]:
+        ids = list(unit_ids)
+        rows: list[Row] = []
+        for unit, code, period, value in self._counted(
+            ids, first_period, last_period, by_month=True
+        ):
+            assert period is not None
+            rows.append((unit, code, period, value))
         present = {(unit, code) for unit, code, _, _ in rows}
+        last_day = Month.from_index(last_period).last_day()
         for unit, first in _first_use(ids, last_day).items():
             period = max(first_period, Month.of(first).index)
             rows += [(unit, code, period, 0) for code in CODES if (unit, code) not in present]
         return rows
+
+    def range_totals(
+        self, unit_ids: Collection[int], first_period: int, last_period: int
+    ) -> list[tuple[int, str, int]]:
+        """What ``monthly_values`` adds up to over the range, per unit and code, without a
+        row per month: every code of every unit that used the register by the last month."""
+        ids = list(unit_ids)
+        counted = self._counted(ids, first_period, last_period, by_month=False)
+        totals = {(unit, code): value for unit, code, _, value in counted}
+        users = _users(ids, Month.from_index(last_period).last_day())
+        return [(unit, code, totals.get((unit, code), 0)) for unit in users for code in CODES]
 
 
 PROVIDER = InterventionProvider()

@@ -104,6 +104,37 @@ def test_range_limits_and_zero_rows_for_units_that_use_the_register(register, un
     assert _cells([halong], first=Month(2024, 11).index, last=Month(2024, 12).index) == {}
 
 
+@pytest.mark.parametrize(
+    ("first", "last"), [(JAN, APR), (FEB, FEB), (APR, APR), (Month(2024, 11).index, JAN)]
+)
+def test_range_totals_are_the_monthly_values_summed(register, units, first, last) -> None:  # type: ignore[no-untyped-def]
+    ids = [units[c].pk for c in ("QUANG-NINH-HA-LONG", "QUANG-NINH", "QUANG-NINH-KV3")]
+    summed: dict[tuple[int, str], int] = {}
+    for (unit, code, _), value in _cells(ids, first, last).items():
+        summed[(unit, code)] = summed.get((unit, code), 0) + value
+    totals = {(u, c): v for u, c, v in PROVIDER.range_totals(ids, first, last)}
+    assert totals == summed
+    assert any(totals.values()) == (first <= MAR)
+
+
+def test_a_unit_reads_the_same_from_range_totals_as_from_months(register, units) -> None:  # type: ignore[no-untyped-def]
+    """Evaluation takes the totals for summed codes; by month it must come out the same."""
+    from kiemsat.indicators import evaluation
+
+    halong = units["QUANG-NINH-HA-LONG"].pk
+    kinds = dict.fromkeys(CODES, "sum")
+    by_total = evaluation._provider_rows([halong], kinds, JAN, APR)
+    kinds["KNG_BAN_HANH"] = "last"  # forces the monthly path; then compare the other codes
+
+    def read(rows):  # type: ignore[no-untyped-def]
+        return {(u, c, v, n > 0) for u, c, v, n in rows if c != "KNG_BAN_HANH"}
+
+    by_month = evaluation._provider_rows([halong], kinds, JAN, APR)
+    assert read(by_total) == read(by_month)
+    assert len(read(by_total)) == len(CODES) - 1
+    assert ("KNG_BAN_HANH", 4) in {(c, v) for _, c, v, _ in by_total}  # 3 in Jan, 1 in Feb
+
+
 def test_provider_aggregates_in_sql(register, units) -> None:
     ids = list(units[c].pk for c in ("QUANG-NINH-HA-LONG", "QUANG-NINH", "QUANG-NINH-KV3"))
     with CaptureQueriesContext(connection) as queries:
