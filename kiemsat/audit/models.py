@@ -29,3 +29,20 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.action} {self.object_repr}"
+
+
+class DataRevision(models.Model):
+    """One row counting committed audited transactions (bumped after each commit).
+
+    With the highest audit id it tells caches that data changed: on PostgreSQL two
+    transactions can commit out of id order, so an id alone could miss the earlier one.
+    """
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "Phiên bản dữ liệu"
+        verbose_name_plural = "Phiên bản dữ liệu"
+
+    def __str__(self) -> str:
+        return str(self.number)

@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import F
 
-from kiemsat.audit.models import AuditEntry
+from kiemsat.audit.models import AuditEntry, DataRevision
 
 
 def _jsonable(value: Any) -> Any:
@@ -35,6 +36,7 @@ def record(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() phải được gọi trong một giao dịch.")
     user = actor if getattr(actor, "is_authenticated", False) else None
+    transaction.on_commit(bump_revision)
     return AuditEntry.objects.create(
         actor=user,
         action=action,
@@ -44,6 +46,12 @@ def record(
         unit_id=unit_id,
         changes=_jsonable(changes or {}),
     )
+
+
+def bump_revision() -> None:
+    """Count one more committed change (after the commit, in its own short transaction)."""
+    if not DataRevision.objects.filter(pk=1).update(number=F("number") + 1):
+        DataRevision.objects.bulk_create([DataRevision(pk=1, number=1)], ignore_conflicts=True)
 
 
 def diff(instance: models.Model, data: dict[str, Any]) -> dict[str, Any]:

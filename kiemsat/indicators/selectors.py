@@ -20,7 +20,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from kiemsat.indicators import engine
-from kiemsat.indicators.cache import cached, data_revision
+from kiemsat.indicators.cache import Revision, cached, data_revision
 from kiemsat.indicators.charts import Point, Series
 from kiemsat.indicators.evaluation import (
     GroupResult,
@@ -518,12 +518,12 @@ def _build_group_data(spec: GroupSpec) -> GroupData:
     return _group_data(result, with_subordinates=True, issuer=issuer)
 
 
-def group_data(spec: GroupSpec, *, revision: int | None = None) -> GroupData:
+def group_data(spec: GroupSpec, *, revision: Revision | None = None) -> GroupData:
     """The evaluation, ranking and member units of a group (cached, user-independent)."""
     return cached(spec.key, lambda: _build_group_data(spec), revision=revision)
 
 
-def group_head(spec: GroupSpec, *, revision: int | None = None) -> GroupHead:
+def group_head(spec: GroupSpec, *, revision: Revision | None = None) -> GroupHead:
     def build() -> GroupHead:
         data = group_data(spec, revision=revision)
         return GroupHead(
@@ -535,7 +535,7 @@ def group_head(spec: GroupSpec, *, revision: int | None = None) -> GroupHead:
 
 
 def group_chart(
-    spec: GroupSpec, data: GroupData, chart_code: str, *, revision: int | None = None
+    spec: GroupSpec, data: GroupData, chart_code: str, *, revision: Revision | None = None
 ) -> Series | None:
     """The monthly trend of the chosen indicator, pooled over the group (cached)."""
     chosen = _chart_code(data.result.group.lines, chart_code)
@@ -554,7 +554,7 @@ def group_dashboard(
     user,  # type: ignore[no-untyped-def]
     *,
     chart_code: str = "",
-    revision: int | None = None,
+    revision: Revision | None = None,
     readable: Collection[int] | None = None,
 ) -> GroupDashboard:
     """The group dashboard for ``user``, whose gate must already have passed.

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
+from kiemsat.audit.models import DataRevision
+from kiemsat.audit.services import bump_revision
 from kiemsat.indicators import imports, services
 from kiemsat.indicators.cache import cache_key, cached, data_revision
 from kiemsat.indicators.models import Figure, Metric
@@ -77,11 +79,52 @@ def test_cached_builds_once_per_revision_and_key():
         calls.append(1)
         return len(calls)
 
-    assert cached(("k", 1), build, revision=7) == 1
-    assert cached(("k", 1), build, revision=7) == 1
-    assert cached(("k", 2), build, revision=7) == 2
-    assert cached(("k", 1), build, revision=8) == 3
-    assert cache_key(("s", frozenset({3, 1, 2})), 1) == cache_key(("s", frozenset({2, 3, 1})), 1)
+    assert cached(("k", 1), build, revision=(7, 1)) == 1
+    assert cached(("k", 1), build, revision=(7, 1)) == 1
+    assert cached(("k", 2), build, revision=(7, 1)) == 2
+    assert cached(("k", 1), build, revision=(8, 1)) == 3
+    assert cached(("k", 1), build, revision=(8, 2)) == 4
+    one, other = frozenset({3, 1, 2}), frozenset({2, 3, 1})
+    assert cache_key(("s", one), (1, 1)) == cache_key(("s", other), (1, 1))
+
+
+def test_each_commit_counts_once_committed(cast, units, django_capture_on_commit_callbacks):
+    top, counted = data_revision()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.quota_set(
+            actor=cast["admin"], unit=units["HA-GIANG"], indicator_code="TB-03", work_year=2021,
+            value=5,
+        )  # fmt: skip
+    assert len(callbacks) == 1
+    new_top, new_counted = data_revision()
+    assert new_top > top and new_counted == counted + 1
+    assert DataRevision.objects.get(pk=1).number == counted + 1
+
+
+def test_a_rolled_back_write_counts_nothing(cast, units, django_capture_on_commit_callbacks):
+    before = data_revision()
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.quota_set(
+            actor=cast["admin"], unit=units["HA-GIANG"], indicator_code="TB-03", work_year=2021,
+            value=5,
+        )  # fmt: skip
+        raise RuntimeError
+    assert data_revision() == before
+
+
+def test_a_commit_that_lands_below_the_highest_id_still_changes_the_revision():
+    """On PostgreSQL a transaction holding id 100 can commit after one holding 101: the
+    highest id stays 101, only the commit counter tells the cache that data changed."""
+    calls: list[int] = []
+    revision = data_revision()
+    assert cached(("late",), lambda: calls.append(1) or len(calls), revision=revision) == 1
+    bump_revision()  # what the late transaction's commit does
+    assert data_revision() == (revision[0], revision[1] + 1)
+    assert cached(("late",), lambda: calls.append(1) or len(calls)) == 2
 
 
 def test_second_request_is_served_from_the_cache(
