@@ -253,7 +253,13 @@ def _scanned_in_parts(
     worker = context.Process(
         target=_scan_and_send, args=(sender, body, cuts[1:], units, metrics), daemon=True
     )
-    worker.start()
+    try:
+        worker.start()
+    except OSError:  # no process to be had (memory, limits): scan it all here
+        receiver.close()
+        sender.close()
+        yield scan(body, units, metrics)
+        return
     sender.close()
     try:
         yield scan(body[: cuts[1] - 1], units, metrics)

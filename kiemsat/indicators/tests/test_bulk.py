@@ -280,6 +280,20 @@ def test_two_processes_write_exactly_what_one_writes(units) -> None:  # type: ig
     assert multiprocessing.active_children() == []
 
 
+def test_without_a_second_process_the_body_is_scanned_here(units, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    tried: list[bool] = []
+
+    def refused(self):  # type: ignore[no-untyped-def]
+        tried.append(True)
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.get_context("fork").Process, "start", refused)
+    content = many_rows(units, 600)
+    assert by_bulk(content, processes=2) == by_bulk(content, processes=1)
+    assert len(by_bulk(content, processes=2)[1]) == 600
+    assert tried
+
+
 @FORK_BESIDE_THREADS
 @pytest.mark.parametrize("bad", ["KHONG-CO,2021-01,TB_MOI,1", f"{HA_LONG},2021-01,TB_MOI"])
 def test_a_bad_row_in_the_forked_part_declines_the_whole_file(units, bad) -> None:  # type: ignore[no-untyped-def]
