@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from kiemsat.audit.admin import AuditedAdmin
+from kiemsat.org import plugins
 from kiemsat.org.models import (
     CalendarDay,
     Cluster,
@@ -56,5 +57,23 @@ class MembershipAdmin(AuditedAdmin):
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(AuditedAdmin):
+    """Days off and make-up days; deadlines stored from the calendar follow every change."""
+
     list_display = ["day", "kind", "note"]
     list_filter = ["kind"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        self._calendar_changed(request)
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        super().delete_model(request, obj)
+        self._calendar_changed(request)
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        super().delete_queryset(request, queryset)
+        self._calendar_changed(request)
+
+    def _calendar_changed(self, request) -> None:  # type: ignore[no-untyped-def]
+        for listener in plugins.loaded(plugins.CALENDAR_LISTENERS):
+            self.message_user(request, listener(actor=request.user))

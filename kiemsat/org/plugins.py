@@ -15,6 +15,9 @@ from django.utils.module_loading import import_string
 REFERENCE_SEEDERS: list[str] = []
 # Run by seed_demo after the cast, the demo catalogue and the demo figures, in order.
 DEMO_BUILDERS: list[str] = []
+# Run after an admin adds, edits or removes a day of the work calendar: ``(actor) -> str``,
+# a sentence for the admin saying what was updated (dates stored from the calendar).
+CALENDAR_LISTENERS: list[str] = []
 
 
 def add(registry: list[str], path: str) -> None:

@@ -13,3 +13,4 @@ def connect() -> None:
     reminders.register(intervention_reminders)
     plugins.add(plugins.REFERENCE_SEEDERS, "kiemsat.oversight.seed.seed_reference_data")
     plugins.add(plugins.DEMO_BUILDERS, "kiemsat.oversight.demo.build_demo")
+    plugins.add(plugins.CALENDAR_LISTENERS, "kiemsat.oversight.services.calendar_changed")

@@ -431,6 +431,15 @@ class RecomputeResult:
 
 
 @transaction.atomic
+def calendar_changed(*, actor: Any) -> str:
+    """After an edit of the work calendar (org.plugins.CALENDAR_LISTENERS): due dates follow."""
+    result = due_dates_recompute(actor=actor)
+    message = f"Đã tính lại hạn trả lời kháng nghị, kiến nghị theo lịch mới: đổi {result.changed}"
+    if result.skipped:
+        message += f", giữ nguyên {len(result.skipped)} văn bản đã gia hạn"
+    return message + "."
+
+
 def due_dates_recompute(*, actor: Any, rule: DeadlineRule | None = None) -> RecomputeResult:
     """Recompute stored due dates after a rule or the work calendar changed.
 

@@ -127,3 +127,34 @@ def test_admin_edits_a_rule_and_due_dates_follow(make, client_for) -> None:
         object_id=str(iv.pk), action="oversight.due_recompute"
     ).exists()
     assert client_for("halong.ksv").get(url).status_code == 302  # not staff: to the admin login
+
+
+def test_a_day_off_added_in_the_admin_moves_due_dates_and_removing_it_moves_them_back(
+    make, client_for
+) -> None:
+    from django.contrib.messages import get_messages
+    from django.urls import reverse
+
+    from kiemsat.org.models import CalendarDay, DayKind
+
+    iv = make()  # due Monday 03/02/2025
+    client = client_for("admin")
+    add = reverse("admin:org_calendarday_add")
+    response = client.post(add, {"day": "03/02/2025", "kind": DayKind.DAY_OFF, "note": "Nghỉ bù"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    iv.refresh_from_db()
+    assert iv.due_on == date(2025, 2, 4)
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any(
+        "Đã tính lại hạn trả lời kháng nghị, kiến nghị theo lịch mới: đổi 1" in m for m in said
+    )
+    assert (
+        AuditEntry.objects.filter(object_id=str(iv.pk), action="oversight.due_recompute").count()
+        == 1
+    )
+
+    day = CalendarDay.objects.get(day=date(2025, 2, 3))
+    delete = reverse("admin:org_calendarday_delete", args=[day.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    iv.refresh_from_db()
+    assert iv.due_on == date(2025, 2, 3)
