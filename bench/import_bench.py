@@ -3,8 +3,9 @@
 kiemsat imports into a fresh copy of the organisation database (migrated, seeded, the
 bench's units and catalogue, no figures); the sqlite3 shell imports the same file into a
 bare table without indexes in a fresh file. Each side is one subprocess, timed by wall
-clock from start to exit, so kiemsat's time includes Django's start-up and checks (as a
-user running the command would wait for them).
+clock from start to exit, so kiemsat's time includes Python's and Django's start-up and
+the final checkpoint of SQLite's write-ahead log (as a user running the command would wait
+for them). The file is plain (the exact header, bare cells), so it takes the bulk path.
 """
 
 from __future__ import annotations
