@@ -146,7 +146,7 @@ def load(
     """Check and insert every row of a plain body, or write nothing and return None.
 
     With two processes (by default for a large body on a machine with more than one core)
-    a forked process scans the second part of the body while this one scans and inserts
+    a forked process scans the later parts of the body while this one scans and inserts
     the first: the database writes on one core while Python scans on both.
     """
     if processes is None:
