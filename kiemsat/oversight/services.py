@@ -430,7 +430,6 @@ class RecomputeResult:
     skipped: list[str] | None = None
 
 
-@transaction.atomic
 def calendar_changed(*, actor: Any) -> str:
     """After an edit of the work calendar (org.plugins.CALENDAR_LISTENERS): due dates follow."""
     result = due_dates_recompute(actor=actor)
@@ -440,6 +439,7 @@ def calendar_changed(*, actor: Any) -> str:
     return message + "."
 
 
+@transaction.atomic
 def due_dates_recompute(*, actor: Any, rule: DeadlineRule | None = None) -> RecomputeResult:
     """Recompute stored due dates after a rule or the work calendar changed.
 

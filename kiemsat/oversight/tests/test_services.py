@@ -274,6 +274,28 @@ def test_delete_keeps_an_audit_row(make) -> None:
     assert entry.changes["subject"].startswith("Kiến nghị")
 
 
+@pytest.mark.django_db(transaction=True)
+def test_recompute_command_runs_in_a_transaction_of_its_own(make) -> None:
+    """The command is called outside any transaction: the service must open its own
+    (audit rows refuse to be written without one)."""
+    import io
+
+    from django.core.management import call_command
+
+    from kiemsat.org.models import CalendarDay, DayKind
+
+    iv = make()  # due Monday 03/02/2025
+    CalendarDay.objects.create(day=date(2025, 2, 3), kind=DayKind.DAY_OFF)
+    out = io.StringIO()
+    call_command("recompute_due_dates", stdout=out)
+    iv.refresh_from_db()
+    assert iv.due_on == date(2025, 2, 4)
+    assert "Tính lại hạn: đổi 1" in out.getvalue()
+    assert AuditEntry.objects.filter(
+        object_id=str(iv.pk), action="oversight.due_recompute"
+    ).exists()
+
+
 def test_recompute_follows_a_new_day_off(make) -> None:
     from kiemsat.org.models import CalendarDay, DayKind
 
