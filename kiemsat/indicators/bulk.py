@@ -19,20 +19,26 @@ accept the same files and write the same rows; the tests hold them to it.
 from __future__ import annotations
 
 import gc
-import itertools
 import multiprocessing
 import os
 import threading
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import pairwise, repeat
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 
-from kiemsat.indicators.imports import HEADER, MAX_VALUE, Reference, parse_period
-from kiemsat.indicators.models import Figure, Submission, SubmissionStatus
+from kiemsat.indicators.imports import (
+    HEADER,
+    MAX_VALUE,
+    Reference,
+    existed_in,
+    locked_months,
+    parse_period,
+)
+from kiemsat.indicators.models import Figure
 
 PLAIN_HEADER = ",".join(HEADER)
 VALUE_DIGITS = len(str(MAX_VALUE)) - 1  # every value of this many digits is ≤ MAX_VALUE
@@ -75,7 +81,7 @@ def _collector_paused() -> Iterator[None]:
 
 def plain_body(name: str, data: bytes) -> str | None:
     """The rows' text of a plain CSV file, or None when the file is anything else."""
-    if not name.lower().endswith(".csv") or data[:2] == b"PK":
+    if not name.lower().endswith(".csv"):
         return None
     try:
         text = data.decode("utf-8-sig")
@@ -196,18 +202,13 @@ def _valid_pairs(texts: set[tuple[str, str]], ref: Reference) -> set[tuple[int, 
     months = {text: parse_period(text) for _, text in texts}
     pairs = set()
     for code, text in texts:
-        unit_id, start, end = ref.units[code]
+        unit = ref.units[code]
         month = months[text]
         assert month is not None  # scan accepted only valid periods
-        if (start is not None and month < start) or (end is not None and month > end):
+        if not existed_in(unit, month):
             raise _Declined
-        pairs.add((unit_id, month))
-    locked = Submission.objects.filter(
-        unit_id__in={u for u, _ in pairs},
-        period__in={p for _, p in pairs},
-        status=SubmissionStatus.APPROVED,
-    ).values_list("unit_id", "period")
-    if any(pair in pairs for pair in locked):
+        pairs.add((unit[0], month))
+    if locked_months(pairs):
         raise _Declined
     return pairs
 
@@ -279,7 +280,7 @@ def _scan_and_send(
     sender: Any, body: str, cuts: list[int], units: Mapping[str, str], metrics: Mapping[str, str]
 ) -> None:
     """In the forked process: scan each part from one cut to the next and send it."""
-    for start, end in itertools.pairwise(cuts):
+    for start, end in pairwise(cuts):
         try:
             columns = scan(body[start : end - 1], units, metrics)
         except Exception:

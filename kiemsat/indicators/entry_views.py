@@ -26,9 +26,8 @@ from kiemsat.indicators.entry_forms import (
     ReopenForm,
     UploadForm,
 )
-from kiemsat.indicators.imports import MAX_FILE_BYTES, ImportRefused, RawRow, read_bytes
+from kiemsat.indicators.imports import ImportRefused, RawRow, read_bytes, read_upload
 from kiemsat.indicators.models import Source, Submission
-from kiemsat.lib.excel import read_limited
 from kiemsat.lib.periods import Month, MonthRange, work_year_of
 from kiemsat.org.access import access_for
 from kiemsat.org.models import Role, Unit
@@ -239,7 +238,7 @@ def figures_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            data = read_limited(upload.file, MAX_FILE_BYTES)
+            data = read_upload(upload.file)
             preview = services.figures_preview_file(actor=request.user, name=upload.name, data=data)
         except ImportRefused as refused:
             context["errors"] = refused.errors

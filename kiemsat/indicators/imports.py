@@ -54,9 +54,9 @@ class CheckedRows:
     periods: set[int] = field(default_factory=set)
 
 
-def read_file(name: str, stream: IO[bytes], *, max_bytes: int | None = None) -> list[RawRow]:
-    """Rows of a CSV or XLSX file; refuses empty, oversized or other files whole."""
-    return parse_file(name, read_limited(stream, max_bytes or MAX_FILE_BYTES))
+def read_upload(stream: IO[bytes]) -> bytes:
+    """A file uploaded through the web, up to MAX_FILE_BYTES."""
+    return read_limited(stream, MAX_FILE_BYTES)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -243,8 +243,8 @@ def _check_row(
     period = periods[row.period]
     if period is None:
         return f"kỳ '{row.period}' không hợp lệ (định dạng YYYY-MM)", None
-    unit_id, start, end = unit
-    if (start is not None and period < start) or (end is not None and period > end):
+    unit_id = unit[0]
+    if not existed_in(unit, period):
         label = Month.from_index(period).label
         return f"đơn vị '{row.unit_code}' không tồn tại trong tháng {label}", None
     if writable is not None and unit_id not in writable:
@@ -258,14 +258,24 @@ def _check_row(
     return "", (unit_id, metric_id, period, value)
 
 
+def existed_in(unit: tuple[int, int | None, int | None], month: int) -> bool:
+    """Whether a unit of ``Reference.units`` (id, first month, last month) existed then."""
+    _, start, end = unit
+    return (start is None or month >= start) and (end is None or month <= end)
+
+
+def locked_months(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The (unit id, month) pairs among ``pairs`` whose month is approved, so locked."""
+    approved = Submission.objects.filter(
+        unit_id__in={u for u, _ in pairs},
+        period__in={p for _, p in pairs},
+        status=SubmissionStatus.APPROVED,
+    ).values_list("unit_id", "period")
+    return {pair for pair in approved if pair in pairs}
+
+
 def _locked_errors(checked: CheckedRows, ref: Reference) -> list[str]:
-    locked = set(
-        Submission.objects.filter(
-            unit_id__in=checked.unit_ids,
-            period__in=checked.periods,
-            status=SubmissionStatus.APPROVED,
-        ).values_list("unit_id", "period")
-    )
+    locked = locked_months({(unit_id, period) for unit_id, _, period, _ in checked.values})
     if not locked:
         return []
     codes = {pk: code for code, (pk, _, _) in ref.units.items()}

@@ -229,6 +229,18 @@ def test_a_new_metric_in_an_approved_month_is_refused(units, tmp_path) -> None: 
     assert not Figure.objects.filter(unit=units[HA_LONG]).exists()
 
 
+def test_an_approved_month_locks_only_its_own_unit(units) -> None:  # type: ignore[no-untyped-def]
+    """Hạ Long's January is approved; Quảng Ninh's January and Hạ Long's February are not."""
+    Submission.objects.create(
+        unit=units[HA_LONG], period=Month(2021, 1).index, status=SubmissionStatus.APPROVED
+    )
+    content = csv_bytes([f"{HA_LONG},2021-02,TB_MOI,1", "QUANG-NINH,2021-01,TB_MOI,3"])
+    outcome, rows = row_by_row(content)
+    assert isinstance(outcome, services.ImportPreview), outcome.errors
+    assert len(rows) == 2
+    assert assert_paths_agree(content)
+
+
 def test_a_row_already_in_the_database_goes_row_by_row_and_is_updated(units, tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "lan-1.csv"
     path.write_bytes(csv_bytes([f"{HA_LONG},2021-01,TB_MOI,5"]))

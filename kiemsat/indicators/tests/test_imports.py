@@ -262,8 +262,7 @@ def test_oversized_file_through_the_command(units, tmp_path, monkeypatch):  # ty
 
 
 def test_oversized_file_through_the_upload_page(client_for):  # type: ignore[no-untyped-def]
-    # read_file binds MAX_FILE_BYTES as a default argument at import time, so a monkeypatched
-    # limit is ignored: send one byte over the real limit instead.
+    # Send one byte over the real limit (10 MB).
     content = csv_bytes(f"{HA_LONG},2021-01,TB_MOI,5")
     content += b" " * (imports.MAX_FILE_BYTES + 1 - len(content))
     before = state()
