@@ -9,7 +9,7 @@ pooled across members for a group (DESIGN §5.7).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -169,21 +169,30 @@ def _provider_rows(
         if not codes:
             continue
         if all(kinds[code] == "sum" for code in codes):
-            for unit_id, code, total in provider.range_totals(unit_ids, first, last):
-                if code in wanted:
-                    cell = cells[(unit_id, code)]
-                    cell[0] += total
-                    cell[1] += 1
-            continue
-        for unit_id, code, period, value in provider.monthly_values(unit_ids, first, last):
-            if code not in wanted:
-                continue
-            cell = cells[(unit_id, code)]
-            kind = kinds[code]
-            if kind == "sum" or period == (first if kind == "first" else last):
+            rows = provider.range_totals(unit_ids, first, last)
+        else:
+            rows = _picked(provider.monthly_values(unit_ids, first, last), kinds, first, last)
+        for unit_id, code, value in rows:
+            if code in wanted:
+                cell = cells[(unit_id, code)]
                 cell[0] += value
-            cell[1] += 1
+                cell[1] += 1
     return [(u, c, v, n) for (u, c), (v, n) in cells.items()]
+
+
+def _picked(
+    monthly: Iterable[tuple[int, str, int, int]], kinds: Mapping[str, str], first: int, last: int
+) -> Iterator[tuple[int, str, int]]:
+    """Monthly values as (unit, code, value counted): every month of a summed code, only
+    the first or last month of the others (the other months still count as reported)."""
+    for unit_id, code, period, value in monthly:
+        kind = kinds.get(code)
+        if kind is None:
+            continue
+        if kind == "sum" or period == (first if kind == "first" else last):
+            yield unit_id, code, value
+        else:
+            yield unit_id, code, 0
 
 
 def quotas(unit_ids: Collection[int], year: int) -> dict[tuple[int, str], int]:
