@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import router, transaction
 
 from kiemsat.audit.models import AuditEntry
 from kiemsat.audit.services import record
@@ -23,13 +24,23 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 
 class AuditedAdmin(admin.ModelAdmin):
-    """Reference-data admin whose every save and delete leaves an audit row."""
+    """Admin whose every save and delete leaves an audit row (never a password).
+
+    Django wraps the change and delete pages in a transaction but not the changelist's
+    actions (bulk delete, custom actions): they get one here, with their audit rows."""
+
+    def response_action(self, request, queryset, *args, **kwargs):  # type: ignore[no-untyped-def]
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().response_action(request, queryset, *args, **kwargs)
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         if hasattr(obj, "name_folded"):
             obj.name_folded = fold(obj.name)
         super().save_model(request, obj, form, change)
-        changes = {f: str(form.cleaned_data.get(f)) for f in form.changed_data}
+        changes = {
+            f: "***" if "password" in f else str(form.cleaned_data.get(f))
+            for f in form.changed_data
+        }
         action = "admin.change" if change else "admin.create"
         record(actor=request.user, action=action, obj=obj, changes=changes)
 

@@ -1,4 +1,8 @@
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import Model
 
 from kiemsat.audit.admin import AuditedAdmin
 from kiemsat.org import plugins
@@ -77,3 +81,17 @@ class CalendarDayAdmin(AuditedAdmin):
     def _calendar_changed(self, request) -> None:  # type: ignore[no-untyped-def]
         for listener in plugins.loaded(plugins.CALENDAR_LISTENERS):
             self.message_user(request, listener(actor=request.user))
+
+
+def _audited(model: type[Model]) -> None:
+    """Third-party admins (accounts, sign-in lockouts) get the same transaction and audit."""
+    if admin.site.is_registered(model):
+        base = type(admin.site.get_model_admin(model))
+        admin.site.unregister(model)
+        admin.site.register(
+            model, type(f"Audited{base.__name__}", (AuditedAdmin, base), {"__module__": __name__})
+        )
+
+
+for _model in (get_user_model(), Group, AccessAttempt, AccessLog, AccessFailureLog):
+    _audited(_model)
