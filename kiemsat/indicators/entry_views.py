@@ -74,6 +74,7 @@ def _render_grid(
         "locked": locked,
         "can_write": access.has(unit.pk, Role.STAFF) and not locked,
         "can_approve": services.can_approve(request.user, unit),
+        "can_import": bool(access.unit_ids(Role.STAFF)),  # as figures_upload asks
         "reopen_form": ReopenForm(),
         "year": work_year_of(month),
     }

@@ -61,6 +61,7 @@ def unit_detail(unit: Unit, user) -> dict:  # type: ignore[no-untyped-def]
         "predecessors": unit.predecessions.select_related("predecessor").order_by("date"),
         "successors": unit.successions.select_related("successor").order_by("date"),
         "children": unit.children.filter(pk__in=readable).order_by("name_folded"),
+        "readable": readable,  # predecessors and successors are links only where readable
         "members": Membership.objects.filter(unit=unit)
         .select_related("user")
         .order_by("role", "user__last_name", "user__username"),
