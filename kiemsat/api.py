@@ -1,19 +1,29 @@
 """The JSON API under /api/ (OpenAPI docs at /api/docs); session authentication."""
 
-from ninja import NinjaAPI
+from django.contrib.auth.decorators import login_required
+from ninja import NinjaAPI, Swagger
 from ninja.security import django_auth
 
 from kiemsat.agreements.api import router as agreements_router
 from kiemsat.indicators.api import router as indicators_router
+from kiemsat.lib.api import install_error_handlers
 from kiemsat.oversight.api import router as oversight_router
 
 api = NinjaAPI(
     title="kiemsat API",
     version="1",
-    description="Dữ liệu của các đơn vị trong phạm vi quyền của người dùng.",
+    description=(
+        "Dữ liệu của các đơn vị trong phạm vi quyền của người dùng. Đăng nhập trên trang web "
+        'trước; mọi lỗi trả về {"detail": "…"} bằng tiếng Việt.'
+    ),
     auth=django_auth,
     urls_namespace="api",
+    # Swagger UI from the app's own static files (no CDN: works offline), behind sign-in;
+    # no online validator badge (an outside request, refused by the CSP anyway).
+    docs=Swagger(settings={"validatorUrl": None}),
+    docs_decorator=login_required,
 )
+install_error_handlers(api)
 api.add_router("/", indicators_router)
 api.add_router("/", agreements_router)
 api.add_router("/", oversight_router)

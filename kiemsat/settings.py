@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "ninja",  # serves Swagger UI's files itself, so the API docs work offline
     "kiemsat.lib",
     "kiemsat.audit",
     "kiemsat.org",

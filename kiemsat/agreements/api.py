@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 
 from kiemsat.agreements import selectors
 from kiemsat.agreements.models import Instrument, InstrumentKind, Party, Status
+from kiemsat.lib.api import responses
 from kiemsat.org.models import Partner, Unit
 
 router = Router(tags=["Văn bản phối hợp"])
@@ -157,13 +158,24 @@ def _filters(q: ListQuery) -> selectors.Filters:
     )
 
 
-@router.get("/instruments", response=list[InstrumentOut])
+@router.get(
+    "/instruments",
+    response=responses(list[InstrumentOut]),
+    summary="Danh sách văn bản phối hợp",
+    description="Văn bản phối hợp của các đơn vị trong phạm vi, lọc như trang danh sách.",
+)
 def instruments(request: HttpRequest, q: Query[ListQuery]):  # type: ignore[no-untyped-def]
     """Instruments of the user's units, with the list page's filters."""
     return [_summary(i) for i in selectors.instrument_list(request.user, _filters(q))]
 
 
-@router.get("/instruments/{instrument_id}", response=InstrumentDetailOut)
+@router.get(
+    "/instruments/{instrument_id}",
+    response=responses(InstrumentDetailOut, bad_request=None),
+    summary="Một văn bản phối hợp",
+    description="Văn bản với các bên ký, điều khoản, nhiệm vụ và sơ kết, tổng kết; "
+    "404 khi văn bản ngoài phạm vi đơn vị của bạn.",
+)
 def instrument(request: HttpRequest, instrument_id: int):  # type: ignore[no-untyped-def]
     """One instrument with its parties, clauses, duties and reviews; 404 outside scope."""
     item = selectors.get_instrument_for_user(request.user, instrument_id)

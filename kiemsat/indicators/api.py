@@ -8,6 +8,7 @@ from kiemsat.indicators import engine, services
 from kiemsat.indicators.evaluation import evaluate_unit
 from kiemsat.indicators.imports import ImportRefused, RawRow
 from kiemsat.indicators.models import Source
+from kiemsat.lib.api import responses
 from kiemsat.lib.periods import MonthRange
 from kiemsat.org.models import Unit
 from kiemsat.org.selectors import get_unit_for_user
@@ -56,7 +57,16 @@ class RangeQuery(Schema):
     scope: str = "own"
 
 
-@router.post("/figures", response={200: FiguresOut, 400: ErrorsOut})
+@router.post(
+    "/figures",
+    response=responses(FiguresOut, bad_request=ErrorsOut),
+    summary="Gửi số liệu tháng",
+    description=(
+        "Các dòng như tệp của lệnh import_figures (mã đơn vị, tháng YYYY-MM, mã chỉ số, "
+        "giá trị). Ghi tất cả hoặc không ghi dòng nào; mỗi lỗi nêu số dòng (dòng 1 …). "
+        "dry_run=true chỉ kiểm tra, không ghi."
+    ),
+)
 def figures_post(request: HttpRequest, payload: FiguresIn):  # type: ignore[no-untyped-def]
     """The same rows as import_figures; all or nothing, every error named by row (dòng 1 …)."""
     rows = [
@@ -73,7 +83,15 @@ def figures_post(request: HttpRequest, payload: FiguresIn):  # type: ignore[no-u
     return Status(200, {**result.__dict__, "dry_run": payload.dry_run})
 
 
-@router.get("/units/{code}/evaluation", response=list[EvaluationOut])
+@router.get(
+    "/units/{code}/evaluation",
+    response=responses(list[EvaluationOut]),
+    summary="Kết quả chỉ tiêu của một đơn vị",
+    description=(
+        "Đánh giá từng chỉ tiêu của đơn vị (mã đơn vị) trong khoảng tháng from..to "
+        "(YYYY-MM); scope=with-subordinates gộp cả các đơn vị trực thuộc."
+    ),
+)
 def unit_evaluation(request: HttpRequest, code: str, q: Query[RangeQuery]):  # type: ignore[no-untyped-def]
     unit_pk = Unit.objects.filter(code=code).values_list("pk", flat=True).first()
     if unit_pk is None:

@@ -7,8 +7,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from kiemsat.lib.api import Pagination, responses
 from kiemsat.org.models import Partner, Unit
 from kiemsat.org.selectors import work_calendar
 from kiemsat.oversight import selectors
@@ -120,15 +121,20 @@ def _filters(q: ListQuery) -> selectors.Filters:
     return f
 
 
-@router.get("/interventions", response=list[InterventionOut])
-@paginate(LimitOffsetPagination)
+@router.get(
+    "/interventions",
+    response=responses(list[InterventionOut]),
+    summary="Danh sách kháng nghị, kiến nghị, yêu cầu",
+    description=(
+        "Của các đơn vị trong phạm vi, mới nhất trước; tối đa 500 dòng một trang (limit, "
+        "offset). Lọc: kind, status (chua_den_han, sap_den_han, den_han_hom_nay, qua_han, "
+        "da_tra_loi, chua_co_han), overdue=true, recipient (mã cơ quan nhận), unit (mã đơn "
+        "vị), period (tháng ban hành, YYYY-MM hoặc YYYY-MM..YYYY-MM)."
+    ),
+)
+@paginate(Pagination)
 def interventions_list(request: HttpRequest, q: Query[ListQuery]):  # type: ignore[no-untyped-def]
-    """Kháng nghị, kiến nghị, yêu cầu of the user's units, newest first.
-
-    Filters: kind, status (chua_den_han, sap_den_han, den_han_hom_nay, qua_han, da_tra_loi,
-    chua_co_han), overdue=true, recipient (partner code), unit (unit code), period (month of
-    issue, YYYY-MM or YYYY-MM..YYYY-MM).
-    """
+    """The register of the user's units, newest first (filters: see the description)."""
     today, calendar = timezone.localdate(), work_calendar()
     qs = selectors.apply_filters(
         selectors.visible_interventions(request.user), _filters(q), today=today, calendar=calendar
@@ -154,7 +160,12 @@ class _Page:
         return [_out(iv) for iv in rows]
 
 
-@router.get("/interventions/{intervention_id}", response=InterventionOut)
+@router.get(
+    "/interventions/{intervention_id}",
+    response=responses(InterventionOut, bad_request=None),
+    summary="Một kháng nghị, kiến nghị, yêu cầu",
+    description="Kèm hạn trả lời và tình trạng; 404 khi ngoài phạm vi đơn vị của bạn.",
+)
 def intervention_get(request: HttpRequest, intervention_id: int):  # type: ignore[no-untyped-def]
     """One intervention; 404 when it belongs to a unit outside the user's scope."""
     iv = selectors.get_intervention_for_user(request.user, intervention_id)
