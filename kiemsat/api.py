@@ -2,12 +2,23 @@
 
 from django.contrib.auth.decorators import login_required
 from ninja import NinjaAPI, Swagger
+from ninja.openapi.docs import ABS_TPL_PATH
 from ninja.security import django_auth
 
 from kiemsat.agreements.api import router as agreements_router
 from kiemsat.indicators.api import router as indicators_router
 from kiemsat.lib.api import install_error_handlers
 from kiemsat.oversight.api import router as oversight_router
+
+
+class OfflineSwagger(Swagger):
+    """ninja's own Swagger page, not its CDN one. ninja picks the CDN page unless "ninja" is
+    in INSTALLED_APPS (which would import it at every start-up); settings put its templates
+    and static files on Django's paths instead."""
+
+    template_cdn = str(ABS_TPL_PATH / "swagger.html")
+    default_settings = {**Swagger.default_settings, "validatorUrl": None}  # no outside badge
+
 
 api = NinjaAPI(
     title="kiemsat API",
@@ -18,9 +29,7 @@ api = NinjaAPI(
     ),
     auth=django_auth,
     urls_namespace="api",
-    # Swagger UI from the app's own static files (no CDN: works offline), behind sign-in;
-    # no online validator badge (an outside request, refused by the CSP anyway).
-    docs=Swagger(settings={"validatorUrl": None}),
+    docs=OfflineSwagger(),
     docs_decorator=login_required,
 )
 install_error_handlers(api)

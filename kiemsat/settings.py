@@ -1,6 +1,7 @@
 """kiemsat settings: one module, driven by environment variables."""
 
 import os
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -38,7 +39,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
-    "ninja",  # serves Swagger UI's files itself, so the API docs work offline
     "kiemsat.lib",
     "kiemsat.audit",
     "kiemsat.org",
@@ -69,10 +69,17 @@ if not DEBUG:
 ROOT_URLCONF = "kiemsat.urls"
 WSGI_APPLICATION = "kiemsat.wsgi.application"
 
+# Swagger UI's page and files ship with django-ninja: served from here, the API docs work
+# offline. Found without importing ninja (or listing it in INSTALLED_APPS, which would):
+# only the API needs it, not every command's start-up.
+_ninja = find_spec("ninja")
+assert _ninja is not None and _ninja.origin is not None, "django-ninja is not installed"
+NINJA_DIR = Path(_ninja.origin).parent
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates", NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -151,7 +158,7 @@ FORMAT_MODULE_PATH = ["kiemsat.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [BASE_DIR / "static", NINJA_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
