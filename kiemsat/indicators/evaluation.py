@@ -24,6 +24,7 @@ from kiemsat.indicators.engine import AggregatedInput, Evaluation, IndicatorSpec
 from kiemsat.indicators.models import Figure, Indicator, Metric, Quota
 from kiemsat.indicators.providers import PROVIDERS
 from kiemsat.lib.periods import MonthRange, work_year_of
+from kiemsat.lib.vn import sort_key
 from kiemsat.org.access import OrgGraph
 from kiemsat.org.models import ClusterTerm, Level, Unit, valid_on_q
 
@@ -326,32 +327,13 @@ __all__ = [
 ]
 
 
-def evaluate_cluster_term(term: ClusterTerm, months: MonthRange) -> GroupResult:
-    members = list(term.members.order_by("name_folded"))
+def evaluate_cluster_term(
+    term: ClusterTerm, months: MonthRange, *, with_subordinates: bool = False
+) -> GroupResult:
+    """A cluster's term pooled: the one evaluation behind its dashboard and `evaluate
+    --group` (members in Vietnamese name order, under the cluster's own code and name)."""
+    members = sorted(term.members.all(), key=lambda u: sort_key(u.name))
+    cluster = term.cluster
     return evaluate_members(
-        term.cluster.code,
-        f"{term.cluster.name} – năm {term.year}",
-        members,
-        months,
-        with_subordinates=False,
+        cluster.code, cluster.name, members, months, with_subordinates=with_subordinates
     )
-
-
-def cluster_term_for(cluster_code: str, months: MonthRange) -> ClusterTerm:
-    """The cluster's term for the work year of the range's last month."""
-    year = work_year_of(months.end)
-    term = (
-        ClusterTerm.objects.select_related("cluster")
-        .filter(cluster__code=cluster_code, year=year)
-        .first()
-    )
-    if term is None:
-        raise LookupError(f"Không có cụm '{cluster_code}' trong năm công tác {year}.")
-    return term
-
-
-def evaluate_group_code(code: str, months: MonthRange) -> Table:
-    """`evaluate --group`: a cluster code, or TOAN-QUOC for the nation."""
-    if code == "TOAN-QUOC":
-        return evaluate_nation(months).group
-    return evaluate_cluster_term(cluster_term_for(code, months), months).group

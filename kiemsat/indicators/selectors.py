@@ -26,6 +26,7 @@ from kiemsat.indicators.evaluation import (
     GroupResult,
     Line,
     Table,
+    evaluate_cluster_term,
     evaluate_members,
     evaluate_nation,
     evaluate_province,
@@ -487,33 +488,64 @@ def _group_data(
     )
 
 
-def _cluster_data(cluster: Cluster, months: MonthRange, *, with_subordinates: bool) -> GroupData:
-    """The cluster's term for the work year of the range's last month, pooled."""
-    year = work_year_of(months.end)
-    term = (
-        ClusterTerm.objects.filter(cluster=cluster, year=year)
-        .select_related("leader")
-        .prefetch_related("members")
-        .first()
-    )
-    members = sorted(term.members.all(), key=lambda u: sort_key(u.name)) if term else []
-    note = "" if term else f"Cụm chưa có thành phần cho năm công tác {year}."
-    result = evaluate_members(
-        cluster.code, cluster.name, members, months, with_subordinates=with_subordinates
-    )
-    issuer = term.leader if term else None
-    return _group_data(result, with_subordinates=with_subordinates, issuer=issuer, note=note)
+NATION_CODE = "TOAN-QUOC"
+
+
+def cluster_term(cluster: Cluster, months: MonthRange) -> ClusterTerm | None:
+    """The cluster's term for the work year of the range's last month."""
+    terms = ClusterTerm.objects.select_related("cluster", "leader").prefetch_related("members")
+    return terms.filter(cluster=cluster, year=work_year_of(months.end)).first()
+
+
+def group_spec_for_code(code: str, months: MonthRange, *, with_subordinates: bool) -> GroupSpec:
+    """`evaluate --group CODE`: a cluster's code, or TOAN-QUOC for the nation.
+
+    Raises LookupError (with a Vietnamese message) for an unknown code or a cluster that
+    has no term in the work year of the range's last month.
+    """
+    if code == NATION_CODE:
+        return nation_spec(months)
+    cluster = Cluster.objects.filter(code=code).first()
+    if cluster is None or cluster_term(cluster, months) is None:
+        year = work_year_of(months.end)
+        raise LookupError(f"Không có cụm '{code}' trong năm công tác {year}.")
+    return cluster_spec(cluster, months, with_subordinates=with_subordinates)
+
+
+def group_evaluation(spec: GroupSpec) -> GroupResult:
+    """The one evaluation of a group: its dashboard and `evaluate --group` both read it."""
+    if spec.kind == "cluster":
+        assert isinstance(spec.owner, Cluster)
+        term = cluster_term(spec.owner, spec.months)
+        if term is None:
+            return evaluate_members(
+                spec.owner.code,
+                spec.owner.name,
+                [],
+                spec.months,
+                with_subordinates=spec.with_subordinates,
+            )
+        return evaluate_cluster_term(term, spec.months, with_subordinates=spec.with_subordinates)
+    if spec.kind == "province":
+        assert isinstance(spec.owner, Unit)
+        return evaluate_province(spec.owner, spec.months)
+    return evaluate_nation(spec.months)
 
 
 def _build_group_data(spec: GroupSpec) -> GroupData:
+    result = group_evaluation(spec)
     if spec.kind == "cluster":
         assert isinstance(spec.owner, Cluster)
-        return _cluster_data(spec.owner, spec.months, with_subordinates=spec.with_subordinates)
+        term = cluster_term(spec.owner, spec.months)
+        year = work_year_of(spec.months.end)
+        note = "" if term else f"Cụm chưa có thành phần cho năm công tác {year}."
+        issuer = term.leader if term else None
+        return _group_data(
+            result, with_subordinates=spec.with_subordinates, issuer=issuer, note=note
+        )
     if spec.kind == "province":
         assert isinstance(spec.owner, Unit)
-        result = evaluate_province(spec.owner, spec.months)
         return _group_data(result, with_subordinates=False, issuer=spec.owner)
-    result = evaluate_nation(spec.months)
     issuer = Unit.objects.filter(level=Level.SUPREME).order_by("pk").first()
     return _group_data(result, with_subordinates=True, issuer=issuer)
 

@@ -3,8 +3,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kiemsat.indicators import engine
-from kiemsat.indicators.evaluation import Table, evaluate_group_code, evaluate_unit
+from kiemsat.indicators import engine, selectors
+from kiemsat.indicators.evaluation import Table, evaluate_unit
 from kiemsat.lib.periods import MonthRange
 from kiemsat.org.models import Unit
 
@@ -44,17 +44,20 @@ class Command(BaseCommand):
             self._print_table(table)
 
     def _table(self, options: dict, months: MonthRange) -> Table:
+        with_subordinates = options["scope"] == "with-subordinates"
         if options["group"]:
+            # The group's dashboard evaluation itself: same members, order, name and scope.
             try:
-                return evaluate_group_code(str(options["group"]), months)
+                spec = selectors.group_spec_for_code(
+                    str(options["group"]), months, with_subordinates=with_subordinates
+                )
             except LookupError as exc:
                 raise CommandError(str(exc)) from exc
+            return selectors.group_evaluation(spec).group
         unit = Unit.objects.filter(code=options["unit"]).first()
         if unit is None:
             raise CommandError(f"Không có đơn vị mã '{options['unit']}'.")
-        return evaluate_unit(
-            unit, months, with_subordinates=options["scope"] == "with-subordinates"
-        )
+        return evaluate_unit(unit, months, with_subordinates=with_subordinates)
 
     def _print_table(self, table: Table) -> None:
         self.stdout.write(f"{table.name} – {table.months.label}")

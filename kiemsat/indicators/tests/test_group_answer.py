@@ -1,0 +1,133 @@
+"""One cluster answer: a group's dashboard and `evaluate --group` give the same rows.
+
+The page's pooled table and the command's csv and json rows are read back and compared
+value by value, for a cluster (in both scopes) and for the nation, over the work year to
+date of a frozen day.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+
+from kiemsat.indicators.engine import Status
+from kiemsat.indicators.models import Figure, Metric
+from kiemsat.lib.periods import Month, MonthRange, work_year_of
+from kiemsat.lib.vn import format_int
+from kiemsat.org.models import Cluster, ClusterKind, ClusterTerm
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime(2024, 4, 20, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+COLUMNS = ["unit_code", "indicator_code", "numerator", "denominator", "value", "status"]
+ROW = re.compile(
+    r'<tr[^>]*>\s*<td><a href="[^"]*">(?P<code>[^<]+)</a></td>\s*<td>[^<]*</td>\s*'
+    r'<td class="num">(?P<n>[^<]*)</td>\s*<td class="num">(?P<d>[^<]*)</td>\s*'
+    r'<td class="num value">[^<]*</td>\s*<td>[^<]*</td>\s*'
+    r'<td><span class="badge status-(?P<status>[A-Z_]+)">'
+)
+# Each member's figures each month: the pooled sums differ between the two scopes.
+FIGURES = {
+    "QUANG-NINH": {"TB_TON_DAU": 4, "TB_MOI": 9, "TB_DA_GQ": 8, "TT_TRUY_TO": 3},
+    "QUANG-NINH-HA-LONG": {"TB_TON_DAU": 2, "TB_MOI": 5, "TB_DA_GQ": 5, "TT_DUNG_HAN": 2},
+    "NGHE-AN": {"TB_MOI": 7, "TB_DA_GQ": 6, "TT_TRUY_TO": 4, "TT_DUNG_HAN": 4},
+}
+
+
+def work_year_to_date() -> MonthRange:
+    """The frozen day's work year up to the month before it (the last closed month)."""
+    last = Month.of(TODAY.date()).shift(-1)
+    return MonthRange(Month(work_year_of(last) - 1, 12), last)
+
+
+@pytest.fixture
+def cluster(units):  # type: ignore[no-untyped-def]
+    months = work_year_to_date()
+    cluster = Cluster.objects.create(
+        code="CUM-THU", name="Cụm thi đua thử", number=98, kind=ClusterKind.PROVINCIAL
+    )
+    term = ClusterTerm.objects.create(
+        cluster=cluster, year=work_year_of(months.end), leader=units["QUANG-NINH"]
+    )
+    term.members.add(units["QUANG-NINH"], units["NGHE-AN"])
+    metrics = {m.code: m for m in Metric.objects.all()}
+    Figure.objects.bulk_create(
+        Figure(unit=units[code], metric=metrics[metric], period=month.index, value=value + i)
+        for code, values in FIGURES.items()
+        for i, month in enumerate(months)
+        for metric, value in values.items()
+    )
+    return cluster
+
+
+def page_rows(client, path: str, months: MonthRange, scope: str) -> list[tuple[str, ...]]:  # type: ignore[no-untyped-def]
+    query = {"from": str(months.start), "to": str(months.end), "scope": scope}
+    response = client.get(path, query)
+    assert response.status_code == 200
+    rows = [m.groupdict() for m in ROW.finditer(response.content.decode())]
+    return [(r["code"], r["n"], r["d"], r["status"]) for r in rows]
+
+
+def command_rows(code: str, months: MonthRange, scope: str, fmt: str) -> list[dict[str, str]]:
+    out = io.StringIO()
+    call_command(
+        "evaluate", "--group", code, "--from", str(months.start), "--to", str(months.end),
+        "--scope", scope, "--format", fmt, stdout=out,
+    )  # fmt: skip
+    if fmt == "json":
+        return list(json.loads(out.getvalue()))
+    reader = csv.reader(io.StringIO(out.getvalue()))
+    assert next(reader) == COLUMNS
+    return [dict(zip(COLUMNS, row, strict=True)) for row in reader]
+
+
+def as_shown(row: dict[str, str]) -> tuple[str, ...]:
+    """A command row as the page prints it: whole numbers grouped, blank as empty."""
+
+    def shown(text: str) -> str:
+        return format_int(int(text)) if text else ""
+
+    return (row["indicator_code"], shown(row["numerator"]), shown(row["denominator"]),
+            row["status"])  # fmt: skip
+
+
+def assert_same(page: list[tuple[str, ...]], code: str, months: MonthRange, scope: str) -> None:
+    for fmt in ("csv", "json"):
+        rows = command_rows(code, months, scope, fmt)
+        assert {r["unit_code"] for r in rows} == {code}
+        assert [as_shown(r) for r in rows] == page
+
+
+@pytest.mark.parametrize("scope", ["own", "with-subordinates"])
+def test_cluster_page_and_command_give_the_same_rows(client_for, cluster, scope):
+    months = work_year_to_date()
+    path = reverse("indicator_cluster", args=[cluster.pk])
+    with time_machine.travel(TODAY, tick=False):
+        page = page_rows(client_for("qn.vientruong"), path, months, scope)
+    assert len(page) >= 10
+    statuses = {status for *_, status in page}
+    assert {Status.CHUA_BAO_CAO, Status.KHONG_DAT} <= statuses
+    tb01 = next(row for row in page if row[0] == "TB-01")
+    n = sum(FIGURES[c]["TB_DA_GQ"] * len(months) + sum(range(len(months))) for c in FIGURES
+            if scope == "with-subordinates" or c != "QUANG-NINH-HA-LONG")  # fmt: skip
+    assert tb01[1] == format_int(n)
+    assert_same(page, "CUM-THU", months, scope)
+
+
+def test_nation_page_and_command_give_the_same_rows(client_for, cluster):
+    months = work_year_to_date()
+    with time_machine.travel(TODAY, tick=False):
+        page = page_rows(client_for("admin"), reverse("indicator_nation"), months, "own")
+    tb01 = next(row for row in page if row[0] == "TB-01")
+    n = sum(FIGURES[c]["TB_DA_GQ"] * len(months) + sum(range(len(months))) for c in FIGURES)
+    assert tb01[1] == format_int(n)  # the nation always pools the local units in
+    assert_same(page, "TOAN-QUOC", months, "own")
