@@ -25,6 +25,7 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("api/", api.urls),
     path("chi-tieu/nhap/", include("kiemsat.indicators.entry_urls")),
+    path("chi-tieu/giao/", include("kiemsat.indicators.quota_urls")),
     path("chi-tieu/", include("kiemsat.indicators.urls")),
     path("van-ban-phoi-hop/", include("kiemsat.agreements.urls")),
     path("khang-nghi-kien-nghi/", include("kiemsat.oversight.urls")),

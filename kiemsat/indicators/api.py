@@ -1,14 +1,14 @@
-from __future__ import annotations
-
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 
 from kiemsat.indicators import engine, services
 from kiemsat.indicators.evaluation import evaluate_unit
 from kiemsat.indicators.imports import ImportRefused, RawRow
-from kiemsat.indicators.models import Source
-from kiemsat.lib.api import responses
+from kiemsat.indicators.models import Quota, Source
+from kiemsat.indicators.quotas import visible_quotas
+from kiemsat.lib.api import Pagination, responses
 from kiemsat.lib.periods import MonthRange
 from kiemsat.org.models import Unit
 from kiemsat.org.selectors import get_unit_for_user
@@ -57,6 +57,14 @@ class RangeQuery(Schema):
     scope: str = "own"
 
 
+def _unit(request: HttpRequest, code: str) -> Unit:
+    """A unit named by its code, through the gate: 404 when unknown or outside the user's scope."""
+    unit_pk = Unit.objects.filter(code=code).values_list("pk", flat=True).first()
+    if unit_pk is None:
+        raise HttpError(404, "Không tìm thấy.")
+    return get_unit_for_user(request.user, unit_pk)
+
+
 @router.post(
     "/figures",
     response=responses(FiguresOut, bad_request=ErrorsOut),
@@ -93,10 +101,7 @@ def figures_post(request: HttpRequest, payload: FiguresIn):  # type: ignore[no-u
     ),
 )
 def unit_evaluation(request: HttpRequest, code: str, q: Query[RangeQuery]):  # type: ignore[no-untyped-def]
-    unit_pk = Unit.objects.filter(code=code).values_list("pk", flat=True).first()
-    if unit_pk is None:
-        raise HttpError(404, "Không tìm thấy.")
-    unit = get_unit_for_user(request.user, unit_pk)
+    unit = _unit(request, code)
     try:
         months = MonthRange.parse(q.start, q.end)
     except ValueError as exc:
@@ -115,3 +120,42 @@ def unit_evaluation(request: HttpRequest, code: str, q: Query[RangeQuery]):  # t
         }
         for ev in (line.evaluation for line in table.lines)
     ]
+
+
+class QuotaOut(Schema):
+    unit_code: str
+    unit_name: str
+    work_year: int
+    indicator_code: str
+    value: int
+    locked: bool = Field(description="Đã được lãnh đạo đơn vị cấp trên duyệt và khóa")
+
+    @staticmethod
+    def resolve_unit_code(obj: Quota) -> str:
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_unit_name(obj: Quota) -> str:
+        return obj.unit.name
+
+
+class QuotaQuery(Schema):
+    year: int | None = Field(None, ge=1900, le=9999, description="Năm công tác (YYYY)")
+    unit: str | None = Field(None, description="Mã đơn vị")
+
+
+@router.get(
+    "/quotas",
+    response=responses(list[QuotaOut]),
+    summary="Chỉ tiêu được giao",
+    description=(
+        "Chỉ tiêu (số lượng) giao cho các đơn vị trong phạm vi, năm mới nhất trước; tối đa "
+        "500 dòng một trang (limit, offset). Lọc: year (năm công tác), unit (mã đơn vị; "
+        "404 khi ngoài phạm vi)."
+    ),
+)
+@paginate(Pagination)
+def quotas_list(request: HttpRequest, q: Query[QuotaQuery]):  # type: ignore[no-untyped-def]
+    """Quotas of the user's units (filters: year, unit)."""
+    unit = _unit(request, q.unit) if q.unit else None
+    return visible_quotas(request.user, year=q.year, unit=unit)

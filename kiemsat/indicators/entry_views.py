@@ -10,14 +10,13 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kiemsat.indicators import entry_selectors, services
+from kiemsat.indicators import entry_selectors, quotas, services
 from kiemsat.indicators.entry_files import entry_template
 from kiemsat.indicators.entry_forms import (
     FigureGridForm,
@@ -28,6 +27,7 @@ from kiemsat.indicators.entry_forms import (
 )
 from kiemsat.indicators.imports import ImportRefused, RawRow, read_bytes, read_upload
 from kiemsat.indicators.models import Source, Submission
+from kiemsat.lib.http import act_and_redirect
 from kiemsat.lib.periods import Month, MonthRange, work_year_of
 from kiemsat.org.access import access_for
 from kiemsat.org.models import Role, Unit
@@ -75,6 +75,7 @@ def _render_grid(
         "can_write": access.has(unit.pk, Role.STAFF) and not locked,
         "can_approve": services.can_approve(request.user, unit),
         "can_import": bool(access.unit_ids(Role.STAFF)),  # as figures_upload asks
+        "offers_quotas": quotas.offers_quotas(request.user, unit),
         "reopen_form": ReopenForm(),
         "year": work_year_of(month),
     }
@@ -128,13 +129,7 @@ def _apply(
     request: HttpRequest, unit: Unit, month: Month, act: Callable[[], object], done: str
 ) -> HttpResponse:
     """Run one submission service; its refusal or ``done`` becomes the grid's message."""
-    try:
-        act()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, done)
-    return redirect(_grid_url(unit, month))
+    return act_and_redirect(request, act, done, _grid_url(unit, month))
 
 
 @login_required

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from kiemsat.indicators.models import Metric, Submission, SubmissionStatus
+from kiemsat.indicators.models import Metric, QuotaLock, Submission, SubmissionStatus
 from kiemsat.indicators.providers import derived_codes
 from kiemsat.lib.excel import (
     ImportRefused,
@@ -69,65 +69,59 @@ def read_bytes(path: Path) -> bytes:
 
 def parse_file(name: str, data: bytes) -> list[RawRow]:
     """Rows of a CSV or XLSX file's bytes; refuses empty or other files whole."""
+    return [
+        RawRow(line, cell_text(u), cell_text(p), cell_text(m), v)
+        for line, (u, p, m, v) in read_table(name, data, HEADER)
+        if v not in (None, "")  # a blank value is a cell left empty in the template
+    ]
+
+
+def read_table(name: str, data: bytes, header: Sequence[str]) -> Iterator[tuple[int, list[Any]]]:
+    """(line, the cells of ``header``'s columns) for each non-blank row of a CSV or XLSX
+    file; other columns are ignored. CSV cells are stripped text, XLSX cells raw values."""
     if not data.strip():
         raise ImportRefused(["Tệp rỗng: không có dòng số liệu nào."])
     suffix = Path(name).suffix.lower()
     if suffix == ".xlsx" or data[:2] == b"PK":
         if suffix not in (".xlsx", ""):
             raise ImportRefused([f"Tệp '{name}' không phải CSV hoặc XLSX."])
-        return list(_xlsx_rows(data))
-    if suffix not in (".csv", ".txt", ""):
-        raise ImportRefused([f"Tệp '{name}' không phải CSV hoặc XLSX."])
-    text = csv_text(data, name)
-    if "\x00" in text:
-        raise ImportRefused([f"Tệp '{name}' không phải CSV hoặc XLSX."])
-    return list(_csv_rows(text))
+        rows: Iterator[Sequence[Any]] = (
+            open_xlsx(data, data_only=False).worksheets[0].iter_rows(values_only=True)
+        )
+    else:
+        if suffix not in (".csv", ".txt", ""):
+            raise ImportRefused([f"Tệp '{name}' không phải CSV hoặc XLSX."])
+        text = csv_text(data, name)
+        if "\x00" in text:
+            raise ImportRefused([f"Tệp '{name}' không phải CSV hoặc XLSX."])
+        rows = csv.reader(io.StringIO(text))
+    first = next(rows, None)
+    if not first:
+        raise ImportRefused(["Tệp rỗng: không có dòng số liệu nào."])
+    columns = _check_header(list(first), header)
+    width = max(columns) + 1
+    for line, cells in enumerate(rows, start=2):
+        if not cells or all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+            continue
+        padded = [*cells, *([None] * (width - len(cells)))]
+        yield line, [_cell(padded[i]) for i in columns]
 
 
-def _check_header(header: list[str]) -> list[int]:
-    names = header_names(header)
-    missing = [h for h in HEADER if h not in names]
+def _cell(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _check_header(cells: list[Any], header: Sequence[str]) -> list[int]:
+    names = header_names(cells)
+    missing = [h for h in header if h not in names]
     if missing:
         raise ImportRefused(
-            [f"dòng 1: tiêu đề không đúng, cần '{','.join(HEADER)}' (thiếu {', '.join(missing)})."]
+            [f"dòng 1: tiêu đề không đúng, cần '{','.join(header)}' (thiếu {', '.join(missing)})."]
         )
-    return [names.index(h) for h in HEADER]
+    return [names.index(h) for h in header]
 
 
-def _csv_rows(text: str) -> Iterator[RawRow]:
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if not header:
-        raise ImportRefused(["Tệp rỗng: không có dòng số liệu nào."])
-    u, p, m, v = _check_header(header)
-    width = max(u, p, m, v) + 1
-    for line, cells in enumerate(reader, start=2):
-        if len(cells) < width:
-            if not cells or not any(c.strip() for c in cells):
-                continue
-            cells = cells + [""] * (width - len(cells))
-        value = cells[v].strip()
-        if not value:
-            continue  # a blank value is a cell left empty in the template (or a blank row)
-        yield RawRow(line, cells[u].strip(), cells[p].strip(), cells[m].strip(), value)
-
-
-def _xlsx_rows(data: bytes) -> Iterator[RawRow]:
-    rows = open_xlsx(data, data_only=False).worksheets[0].iter_rows(values_only=True)
-    header = next(rows, None)
-    if not header:
-        raise ImportRefused(["Tệp rỗng: không có dòng số liệu nào."])
-    u, p, m, v = _check_header(list(header))
-    for line, cells in enumerate(rows, start=2):
-        if not cells or all(c in (None, "") for c in cells):
-            continue
-        cells = tuple(cells) + (None,) * (max(u, p, m, v) + 1 - len(cells))
-        if cells[v] in (None, ""):
-            continue  # a blank value is a cell left empty in the template
-        yield RawRow(line, _text(cells[u]), _text(cells[p]), _text(cells[m]), cells[v])
-
-
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
@@ -167,7 +161,7 @@ def parse_period(text: str) -> int | None:
     return year * 12 + month - 1
 
 
-def _value(raw: Any) -> tuple[int | None, str]:
+def parse_value(raw: Any) -> tuple[int | None, str]:
     if isinstance(raw, bool):
         return None, f"giá trị '{raw}' không phải số nguyên"
     if isinstance(raw, float):
@@ -184,7 +178,7 @@ def _value(raw: Any) -> tuple[int | None, str]:
     if text.startswith(FORMULA_PREFIXES):
         return None, f"ô chứa công thức '{text[:30]}', chỉ nhận số"
     if text.isascii() and text.isdigit():
-        return _value(int(text))
+        return parse_value(int(text))
     if text.startswith("-") and text[1:].replace(".", "", 1).replace(",", "", 1).isdigit():
         return None, f"giá trị âm ({text})"
     return None, f"giá trị '{text[:30]}' không phải số nguyên không âm"
@@ -252,7 +246,7 @@ def _check_row(
     raw = row.value
     if type(raw) is str and raw.isdigit() and raw.isascii() and len(raw) <= 15:
         return "", (unit_id, metric_id, period, int(raw))  # the common case, below MAX_VALUE
-    value, problem = _value(raw)
+    value, problem = parse_value(raw)
     if value is None:
         return problem, None
     return "", (unit_id, metric_id, period, value)
@@ -266,11 +260,18 @@ def existed_in(unit: tuple[int, int | None, int | None], month: int) -> bool:
 
 def locked_months(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
     """The (unit id, month) pairs among ``pairs`` whose month is approved, so locked."""
-    approved = Submission.objects.filter(
+    return approved_pairs(Submission, "period", pairs)
+
+
+def approved_pairs(
+    model: type[Submission | QuotaLock], field: str, pairs: Collection[tuple[int, int]]
+) -> set[tuple[int, int]]:
+    """The (unit id, ``field``) pairs among ``pairs`` whose row of ``model`` is approved."""
+    approved = model.objects.filter(
         unit_id__in={u for u, _ in pairs},
-        period__in={p for _, p in pairs},
+        **{f"{field}__in": {p for _, p in pairs}},
         status=SubmissionStatus.APPROVED,
-    ).values_list("unit_id", "period")
+    ).values_list("unit_id", field)
     return {pair for pair in approved if pair in pairs}
 
 

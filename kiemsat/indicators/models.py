@@ -183,7 +183,20 @@ class SubmissionStatus(models.TextChoices):
     REOPENED = "reopened", "Đã mở lại"
 
 
-class Submission(models.Model):
+class Decision(models.Model):
+    """Who approved (locked) or reopened a thing, when, and why it was reopened."""
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.TextField("Lý do mở lại", blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Submission(Decision):
     """A unit's month: submitted, approved (locked) or reopened with a reason."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
@@ -193,11 +206,6 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    reopen_reason = models.TextField("Lý do mở lại", blank=True)
 
     class Meta:
         verbose_name = "Báo cáo tháng"
@@ -212,6 +220,35 @@ class Submission(models.Model):
     @property
     def month(self) -> Month:
         return Month.from_index(self.period)
+
+    @property
+    def locked(self) -> bool:
+        return self.status == SubmissionStatus.APPROVED
+
+
+class QuotaLock(Decision):
+    """A parent unit's quotas for a work year (those of the units directly below it):
+    approved (locked) by its leader, or reopened with a reason."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name="Đơn vị giao", on_delete=models.PROTECT, related_name="+"
+    )
+    work_year = models.PositiveSmallIntegerField("Năm công tác")
+    status = models.CharField(
+        "Trạng thái",
+        max_length=9,
+        choices=[c for c in SubmissionStatus.choices if c[0] != SubmissionStatus.SUBMITTED],
+    )
+
+    class Meta:
+        verbose_name = "Duyệt chỉ tiêu giao"
+        verbose_name_plural = "Duyệt chỉ tiêu giao"
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "work_year"], name="quota_lock_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Chỉ tiêu giao năm công tác {self.work_year} – {self.unit}"
 
     @property
     def locked(self) -> bool:

@@ -1,4 +1,4 @@
-"""Writes of figures, submissions and quotas; each atomic and audited."""
+"""Writes of figures and submissions; each atomic and audited (quotas: ``quota_services``)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from kiemsat.indicators.imports import (
 from kiemsat.indicators.models import (
     Figure,
     FigureBatch,
-    Quota,
+    QuotaLock,
     Source,
     Submission,
     SubmissionStatus,
@@ -227,13 +227,13 @@ def _upsert(checked: CheckedRows, existing: dict[tuple[int, int, int], int], sou
 # --- submission and approval ---------------------------------------------------------------
 
 
-def _approver_unit_id(unit: Unit) -> int:
+def approver_unit_id(unit: Unit) -> int:
     """A month is approved by a leader of the unit above, or of the unit itself at the top."""
     return unit.parent_id or unit.pk
 
 
 def can_approve(user: Any, unit: Unit) -> bool:
-    return access_for(user).has(_approver_unit_id(unit), Role.LEADER)
+    return access_for(user).has(approver_unit_id(unit), Role.LEADER)
 
 
 @transaction.atomic
@@ -256,20 +256,47 @@ def submission_submit(*, actor: Any, unit: Unit, month: Month) -> Submission:
     return submission
 
 
+def decide(
+    obj: Submission | QuotaLock,
+    *,
+    actor: Any,
+    action: str,
+    unit_id: int,
+    reason: str | None = None,
+) -> None:
+    """Approve (lock) ``obj``, or reopen it when a ``reason`` is given: its decision fields,
+    saved, and the audit row. Shared by monthly submissions and yearly quotas."""
+    obj.status = SubmissionStatus.APPROVED if reason is None else SubmissionStatus.REOPENED
+    obj.decided_by = actor
+    obj.decided_at = timezone.now()
+    fields = ["status", "decided_by", "decided_at"]
+    if reason is not None:
+        obj.reopen_reason = reason
+        fields.append("reopen_reason")
+    obj.full_clean()
+    obj.save(update_fields=fields if obj.pk else None)
+    changes = {"reason": reason} if reason is not None else None
+    record(actor=actor, action=action, obj=obj, unit_id=unit_id, changes=changes)
+
+
+def reopen_reason(reason: str) -> str:
+    """The reason a reopening needs, stripped; refused when blank."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Cần ghi lý do mở lại."})
+    return reason
+
+
 @transaction.atomic
 def submission_approve(*, actor: Any, submission: Submission) -> Submission:
     if not can_approve(actor, submission.unit):
         raise PermissionDenied("Chỉ lãnh đạo đơn vị cấp trên được duyệt số liệu.")
     if submission.status != SubmissionStatus.SUBMITTED:
         raise ValidationError(f"Tháng {submission.month.label} chưa được gửi hoặc đã duyệt.")
-    submission.status = SubmissionStatus.APPROVED
-    submission.decided_by = actor
-    submission.decided_at = timezone.now()
-    submission.save(update_fields=["status", "decided_by", "decided_at"])
-    record(
+    decide(
+        submission,
         actor=actor,
         action="indicators.submission_approve",
-        obj=submission,
         unit_id=submission.unit_id,
     )
     return submission
@@ -279,60 +306,31 @@ def submission_approve(*, actor: Any, submission: Submission) -> Submission:
 def submission_reopen(*, actor: Any, submission: Submission, reason: str) -> Submission:
     if not can_approve(actor, submission.unit):
         raise PermissionDenied("Chỉ lãnh đạo đơn vị cấp trên được mở lại tháng đã duyệt.")
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": "Cần ghi lý do mở lại."})
+    reason = reopen_reason(reason)
     if submission.status != SubmissionStatus.APPROVED:
         raise ValidationError(
             f"Tháng {submission.month.label} chưa được duyệt nên không cần mở lại."
         )
-    submission.status = SubmissionStatus.REOPENED
-    submission.reopen_reason = reason
-    submission.decided_by = actor
-    submission.decided_at = timezone.now()
-    submission.save(update_fields=["status", "reopen_reason", "decided_by", "decided_at"])
-    record(
+    decide(
+        submission,
         actor=actor,
         action="indicators.submission_reopen",
-        obj=submission,
         unit_id=submission.unit_id,
-        changes={"reason": reason},
+        reason=reason,
     )
     return submission
-
-
-@transaction.atomic
-def quota_set(*, actor: Any, unit: Unit, indicator_code: str, work_year: int, value: int) -> Quota:
-    """Quotas are assigned by a leader of the unit above (or sector admin)."""
-    if not can_approve(actor, unit):
-        raise PermissionDenied("Chỉ lãnh đạo đơn vị cấp trên được giao chỉ tiêu.")
-    quota = Quota.objects.filter(
-        unit=unit, indicator_code=indicator_code, work_year=work_year
-    ).first()
-    old = quota.value if quota else None
-    quota = quota or Quota(unit=unit, indicator_code=indicator_code, work_year=work_year)
-    quota.value = value
-    quota.full_clean()
-    quota.save()
-    record(
-        actor=actor,
-        action="indicators.quota_set",
-        obj=quota,
-        unit_id=unit.pk,
-        changes={"value": [old, value]},
-    )
-    return quota
 
 
 __all__ = [
     "ImportPreview",
     "ImportRefused",
     "can_approve",
+    "decide",
     "figures_import",
     "figures_import_file",
     "figures_preview",
     "figures_preview_file",
-    "quota_set",
+    "reopen_reason",
     "submission_approve",
     "submission_reopen",
     "submission_submit",

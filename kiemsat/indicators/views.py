@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from kiemsat.indicators import exports, selectors
+from kiemsat.indicators import exports, quotas, selectors
 from kiemsat.indicators.cache import cached, data_revision
 from kiemsat.indicators.entry_forms import MonthField, parse_month_text
 from kiemsat.lib.periods import MonthRange, work_year_of
@@ -151,6 +151,7 @@ def indicator_unit(request: HttpRequest, pk: int) -> HttpResponse:
         "dash": dash,
         "clusters": selectors.unit_cluster_terms(unit, form.months),
         "nation": selectors.can_read_nation(request.user),
+        "offers_quotas": quotas.offers_quotas(request.user, unit),
         **_nav(form),
     }
     return render(request, "indicators/unit.html", context)

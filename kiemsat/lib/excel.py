@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "DD/MM/YYYY"
@@ -82,6 +82,14 @@ def error_limit_reached(errors: list[str]) -> bool:
         return False
     errors.append(f"… dừng kiểm tra sau {MAX_ERRORS} lỗi.")
     return True
+
+
+def exit_refused(stderr: Any, refused: ImportRefused) -> NoReturn:
+    """What an import command does with a refused file: every message, then exit status 1."""
+    for error in refused.errors:
+        stderr.write(error)
+    stderr.write(f"Không nhập: {len(refused.errors)} lỗi; cơ sở dữ liệu không đổi.")
+    raise SystemExit(1) from None
 
 
 # --- writing -------------------------------------------------------------------------------

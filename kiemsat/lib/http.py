@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 
 def download(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -10,3 +15,17 @@ def download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def act_and_redirect(
+    request: HttpRequest, act: Callable[[], object], done: str, url: str
+) -> HttpResponse:
+    """Run one service; its refusal (a ValidationError) or ``done`` becomes the message
+    shown on ``url``."""
+    try:
+        act()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect(url)

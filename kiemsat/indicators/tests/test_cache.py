@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from kiemsat.audit.models import DataRevision
 from kiemsat.audit.services import bump_revision
-from kiemsat.indicators import imports, services
+from kiemsat.indicators import imports, quota_services, services
 from kiemsat.indicators.cache import cache_key, cached, data_revision
 from kiemsat.indicators.models import Figure, Metric
 from kiemsat.lib.periods import MonthRange
@@ -66,7 +66,7 @@ def page(client_for, username: str, cluster: Cluster) -> tuple[int, str]:  # typ
 
 def test_revision_follows_audited_writes(cast, units):
     before = data_revision()
-    services.quota_set(
+    quota_services.quota_set(
         actor=cast["admin"], unit=units["HA-GIANG"], indicator_code="TB-03", work_year=2021, value=5
     )
     assert data_revision() > before
@@ -91,7 +91,7 @@ def test_cached_builds_once_per_revision_and_key():
 def test_each_commit_counts_once_committed(cast, units, django_capture_on_commit_callbacks):
     top, counted = data_revision()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.quota_set(
+        quota_services.quota_set(
             actor=cast["admin"], unit=units["HA-GIANG"], indicator_code="TB-03", work_year=2021,
             value=5,
         )  # fmt: skip
@@ -108,7 +108,7 @@ def test_a_rolled_back_write_counts_nothing(cast, units, django_capture_on_commi
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        services.quota_set(
+        quota_services.quota_set(
             actor=cast["admin"], unit=units["HA-GIANG"], indicator_code="TB-03", work_year=2021,
             value=5,
         )  # fmt: skip
@@ -162,7 +162,7 @@ def test_a_write_through_a_service_shows_at_once(client_for, units, cluster):
 def test_a_quota_set_shows_at_once(client_for, cast, units, cluster):
     put(units["HA-GIANG"], {"TB_KSTT": 1})  # TB-03 (≥ quota) arises once a quota is set
     assert "1/1 chỉ tiêu đạt" in page(client_for, "hagiang.ksv", cluster)[1]
-    services.quota_set(
+    quota_services.quota_set(
         actor=cast["admin"],
         unit=units["HA-GIANG"],
         indicator_code="TB-03",

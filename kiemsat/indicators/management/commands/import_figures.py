@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from kiemsat.indicators.imports import ImportRefused, read_bytes
 from kiemsat.indicators.services import figures_import_file, figures_preview_file
+from kiemsat.lib.excel import exit_refused
 
 
 class Command(BaseCommand):
@@ -29,10 +30,7 @@ class Command(BaseCommand):
             else:
                 result = figures_import_file(actor=None, name=path.name, data=data)
         except ImportRefused as refused:
-            for error in refused.errors:
-                self.stderr.write(error)
-            self.stderr.write(f"Không nhập: {len(refused.errors)} lỗi; cơ sở dữ liệu không đổi.")
-            raise SystemExit(1) from None
+            exit_refused(self.stderr, refused)
         verb = "Kiểm tra (không ghi)" if options["dry_run"] else "Đã nhập"
         self.stdout.write(
             f"{verb}: {result.rows} dòng – thêm mới {result.created}, cập nhật {result.updated}, "

@@ -1,0 +1,122 @@
+"""Scoped reads of the quotas a leader assigns to the units below (DESIGN §5.3).
+
+A unit's quota for a work year is assigned, approved (locked) and reopened by a leader of
+the unit directly above it (``services.approver_unit_id``); a lock covers all the quotas a
+parent unit gave for that year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from kiemsat.indicators.evaluation import units_active_in
+from kiemsat.indicators.imports import approved_pairs
+from kiemsat.indicators.models import Indicator, Op, Quota, QuotaLock, SubmissionStatus
+from kiemsat.indicators.selectors import _tree_order
+from kiemsat.lib.periods import MonthRange, work_year_of
+from kiemsat.org.access import access_for
+from kiemsat.org.models import Role, Unit
+from kiemsat.org.selectors import visible_units
+
+FIRST_YEAR = 2020  # the first work year of the starter catalogue
+
+
+def current_work_year() -> int:
+    return work_year_of(timezone.localdate())
+
+
+def last_assignable_year() -> int:
+    """Quotas can be given up to the next work year, ahead of its start."""
+    return current_work_year() + 1
+
+
+def work_years() -> list[int]:
+    """The years a leader may open, newest first."""
+    return list(range(last_assignable_year(), FIRST_YEAR - 1, -1))
+
+
+def can_assign_quotas(user, parent: Unit) -> bool:  # type: ignore[no-untyped-def]
+    """A leader of ``parent`` (or a sector admin) assigns the quotas of the units below it."""
+    return access_for(user).has(parent.pk, Role.LEADER)
+
+
+def offers_quotas(user, unit: Unit) -> bool:  # type: ignore[no-untyped-def]
+    """Whether pages about ``unit`` link to its quota grid: the user assigns there and the
+    unit has units below it."""
+    return can_assign_quotas(user, unit) and Unit.objects.filter(parent=unit).exists()
+
+
+def quota_indicators(year: int) -> list[Indicator]:
+    """Indicators with op ``quota`` in force at some point of the work year: the latest
+    such version of each code, in code order."""
+    months = MonthRange.work_year(year)
+    rows = Indicator.objects.filter(op=Op.QUOTA, effective_from__lte=months.last_day()).filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gte=months.first_day())
+    )
+    chosen: dict[str, Indicator] = {}
+    for indicator in rows.order_by("code", "-effective_from"):
+        chosen.setdefault(indicator.code, indicator)
+    return list(chosen.values())
+
+
+def locked_pairs(pairs: Collection[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The (parent unit id, work year) pairs among ``pairs`` whose quotas are approved."""
+    return approved_pairs(QuotaLock, "work_year", pairs)
+
+
+@dataclass
+class QuotaGrid:
+    parent: Unit
+    year: int
+    indicators: list[Indicator]
+    units: list[Unit]
+    values: dict[tuple[int, str], int]
+    lock: QuotaLock | None
+
+    @property
+    def locked(self) -> bool:
+        return bool(self.lock and self.lock.locked)
+
+    @staticmethod
+    def applies(unit: Unit, indicator: Indicator) -> bool:
+        return unit.level in indicator.levels
+
+
+def quota_grid(user, parent: Unit, year: int) -> QuotaGrid:  # type: ignore[no-untyped-def]
+    """The units directly below ``parent`` that existed in the work year (in tree order),
+    the quota indicators of that year and the quotas stored; ``parent`` passed the gate."""
+    months = MonthRange.work_year(year)
+    children = visible_units(user).filter(units_active_in(months), parent=parent)
+    units = [unit for unit, _ in _tree_order(list(children))]
+    indicators = quota_indicators(year)
+    rows = Quota.objects.filter(
+        unit__in=units, work_year=year, indicator_code__in=[i.code for i in indicators]
+    ).values_list("unit_id", "indicator_code", "value")
+    values = {(unit_id, code): value for unit_id, code, value in rows}
+    lock = QuotaLock.objects.filter(unit=parent, work_year=year).select_related("decided_by")
+    return QuotaGrid(parent, year, indicators, units, values, lock.first())
+
+
+def visible_quotas(user, *, year: int | None = None, unit: Unit | None = None) -> QuerySet[Quota]:  # type: ignore[no-untyped-def]
+    """Quotas of the units the user may read, with ``locked`` (approved by the unit above)."""
+    approved = QuotaLock.objects.filter(
+        unit_id=OuterRef("assigner_id"),
+        work_year=OuterRef("work_year"),
+        status=SubmissionStatus.APPROVED,
+    )
+    qs = (
+        Quota.objects.filter(unit__in=visible_units(user))
+        .select_related("unit")
+        .annotate(assigner_id=Coalesce("unit__parent_id", "unit_id"))
+        .annotate(locked=Exists(approved))
+    )
+    if year is not None:
+        qs = qs.filter(work_year=year)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    return qs.order_by("-work_year", "unit__code", "indicator_code")
