@@ -392,6 +392,16 @@ class Summary:
         """E.g. "59/60 chỉ tiêu vượt (98,3%)"."""
         return _summary_line(self.exceeded, self.eligible, "vượt")
 
+    @property
+    def unreported(self) -> int:
+        return self.by_status.get(Status.CHUA_BAO_CAO, 0)
+
+    def headline(self) -> str:
+        """The met line with the unreported count beside it, so that "1/1 chỉ tiêu đạt"
+        never hides eleven indicators without figures: "1/1 chỉ tiêu đạt (100,0%);
+        11 chỉ tiêu chưa báo cáo"."""
+        return f"{self.met_line()}; {self.unreported} chỉ tiêu chưa báo cáo"
+
 
 def summarize(evaluations: Iterable[Evaluation]) -> Summary:
     arising = met = eligible = exceeded = 0

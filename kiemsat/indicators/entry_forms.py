@@ -30,7 +30,9 @@ class MonthField(forms.CharField):
         try:
             return parse_month_text(text)
         except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+            raise forms.ValidationError(
+                f"“{text}” không phải là một tháng: nhập tháng/năm, ví dụ 12/2025."
+            ) from exc
 
 
 class MonthForm(forms.Form):

@@ -82,9 +82,20 @@ def _render_grid(
     return render(request, "indicators/entry_grid.html", context, status=status)
 
 
+def _bad_month(request: HttpRequest, unit: Unit) -> HttpResponse | None:
+    """A month in the URL that is not one: say so, rather than show another month."""
+    form = MonthForm(request.GET)
+    if form.is_valid():
+        return None
+    context = {"unit": unit, "month_text": request.GET.get("month", ""), "month_form": form}
+    return render(request, "indicators/entry_bad_month.html", context, status=400)
+
+
 @login_required
 def figures_entry(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, pk)
+    if (bad_month := _bad_month(request, unit)) is not None:
+        return bad_month
     month = _month(request)
     if request.method != "POST":
         return _render_grid(request, unit, month)

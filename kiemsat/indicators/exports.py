@@ -218,7 +218,7 @@ def _xlsx_heading(sheet: Any, report: Report) -> int:
         "KẾT QUẢ THỰC HIỆN CHỈ TIÊU",
         f"{report.name} ({report.scope_label})",
         f"Kỳ: {report.months.label}",
-        report.table.summary.met_line(),
+        report.table.summary.headline(),
         report.table.summary.exceeded_line(),
     ]
     for i, text in enumerate(lines, start=1):
@@ -310,11 +310,11 @@ def docx_bytes(report: Report) -> bytes:
     doc = OfficialDocument(report.head)
     summary = report.table.summary
     doc.heading("I. KẾT QUẢ CHUNG", center=False)
-    doc.paragraph(f"- {summary.met_line()};")
+    doc.paragraph(f"- {summary.headline()};")
     doc.paragraph(f"- {summary.exceeded_line()}.")
     if report.last_year is not None:
         last = report.last_year.summary
-        doc.paragraph(f"- Cùng kỳ: {last.met_line()}; {last.exceeded_line()}.")
+        doc.paragraph(f"- Cùng kỳ: {last.headline()}; {last.exceeded_line()}.")
     doc.heading("II. KẾT QUẢ TỪNG CHỈ TIÊU", center=False)
     _docx_results(doc, report)
     if report.chart is not None and report.chart.has_values:

@@ -15,7 +15,7 @@ from datetime import date
 from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet, Sum
+from django.db.models import Max, QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -55,9 +55,50 @@ MAX_MONTHS = 120
 LEVEL_ORDER = {Level.SUPREME: 0, Level.APPELLATE: 1, Level.PROVINCIAL: 2, Level.LOCAL: 3}
 
 
-def default_range(today: date) -> MonthRange:
-    """The current work year up to this month (work year N starts in December N−1)."""
-    return MonthRange(Month(work_year_of(today) - 1, 12), Month.of(today))
+def default_range(today: date, last_reported: Month | None = None) -> MonthRange:
+    """The work year to date, up to the last month with figures (``last_reported``).
+
+    Work year N starts on 1 December N−1. With no figures up to this month, the range
+    ends on the last closed month: on 1 December that is the whole previous work year,
+    never the new year's empty first days.
+    """
+    now = Month.of(today)
+    last = min(last_reported, now) if last_reported is not None else now.shift(-1)
+    return MonthRange(Month(work_year_of(last) - 1, 12), last)
+
+
+def last_reported_month(unit_ids: Collection[int] | None, today: date) -> Month | None:
+    """The last month up to today's that has a figure of any of the units (of any unit
+    when None); derived metrics do not count, a register's months are never "reported".
+    Cached under the data revision: the nation's answer reads every figure."""
+    now = Month.of(today)
+    ids = None if unit_ids is None else sorted(unit_ids)
+
+    def build() -> int | None:
+        figures = Figure.objects.filter(period__lte=now.index)
+        if ids is not None:
+            figures = figures.filter(unit_id__in=ids)
+        return figures.aggregate(last=Max("period"))["last"]
+
+    key = ("last-reported", now.index, None if ids is None else tuple(ids))
+    last = cached(key, build)
+    return None if last is None else Month.from_index(last)
+
+
+def unit_last_reported(unit: Unit, today: date, *, with_subordinates: bool) -> Month | None:
+    return last_reported_month(member_ids(unit, with_subordinates=with_subordinates), today)
+
+
+def cluster_last_reported(
+    cluster: Cluster, today: date, *, with_subordinates: bool
+) -> Month | None:
+    """Over every unit that was ever a member of the cluster (its terms change yearly)."""
+    through = ClusterTerm.members.through.objects.filter(clusterterm__cluster=cluster)
+    graph = OrgGraph.load()
+    ids: set[int] = set()
+    for unit in Unit.objects.filter(pk__in=through.values("unit_id")):
+        ids |= member_ids(unit, with_subordinates=with_subordinates, graph=graph)
+    return last_reported_month(ids, today)
 
 
 # --- wording ------------------------------------------------------------------------------

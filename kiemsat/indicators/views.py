@@ -7,7 +7,7 @@ Each dashboard also answers `?format=xlsx|docx|pdf` after the same gate.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -17,14 +17,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from kiemsat.indicators import exports, quotas, selectors
 from kiemsat.indicators.cache import cached, data_revision
 from kiemsat.indicators.entry_forms import MonthField, parse_month_text
-from kiemsat.lib.periods import MonthRange, work_year_of
+from kiemsat.lib.periods import Month, MonthRange, work_year_of
 from kiemsat.org.access import access_for
-from kiemsat.org.models import Level
+from kiemsat.org.models import Level, Unit
 from kiemsat.org.selectors import get_unit_for_user
 
 FORMATS = ("xlsx", "docx", "pdf")
@@ -45,17 +46,33 @@ class PeriodForm(forms.Form):
     indicator = forms.CharField(label="Chỉ tiêu", max_length=20, required=False)
     unit = forms.IntegerField(label="Đơn vị", min_value=1, required=False)
 
-    def __init__(self, data: QueryDict, *, today: date, scope: str = OWN) -> None:
-        default = selectors.default_range(today)
-        values: dict[str, Any] = {"from": str(default.start), "to": str(default.end)}
-        values["scope"] = scope
-        values.update({key: value for key, value in data.items() if value != ""})
+    def __init__(
+        self,
+        data: QueryDict,
+        *,
+        today: date,
+        scope: str = OWN,
+        reported: Callable[[bool], Month | None] | None = None,
+    ) -> None:
+        given = {key: value for key, value in data.items() if value != ""}
+        values: dict[str, Any] = {"scope": scope, **given}
+        month = _month_or_none(str(given.get("month", "")))
+        if month is not None:  # ?month=MM/YYYY: that one month
+            values.setdefault("from", month.label)
+            values.setdefault("to", month.label)
+        if "from" not in values or "to" not in values:
+            with_subordinates = values["scope"] == WITH_SUBORDINATES
+            last = reported(with_subordinates) if reported is not None else None
+            default = selectors.default_range(today, last)
+            values.setdefault("from", str(default.start))
+            values.setdefault("to", str(default.end))
         for key in ("from", "to"):  # shown as users write months: 12/2025
             with contextlib.suppress(ValueError):
                 values[key] = parse_month_text(str(values[key])).label
         super().__init__(values)
         self.fields["from"] = MonthField(label="Từ tháng")
         self.fields["to"] = MonthField(label="Đến tháng")
+        self.fields["month"] = MonthField(label="Tháng", required=False)
         self.order_fields(["from", "to"])
 
     def clean(self) -> dict[str, Any]:
@@ -87,8 +104,24 @@ class PeriodForm(forms.Form):
         return "?" + urlencode({k: v for k, v in params.items() if v and k not in drop})
 
 
-def _form(request: HttpRequest, scope: str = OWN) -> PeriodForm:
-    return PeriodForm(request.GET, today=timezone.localdate(), scope=scope)
+def _month_or_none(text: str) -> Month | None:
+    try:
+        return parse_month_text(text) if text else None
+    except ValueError:
+        return None
+
+
+def _unit_reported(unit: Unit) -> Callable[[bool], Month | None]:
+    today = timezone.localdate()
+    return lambda subs: selectors.unit_last_reported(unit, today, with_subordinates=subs)
+
+
+def _form(
+    request: HttpRequest, reported: Callable[[bool], Month | None] | None = None
+) -> PeriodForm:
+    """The page's period: the query's, else the work year to date up to the last month
+    ``reported(with_subordinates)`` has figures for."""
+    return PeriodForm(request.GET, today=timezone.localdate(), reported=reported)
 
 
 def _quick_ranges(form: PeriodForm) -> list[tuple[str, str]]:
@@ -124,8 +157,9 @@ def _bad_period(request: HttpRequest, form: PeriodForm, heading: str) -> HttpRes
 @login_required
 def indicator_dashboard(request: HttpRequest) -> HttpResponse:
     unit = selectors.first_own_unit(request.user)
-    if unit is not None:
-        return redirect("indicator_unit", pk=unit.pk)
+    if unit is not None:  # the query (?from, ?month, …) goes along to the unit's page
+        query = request.GET.urlencode()
+        return redirect(reverse("indicator_unit", args=[unit.pk]) + (f"?{query}" if query else ""))
     context = {
         "units": selectors.dashboard_units(request.user, timezone.localdate()),
         "nation": selectors.can_read_nation(request.user),
@@ -136,7 +170,7 @@ def indicator_dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def indicator_unit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, pk)
-    form = _form(request)
+    form = _form(request, _unit_reported(unit))
     if not form.is_valid():
         return _bad_period(request, form, f"Chỉ tiêu – {unit.name}")
     dash = selectors.unit_dashboard(
@@ -160,7 +194,7 @@ def indicator_unit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def indicator_figures(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, pk)
-    form = _form(request)
+    form = _form(request, _unit_reported(unit))
     if not form.is_valid():
         return _bad_period(request, form, f"Số liệu – {unit.name}")
     grid = selectors.figure_grid(
@@ -218,7 +252,11 @@ def _group_page(
 @login_required
 def indicator_cluster(request: HttpRequest, cluster_pk: int) -> HttpResponse:
     cluster = selectors.get_cluster_for_user(request.user, cluster_pk)
-    form = _form(request)
+    today = timezone.localdate()
+    form = _form(
+        request,
+        lambda subs: selectors.cluster_last_reported(cluster, today, with_subordinates=subs),
+    )
     if not form.is_valid():
         return _bad_period(request, form, f"Chỉ tiêu – {cluster.name}")
     spec = selectors.cluster_spec(cluster, form.months, with_subordinates=form.with_subordinates)
@@ -231,7 +269,10 @@ def indicator_province(request: HttpRequest, unit_pk: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, unit_pk)
     if unit.level != Level.PROVINCIAL:
         raise Http404("Kết quả hai cấp chỉ có ở VKSND cấp tỉnh.")
-    form = _form(request)
+    today = timezone.localdate()
+    form = _form(
+        request, lambda _: selectors.unit_last_reported(unit, today, with_subordinates=True)
+    )
     if not form.is_valid():
         return _bad_period(request, form, f"Chỉ tiêu hai cấp – {unit.name}")
     spec = selectors.province_spec(unit, form.months)
@@ -243,7 +284,8 @@ def indicator_province(request: HttpRequest, unit_pk: int) -> HttpResponse:
 @login_required
 def indicator_nation(request: HttpRequest) -> HttpResponse:
     selectors.require_nation_reader(request.user)
-    form = _form(request)
+    today = timezone.localdate()
+    form = _form(request, lambda _: selectors.last_reported_month(None, today))
     if not form.is_valid():
         return _bad_period(request, form, "Chỉ tiêu toàn ngành")
     spec = selectors.nation_spec(form.months)

@@ -43,7 +43,8 @@ def test_excel_cells_equal_the_evaluation(client_for, halong):
     sheet = load_workbook(io.BytesIO(response.content))["Kết quả"]
     rows = {row[0].value: row for row in sheet.iter_rows() if row[0].value}
     table = evaluate_unit(halong, MONTHS)
-    assert table.summary.met_line() in [c.value for c in sheet["A"]]
+    assert table.summary.headline() in [c.value for c in sheet["A"]]
+    assert f"; {table.summary.unreported} chỉ tiêu chưa báo cáo" in table.summary.headline()
     for line in table.lines:
         row = rows[line.indicator.code]
         ev = line.evaluation
@@ -78,7 +79,8 @@ def test_word_report_follows_decree_30(client_for, halong):
     assert "VIỆN KIỂM SÁT NHÂN DÂN THÀNH PHỐ HẠ LONG" in text
     assert "BÁO CÁO KẾT QUẢ THỰC HIỆN CHỈ TIÊU" in text
     assert "Từ tháng 12/2020 đến tháng 11/2021" in text
-    assert "2/3 chỉ tiêu đạt (66,7%)" in text  # TB-01 vượt, TG-01 đạt, TT-01 không đạt
+    assert "2/3 chỉ tiêu đạt (66,7%); " in text  # TB-01 vượt, TG-01 đạt, TT-01 không đạt
+    assert "chỉ tiêu chưa báo cáo" in text
     assert "90,8%" in text
     assert "Nơi nhận:" in text and "- Lưu: VT, VP." in text
     assert "VIỆN TRƯỞNG" in text

@@ -69,7 +69,7 @@ class Command(BaseCommand):
                 f"{ev.indicator_code:<10}{_fmt(ev.numerator):>12}{_fmt(ev.denominator):>12}"
                 f"{engine.display_value(ev):>12}  {ev.status.label}"
             )
-        self.stdout.write(table.summary.met_line())
+        self.stdout.write(table.summary.headline())
         self.stdout.write(table.summary.exceeded_line())
 
 
