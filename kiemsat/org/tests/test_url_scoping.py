@@ -189,6 +189,10 @@ def _unit_month(w: W) -> dict[str, Any]:
     return {"pk": w["unit"].pk, "month_text": MONTH}
 
 
+def _unit_year(w: W) -> dict[str, Any]:
+    return {"pk": w["unit"].pk, "year": 2025}
+
+
 LEADER_ONLY = frozenset({403})
 RANGE = {"from": "2025-01", "to": "2025-03"}
 
@@ -212,6 +216,12 @@ ROUTES: dict[str, Route] = {
     "indicator_figures": Route(_unit, query=RANGE),
     "indicator_cluster": Route(lambda w: {"cluster_pk": w["cluster"].pk}, query=RANGE),
     "indicator_province": Route(lambda w: {"unit_pk": w["unit"].pk}, query=RANGE, owner_get=0),
+    "quota_year": Route(_unit, owner_get=302),
+    "quota_grid": Route(_unit_year, post=True, owner_post=LEADER_ONLY),
+    "quota_template": Route(_unit_year),
+    "quota_upload": Route(_unit_year, get=False, post=True, owner_post=LEADER_ONLY),
+    "quota_approve": Route(_unit_year, get=False, post=True, owner_post=LEADER_ONLY),
+    "quota_reopen": Route(_unit_year, get=False, post=True, owner_post=LEADER_ONLY),
     # agreements
     "instrument_detail": Route(_ins),
     "instrument_edit": Route(_ins, post=True),
@@ -291,6 +301,7 @@ FLAT: dict[str, Flat] = {
     "api:api-root": Flat(public=True),
     "api:instruments": Flat(),
     "api:interventions_list": Flat(),
+    "api:quotas_list": Flat(),
     "api:figures_post": Flat(post_only=True),
 }
 
