@@ -49,7 +49,7 @@ from kiemsat.lib.periods import Month, MonthRange, work_year_of
 from kiemsat.lib.vn import format_decimal, format_int, format_percent, sort_key
 from kiemsat.org.access import OrgGraph, access_for, is_sector_admin
 from kiemsat.org.models import Cluster, ClusterTerm, Level, Membership, Unit, valid_on_q
-from kiemsat.org.selectors import visible_units
+from kiemsat.org.selectors import readable_clusters, visible_units
 
 MAX_MONTHS = 120
 LEVEL_ORDER = {Level.SUPREME: 0, Level.APPELLATE: 1, Level.PROVINCIAL: 2, Level.LOCAL: 3}
@@ -333,21 +333,14 @@ def unit_cluster_terms(unit: Unit, months: MonthRange) -> QuerySet[ClusterTerm]:
 
 
 def get_cluster_for_user(user, pk: int) -> Cluster:  # type: ignore[no-untyped-def]
-    """The cluster gate.
+    """The cluster gate: a cluster outside `readable_clusters` is a 404.
 
     Cluster results are shared within the cluster: anyone who can read a unit that is or
     was a member of any of its terms (or the unit that manages a local cluster) sees the
-    whole cluster table, every member's row included. Everyone else gets 404.
+    whole cluster table, every member's row included.
     """
     cluster = get_object_or_404(Cluster, pk=pk)
-    access = access_for(user)
-    if access.sector_admin:
-        return cluster
-    through = ClusterTerm.members.through.objects.filter(clusterterm__cluster=cluster)
-    ids = set(through.values_list("unit_id", flat=True))
-    if cluster.owner_unit_id is not None:
-        ids.add(cluster.owner_unit_id)
-    if not ids & access.unit_ids():
+    if not readable_clusters(user).filter(pk=cluster.pk).exists():
         raise Http404("Không tìm thấy.")
     return cluster
 

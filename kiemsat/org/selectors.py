@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from kiemsat.lib.vn import fold, sort_key
@@ -109,6 +109,28 @@ def cluster_terms(year: int | None = None) -> QuerySet[ClusterTerm]:
 
 def cluster_years() -> list[int]:
     return sorted(set(ClusterTerm.objects.values_list("year", flat=True)), reverse=True)
+
+
+def cluster_year_shown(years: list[int], current: int) -> int | None:
+    """The year the cluster page opens on: the current work year, else the latest year
+    before it that has terms (clusters are set up for a year after it starts), else the
+    earliest year there is."""
+    past = [y for y in years if y <= current]
+    return max(past) if past else (min(years) if years else None)
+
+
+def readable_clusters(user) -> QuerySet[Cluster]:  # type: ignore[no-untyped-def]
+    """Clusters whose results the user may read (the cluster gate and its links).
+
+    Cluster results are shared within the cluster: anyone who can read a unit that is
+    or was a member of any of its terms, or the unit that manages a local cluster.
+    """
+    access = access_for(user)
+    if access.sector_admin:
+        return Cluster.objects.all()
+    ids = access.unit_ids()
+    terms = ClusterTerm.objects.filter(members__in=ids).values("cluster_id")
+    return Cluster.objects.filter(Q(pk__in=terms) | Q(owner_unit_id__in=ids))
 
 
 def get_cluster(pk: int) -> Cluster:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kiemsat.audit.selectors import history_for
+from kiemsat.lib.periods import work_year_of
 from kiemsat.org import selectors, services
 from kiemsat.org.access import access_for
 from kiemsat.org.forms import MembershipForm, TreeDateForm
@@ -117,15 +118,34 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def cluster_list(request: HttpRequest) -> HttpResponse:
+    """The clusters of a work year (the current one by default), each linked to its
+    results where the user may read them."""
     years = selectors.cluster_years()
-    try:
-        year = int(request.GET.get("year", "")) if request.GET.get("year") else None
-    except ValueError:
-        year = None
-    if year is None and years:
-        year = years[0]
-    return render(
-        request,
-        "org/cluster_list.html",
-        {"years": years, "year": year, "terms": selectors.cluster_terms(year)},
-    )
+    current = work_year_of(timezone.localdate())
+    text = request.GET.get("year", "").strip()
+    year = int(text) if text.isdigit() and len(text) == 4 else None
+    error = "" if year or not text else f"“{text}” không phải là một năm: chọn năm trong danh sách."
+    if not text:
+        year = selectors.cluster_year_shown(years, current)
+    readable = set(selectors.readable_clusters(request.user).values_list("pk", flat=True))
+    terms = [
+        (term, term.cluster_id in readable)
+        for term in (selectors.cluster_terms(year) if year else [])
+    ]
+    context = {
+        "years": years,
+        "year": year,
+        "current": current,
+        "error": error,
+        "terms": terms,
+        "results_query": _work_year_query(year, current),
+    }
+    return render(request, "org/cluster_list.html", context, status=400 if error else 200)
+
+
+def _work_year_query(year: int | None, current: int) -> str:
+    """A past work year's months for the cluster dashboard; the current or a later one
+    opens on the dashboard's own default (the work year to date)."""
+    if year is None or year >= current:
+        return ""
+    return f"?from={year - 1}-12&to={year}-11"
