@@ -136,6 +136,7 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
         "years": years,
         "year": year,
         "current": current,
+        "fallback": not text and year is not None and year != current,
         "error": error,
         "terms": terms,
         "results_query": _work_year_query(year, current),

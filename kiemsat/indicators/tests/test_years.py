@@ -151,3 +151,11 @@ def test_a_year_that_is_not_one_is_refused(client_for, text):
     assert response.status_code == 400
     assert f"Năm công tác: “{text}” không phải là một năm" in body
     assert '<section class="card">' not in body  # no other year's clusters instead
+
+
+def test_a_year_chosen_is_shown_without_the_fallback_note(client_for):
+    with at(date(2026, 12, 6)):
+        body = client_for("admin").get(reverse("cluster_list"), {"year": "2020"}).content
+    text = body.decode()
+    assert "Cụm, khối thi đua năm công tác 2020" in text
+    assert "Năm công tác hiện tại là" not in text
