@@ -1,4 +1,4 @@
-"""Plausible monthly figures for the demo units, work years 2020–2026 (labelled demo data).
+"""Plausible monthly figures for the demo units, work years 2020 to now (labelled demo data).
 
 Each unit gets a deterministic simulation: a backlog of crime reports carried month to
 month, custody counts with a rare overdue case, prosecutions, hearings and complaints.
@@ -17,7 +17,7 @@ from django.utils import timezone
 from kiemsat.indicators.imports import RawRow
 from kiemsat.indicators.models import Figure, Quota, Source, Submission, SubmissionStatus
 from kiemsat.indicators.services import figures_import
-from kiemsat.lib.periods import Month, MonthRange
+from kiemsat.lib.periods import Month, MonthRange, work_year_of
 from kiemsat.org.models import Unit
 
 FIRST = Month(2019, 12)
@@ -110,11 +110,15 @@ def _rows(units: list[Unit], end: Month) -> Iterator[RawRow]:
             yield RawRow(line, unit.code, str(month), metric, value)
 
 
-def _quotas(units: list[Unit]) -> list[Quota]:
+def _quotas(units: list[Unit], end: Month) -> list[Quota]:
+    """Each unit's quotas for the work years it lived in, up to the current one."""
     quotas = []
     for unit in units:
         rng = random.Random(f"kiemsat-quota-{unit.code}")
-        for year in range(2020, 2027):
+        months = _months(unit, end.shift(1))
+        if not months:
+            continue
+        for year in range(work_year_of(months[0]), work_year_of(months[-1]) + 1):
             for code, (low, high) in QUOTA_INDICATORS.items():
                 quotas.append(
                     Quota(
@@ -152,6 +156,6 @@ def build(stdout: Any) -> None:
     result = figures_import(
         actor=None, rows=_rows(units, end), source=Source.DEMO, file_name="demo"
     )
-    Quota.objects.bulk_create(_quotas(units), ignore_conflicts=True)
+    Quota.objects.bulk_create(_quotas(units, end), ignore_conflicts=True)
     Submission.objects.bulk_create(_submissions(units, end), ignore_conflicts=True)
     stdout.write(f"Số liệu minh họa: {result.rows} số liệu tháng của {len(units)} đơn vị.")

@@ -153,10 +153,10 @@ PLAN: dict[str, tuple[str | None, str, str, dict[str, str]]] = {
 
 
 def _window(unit: Unit, today: date) -> tuple[date, date] | None:
-    """The last 24 months (so that a whole work year under the catalogue in force is
-    covered), clipped to the unit's life: units that ended in 2025 stop on their last day."""
+    """The last 24 months of the unit's life up to today (so that a whole work year under
+    the catalogue in force is covered): units that ended in 2025 stop on their last day."""
     end = min(today, unit.valid_to) if unit.valid_to else today
-    start = Month.of(today).shift(-23).first_day()
+    start = Month.of(end).shift(-23).first_day()
     if unit.valid_from and unit.valid_from > start:
         start = unit.valid_from
     return (start, end) if start <= end else None
@@ -178,14 +178,17 @@ def _draw(rate: float, rng: random.Random) -> int:
     return whole + (1 if rng.random() < rate - whole else 0)
 
 
-def _plan_dates(start: date, end: date, profile: Profile, rng: random.Random) -> list[date]:
+def _plan_dates(start: date, profile: Profile, ctx: _Ctx) -> list[date]:
+    """Issue days in [start, end]: a drawn day off moves to the next working day, and is
+    dropped when that day lies after the window (today, or the unit's last day)."""
     days: list[date] = []
     month = Month.of(start)
-    while month.first_day() <= end:
-        for _ in range(_draw(profile.per_month, rng)):
-            day = month.first_day() + timedelta(days=rng.randint(0, 27))
-            if start <= day <= end:
-                days.append(day)
+    while month.first_day() <= ctx.end:
+        for _ in range(_draw(profile.per_month, ctx.rng)):
+            day = month.first_day() + timedelta(days=ctx.rng.randint(0, 27))
+            issued = _working(day, ctx)
+            if start <= day and issued <= ctx.end:
+                days.append(issued)
         month = month.shift(1)
     return days
 
@@ -219,7 +222,7 @@ def _answer(iv: Intervention, ctx: _Ctx) -> None:
 
 
 def _issue(unit: Unit, profile: Profile, day: date, ctx: _Ctx) -> Intervention:
-    issued = _working(day, ctx)
+    issued = day
     received = issued + timedelta(days=ctx.rng.randint(1, 4))
     ctx.numbers[issued.year] = ctx.numbers.get(issued.year, 0) + 1
     subject = ctx.rng.choice(profile.subjects)
@@ -246,7 +249,7 @@ def _build_unit(unit: Unit, ctx: _Ctx, start: date) -> int:
     planned = [
         (day, profile)
         for profile in _profiles(police, court, appeal_court, others)
-        for day in _plan_dates(start, ctx.end, profile, ctx.rng)
+        for day in _plan_dates(start, profile, ctx)
         if _partner_valid(ctx.partners[profile.partner], day)
     ]
     planned.sort(key=lambda item: item[0])

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 from docx import Document
 
 from kiemsat.audit.models import AuditEntry
@@ -20,6 +23,8 @@ from kiemsat.oversight.seed import rule_rows, seed_oversight, seed_reference_dat
 from kiemsat.oversight.selectors import _base, with_status
 
 pytestmark = pytest.mark.django_db
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def test_rules_of_domain_5_are_seeded_and_marked() -> None:
@@ -53,7 +58,21 @@ def test_missing_rules_are_created_and_audited() -> None:
     assert AuditEntry.objects.filter(object_id=str(rule.pk), action="seed").exists()
 
 
-def test_demo_is_plausible_and_idempotent(units) -> None:
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime(2026, 12, 6, 9, tzinfo=VN),  # a Sunday, the day after a Saturday
+        datetime(2027, 2, 11, 8, tzinfo=VN),  # days after Tết 2027
+        datetime(2028, 2, 29, 8, tzinfo=VN),
+    ],
+    ids=["sunday", "after-tet", "leap-day"],
+)
+def test_demo_is_plausible_and_idempotent(units, now: datetime) -> None:
+    with time_machine.travel(now, tick=False):
+        _check_demo()
+
+
+def _check_demo() -> None:
     assert build_demo in plugins.loaded(plugins.DEMO_BUILDERS)
     out = io.StringIO()
     build_demo(out)
@@ -61,7 +80,8 @@ def test_demo_is_plausible_and_idempotent(units) -> None:
     assert count > 100
     build_demo(out)
     assert Intervention.objects.count() == count
-    today = date.today()
+    today = timezone.localdate()
+    assert not Intervention.objects.filter(issued_on__gt=today).exists()
     rows = with_status(list(_base()), today=today, calendar=DEFAULT_CALENDAR)
     statuses = {iv.status for iv in rows}
     assert Status.OVERDUE in statuses and Status.ANSWERED in statuses
