@@ -196,8 +196,11 @@ def _picked(
             yield unit_id, code, 0
 
 
-def quotas(unit_ids: Collection[int], year: int) -> dict[tuple[int, str], int]:
-    rows = Quota.objects.filter(unit_id__in=list(unit_ids), work_year=year)
+def quotas(unit_ids: Collection[int], months: MonthRange) -> dict[tuple[int, str], int]:
+    """Quotas for the work year of the range's last month, of the units that existed at
+    some point of the range: a quota left on a unit after its end date never counts."""
+    active = Unit.objects.filter(units_active_in(months), pk__in=list(unit_ids))
+    rows = Quota.objects.filter(unit__in=active, work_year=work_year_of(months.end))
     return {
         (u, code): value
         for u, code, value in rows.values_list("unit_id", "indicator_code", "value")
@@ -209,33 +212,30 @@ def member_inputs(
     indicators: Sequence[Indicator],
     months: MonthRange,
 ) -> dict[str, dict[str, AggregatedInput]]:
-    """Per member key and indicator code, the engine input (values, reported, quota)."""
+    """Per member key and indicator code, the engine input (values, reported, quota).
+
+    Each unit of a member is pooled like a member of a group (§5.7): a unit that did not
+    report adds nothing, its quota included. So a province "hai cấp", the province with
+    its subordinates and any group holding the same units give the same sums.
+    """
     specs = {ind.code: spec_for(ind) for ind in indicators}
     codes = {m for spec in specs.values() for m in spec.metrics()}
     all_ids = {u for ids in members.values() for u in ids}
     per_unit = unit_totals(all_ids, codes, months)
-    quota_map = quotas(all_ids, work_year_of(months.end))
-    by_unit: dict[int, dict[str, int]] = {}
-    for (unit_id, code), value in quota_map.items():
-        by_unit.setdefault(unit_id, {})[code] = value
-    empty: tuple[MemberTotals, set[str]] = ({}, set())
+    by_unit: dict[int, dict[str, int]] = defaultdict(dict)
+    for (unit_id, code), value in quotas(all_ids, months).items():
+        by_unit[unit_id][code] = value
     result: dict[str, dict[str, AggregatedInput]] = {}
     for key, ids in members.items():
-        totals: dict[str, int] = {}
-        present: set[str] = set()
-        member_quotas: dict[str, int] = {}
-        for unit_id in ids:
-            unit_values, unit_present = per_unit.get(unit_id, empty)
-            for code, value in unit_values.items():
-                totals[code] = totals.get(code, 0) + value
-            present |= unit_present
-            for code, value in by_unit.get(unit_id, {}).items():
-                member_quotas[code] = member_quotas.get(code, 0) + value
+        reporting = [u for u in ids if u in per_unit]
         result[key] = {
-            code: AggregatedInput(
-                {m: totals.get(m, 0) for m in metrics},
-                not present.isdisjoint(metrics),
-                member_quotas.get(code),
+            code: engine.pool(
+                AggregatedInput(
+                    {m: per_unit[u][0].get(m, 0) for m in metrics},
+                    not per_unit[u][1].isdisjoint(metrics),
+                    by_unit.get(u, {}).get(code),
+                )
+                for u in reporting
             )
             for code, spec in specs.items()
             for metrics in (spec.metrics(),)
@@ -270,6 +270,9 @@ def evaluate_unit(unit: Unit, months: MonthRange, *, with_subordinates: bool = F
     return _table(unit.code, unit.name, months, indicators, inputs)
 
 
+_GROUP = ""  # the member key of the whole group; no unit has an empty code
+
+
 def evaluate_members(
     code: str, name: str, members: Sequence[Unit], months: MonthRange, *, with_subordinates: bool
 ) -> GroupResult:
@@ -279,10 +282,10 @@ def evaluate_members(
     all_ids = {u for s in ids.values() for u in s}
     levels = set(Unit.objects.filter(pk__in=all_ids).values_list("level", flat=True))
     indicators = indicators_in_force(months.last_day(), levels)
-    inputs = member_inputs(ids, indicators, months)
-    pooled = {
-        ind.code: engine.pool(inputs[m.code][ind.code] for m in members) for ind in indicators
-    }
+    # The group pools each unit once, even where members overlap (a successor and the
+    # unit it took over, both members of a province "hai cấp" over the merger's year).
+    inputs = member_inputs({**ids, _GROUP: all_ids}, indicators, months)
+    pooled = inputs[_GROUP]
     member_tables = [_table(m.code, m.name, months, indicators, inputs[m.code]) for m in members]
     return GroupResult(group=_table(code, name, months, indicators, pooled), members=member_tables)
 
