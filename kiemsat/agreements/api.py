@@ -12,7 +12,8 @@ from ninja.errors import HttpError
 from kiemsat.agreements import selectors
 from kiemsat.agreements.models import Instrument, InstrumentKind, Party, Status
 from kiemsat.lib.api import responses
-from kiemsat.org.models import Partner, Unit
+from kiemsat.org.models import Partner
+from kiemsat.org.selectors import visible_unit_by_code
 
 router = Router(tags=["Văn bản phối hợp"])
 
@@ -130,7 +131,7 @@ def _summary(item: Instrument) -> dict[str, Any]:
     }
 
 
-def _filters(q: ListQuery) -> selectors.Filters:
+def _filters(q: ListQuery, user: Any) -> selectors.Filters:
     if q.kind and q.kind not in InstrumentKind.values:
         raise HttpError(400, f"Loại văn bản không hợp lệ: {q.kind}")
     if q.status and q.status not in Status.values:
@@ -142,9 +143,10 @@ def _filters(q: ListQuery) -> selectors.Filters:
             raise HttpError(400, f"Cơ quan phối hợp không có trong danh mục: {q.partner}")
     unit = None
     if q.unit:
-        unit = Unit.objects.filter(code=q.unit).first()
-        if unit is None:
-            raise HttpError(400, f"Đơn vị không có trong danh mục: {q.unit}")
+        try:
+            unit = visible_unit_by_code(user, q.unit)
+        except LookupError as exc:
+            raise HttpError(400, str(exc)) from exc
     if q.date_from and q.date_to and q.date_to < q.date_from:
         raise HttpError(400, "Ngày cuối phải sau ngày đầu.")
     return selectors.Filters(
@@ -166,7 +168,7 @@ def _filters(q: ListQuery) -> selectors.Filters:
 )
 def instruments(request: HttpRequest, q: Query[ListQuery]):  # type: ignore[no-untyped-def]
     """Instruments of the user's units, with the list page's filters."""
-    return [_summary(i) for i in selectors.instrument_list(request.user, _filters(q))]
+    return [_summary(i) for i in selectors.instrument_list(request.user, _filters(q, request.user))]
 
 
 @router.get(

@@ -377,13 +377,13 @@ class FilterForm(forms.Form):
         return data
 
     def filters(self) -> selectors.Filters:
-        self.is_valid()  # a field in error is left out of cleaned_data (and shown as such)
+        """The filters of a valid form."""
         data = self.cleaned_data
         return selectors.Filters(
-            query=data.get("q", ""),
-            kind=data.get("kind", ""),
-            partner=data.get("partner"),
-            status=data.get("status", ""),
-            date_from=data.get("tu_ngay"),
-            date_to=data.get("den_ngay"),
+            query=data["q"],
+            kind=data["kind"],
+            partner=data["partner"],
+            status=data["status"],
+            date_from=data["tu_ngay"],
+            date_to=data["den_ngay"],
         )

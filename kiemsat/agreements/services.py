@@ -215,6 +215,19 @@ def _party_problems(parties: Sequence[PartyData], signed_on: date | None) -> dic
     return errors
 
 
+def _out_of_scope(actor: Any, parties: Sequence[PartyData]) -> dict[str, str]:
+    """Our units a person may name as parties are those they can read, on every path: the
+    party form offers only those (selectors.party_units), and a file or a call is held to
+    the same rule. Commands and the demo (no actor) may name any unit."""
+    if actor is None:
+        return {}
+    readable = access_for(actor).unit_ids()
+    outside = [p.unit.name for p in parties if p.unit is not None and p.unit.pk not in readable]
+    if not outside:
+        return {}
+    return {"unit": f"{', '.join(outside)} ngoài phạm vi đơn vị của bạn: không thể ghi là bên ký."}
+
+
 def _valid_on(org: Unit | Partner, day: date) -> bool:
     return (org.valid_from is None or org.valid_from <= day) and (
         org.valid_to is None or day <= org.valid_to
@@ -264,7 +277,7 @@ def instrument_register(
     """Register an instrument with its parties (2 to 10, at least one of our units)."""
     values = data.fields()
     errors = _check_dates(values) | _party_problems(parties, values["signed_on"])
-    _raise(errors)
+    _raise(errors | _out_of_scope(actor, parties))
     owner = _owner(parties)
     writable = _actor_units(actor)
     if writable is not None and owner.pk not in writable:
@@ -364,7 +377,7 @@ def party_add(*, actor: Any, instrument: Instrument, data: PartyData) -> Party:
     if "host" in errors:
         errors["is_host"] = "Văn bản đã có bên chủ trì."
         del errors["host"]
-    _raise(errors)
+    _raise(errors | _out_of_scope(actor, [data]))
     order = max((p.order for p in instrument.parties.all()), default=0) + 1
     party = _save_party(instrument, data, order)
     _refresh_search(instrument)

@@ -100,9 +100,14 @@ def _slug(instrument: Instrument) -> str:
 
 
 def _filtered(request: HttpRequest) -> tuple[FilterForm, Any]:
+    """The filtered list; a filter in error gives no rows and its message, never the
+    unfiltered list (nor an export labelled with a filter it does not hold)."""
     form = FilterForm(request.GET or None)
-    filters = form.filters() if form.is_bound else selectors.Filters()
-    return form, selectors.instrument_list(request.user, filters)
+    if not form.is_bound:
+        return form, selectors.instrument_list(request.user, selectors.Filters())
+    if not form.is_valid():
+        return form, selectors.instrument_list(request.user, selectors.Filters()).none()
+    return form, selectors.instrument_list(request.user, form.filters())
 
 
 @login_required
@@ -118,12 +123,15 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "can_register": bool(access.unit_ids(Role.STAFF)),
     }
-    return render(request, "agreements/instrument_list.html", context)
+    status = 400 if form.errors else 200
+    return render(request, "agreements/instrument_list.html", context, status=status)
 
 
 @login_required
 def instrument_export(request: HttpRequest) -> HttpResponse:
-    _, rows = _filtered(request)
+    form, rows = _filtered(request)
+    if form.errors:
+        return instrument_list(request)
     title = f"Xuất ngày {short_date(timezone.localdate())} – {rows.count()} văn bản"
     content = excel.export_instruments(rows, title)
     return download(content, XLSX, "van-ban-phoi-hop.xlsx")

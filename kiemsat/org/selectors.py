@@ -28,6 +28,15 @@ def visible_units(user, *, need: Role = Role.VIEWER) -> QuerySet[Unit]:  # type:
     return Unit.objects.filter(pk__in=access_for(user).unit_ids(need)).select_related("parent")
 
 
+def visible_unit_by_code(user, code: str) -> Unit:  # type: ignore[no-untyped-def]
+    """A unit named in a filter: one the user may read. An unknown code and one outside the
+    user's scope get the same answer (LookupError), so a filter never widens or leaks."""
+    unit = visible_units(user).filter(code=code.strip().upper()).first()
+    if unit is None:
+        raise LookupError(f"Không có đơn vị mã '{code}' trong phạm vi của bạn.")
+    return unit
+
+
 def get_unit_for_user(user, pk: int, *, write: bool = False, need: Role = Role.STAFF) -> Unit:  # type: ignore[no-untyped-def]
     check(user, pk, write=write, need=need)
     return get_object_or_404(Unit.objects.select_related("parent"), pk=pk)

@@ -10,8 +10,8 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from kiemsat.lib.api import Pagination, responses
-from kiemsat.org.models import Partner, Unit
-from kiemsat.org.selectors import work_calendar
+from kiemsat.org.models import Partner
+from kiemsat.org.selectors import visible_unit_by_code, work_calendar
 from kiemsat.oversight import selectors
 from kiemsat.oversight.clock import Status
 from kiemsat.oversight.models import Intervention, Kind
@@ -89,14 +89,14 @@ def _out(iv: Intervention) -> dict[str, Any]:
     }
 
 
-def _pk_of(model: type[Unit] | type[Partner], code: str, what: str) -> int:
+def _pk_of(model: type[Partner], code: str, what: str) -> int:
     pk = model.objects.filter(code=code).values_list("pk", flat=True).first()
     if pk is None:
         raise HttpError(400, f"Không có {what} mã '{code}'.")
     return pk
 
 
-def _filters(q: ListQuery) -> selectors.Filters:
+def _filters(q: ListQuery, user: Any) -> selectors.Filters:
     f = selectors.Filters()
     if q.kind:
         if q.kind not in Kind.values:
@@ -111,7 +111,10 @@ def _filters(q: ListQuery) -> selectors.Filters:
     if q.recipient:
         f.recipient_id = _pk_of(Partner, q.recipient, "cơ quan nhận")
     if q.unit:
-        f.unit_id = _pk_of(Unit, q.unit, "đơn vị")
+        try:
+            f.unit_id = visible_unit_by_code(user, q.unit).pk
+        except LookupError as exc:
+            raise HttpError(400, str(exc)) from exc
     if q.period:
         try:
             months = selectors.parse_period(q.period)
@@ -136,9 +139,8 @@ def _filters(q: ListQuery) -> selectors.Filters:
 def interventions_list(request: HttpRequest, q: Query[ListQuery]):  # type: ignore[no-untyped-def]
     """The register of the user's units, newest first (filters: see the description)."""
     today, calendar = timezone.localdate(), work_calendar()
-    qs = selectors.apply_filters(
-        selectors.visible_interventions(request.user), _filters(q), today=today, calendar=calendar
-    )
+    visible = selectors.visible_interventions(request.user)
+    qs = selectors.apply_filters(visible, _filters(q, request.user), today=today, calendar=calendar)
     return _Page(qs, today)
 
 

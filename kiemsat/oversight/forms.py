@@ -171,7 +171,11 @@ class FilterForm(forms.Form):
     kind = forms.ChoiceField(label="Loại", choices=ANY + Kind.choices, required=False)
     field = forms.ChoiceField(label="Lĩnh vực", choices=ANY + Field.choices, required=False)
     unit = UnitChoice(
-        label="Đơn vị", queryset=Unit.objects.none(), required=False, empty_label="Tất cả"
+        label="Đơn vị",
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label="Tất cả",
+        error_messages={"invalid_choice": "Không có đơn vị này trong phạm vi của bạn."},
     )
     recipient = PartnerChoice(
         label="Cơ quan nhận",

@@ -50,12 +50,14 @@ def _attach_errors(form: Form, exc: ValidationError) -> None:
 
 
 def _filtered(request: HttpRequest) -> tuple[FilterForm, Any]:
+    """The filtered register; a filter in error (a unit outside the user's scope, a bad
+    month) gives no rows and the form's message, never the unfiltered register."""
     form = FilterForm(request.GET or None, user=request.user)
+    visible = selectors.visible_interventions(request.user)
+    if form.is_bound and not form.is_valid():
+        return form, visible.none()
     qs = selectors.apply_filters(
-        selectors.visible_interventions(request.user),
-        form.filters(),
-        today=timezone.localdate(),
-        calendar=work_calendar(),
+        visible, form.filters(), today=timezone.localdate(), calendar=work_calendar()
     )
     return form, qs
 
@@ -70,7 +72,7 @@ def _query(request: HttpRequest, **overrides: str) -> str:
 def intervention_list(request: HttpRequest) -> HttpResponse:
     form, qs = _filtered(request)
     today, calendar = timezone.localdate(), work_calendar()
-    if request.GET.get("format") == "xlsx":
+    if request.GET.get("format") == "xlsx" and not form.errors:
         rows = selectors.with_status(list(qs), today=today, calendar=calendar)
         body = excel.export_xlsx(rows, title="Sổ theo dõi kháng nghị, kiến nghị, yêu cầu")
         return download(body, XLSX, "khang-nghi-kien-nghi.xlsx")
@@ -86,7 +88,7 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
         "this_week": selectors.THIS_WEEK,
         "can_enter": bool(access_for(request.user).unit_ids(Role.STAFF)),
     }
-    return render(request, "oversight/list.html", context)
+    return render(request, "oversight/list.html", context, status=400 if form.errors else 200)
 
 
 @login_required
@@ -100,7 +102,8 @@ def intervention_summary(request: HttpRequest) -> HttpResponse:
         "total": qs.count(),
         "query": _query(request),
     }
-    return render(request, "oversight/summary.html", context)
+    status = 400 if form.errors else 200
+    return render(request, "oversight/summary.html", context, status=status)
 
 
 @login_required

@@ -59,7 +59,9 @@ def test_filters(client_for, units):
 
     assert ids(kind="plan") == {plan.pk}
     assert ids(unit="QUANG-NINH-HA-LONG") == {plan.pk, regulation.pk}
-    assert ids(unit="QUANG-NINH") == set()
+    outside = client.get(LIST, {"unit": "QUANG-NINH"})  # above Hạ Long: not in its scope
+    assert outside.status_code == 400
+    assert outside.json() == {"detail": "Không có đơn vị mã 'QUANG-NINH' trong phạm vi của bạn."}
     assert ids(partner="CA-HA-LONG") == {plan.pk}
     assert ids(status="expired") == {regulation.pk}
     assert ids(q="quy che") == {regulation.pk}

@@ -515,8 +515,9 @@ def test_import_refuses_rows_of_other_units_and_other_files(client_for, units):
     client = client_for("hagiang.ksv")
     response = client.post(reverse("instrument_import"), {"file": workbook([GOOD_ROW])})
     assert response.status_code == 400
-    assert "dòng 2: Bạn không có quyền đăng ký văn bản cho VKSND thành phố Hạ Long" in "\n".join(
-        response.context["errors"]
+    assert (
+        "dòng 2: VKSND thành phố Hạ Long ngoài phạm vi đơn vị của bạn: không thể ghi là bên ký."
+        in "\n".join(response.context["errors"])
     )
     csv = client.post(
         reverse("instrument_import"), {"file": SimpleUploadedFile("a.csv", b"loai,ten\n")}

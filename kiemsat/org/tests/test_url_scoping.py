@@ -21,19 +21,22 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from kiemsat.agreements import services as agreements
-from kiemsat.agreements.models import ClauseKind, Decision, InstrumentKind, Recurrence
+from kiemsat.agreements.excel import IMPORT_COLUMNS
+from kiemsat.agreements.models import ClauseKind, Decision, Instrument, InstrumentKind, Recurrence
 from kiemsat.agreements.services import DutyData, InstrumentData, PartyData, ReviewData
 from kiemsat.audit.models import AuditEntry
-from kiemsat.indicators.models import Indicator, Submission, SubmissionStatus
+from kiemsat.indicators.models import Figure, Indicator, Quota, Submission, SubmissionStatus
 from kiemsat.lib.periods import Month
 from kiemsat.org.models import Cluster, ClusterKind, ClusterTerm, Membership, Partner, Unit
 from kiemsat.oversight import services as oversight
-from kiemsat.oversight.models import DeadlineRule, Field, Kind
+from kiemsat.oversight.excel import IMPORT_COLUMNS as INTERVENTION_COLUMNS
+from kiemsat.oversight.models import DeadlineRule, Field, Intervention, Kind
 
 pytestmark = pytest.mark.django_db
 
@@ -492,10 +495,9 @@ def test_lists_and_search_stay_in_scope(client_for, worlds):  # type: ignore[no-
     for name, query in [
         ("instrument_list", ""),
         ("instrument_list", f"?q={SECRET}"),
-        ("instrument_list", f"?partner={PARTNER[HA_GIANG]}"),
+        ("instrument_list", f"?partner={Partner.objects.get(code=PARTNER[HA_GIANG]).pk}"),
         ("intervention_list", ""),
         ("intervention_list", f"?q={SECRET}"),
-        ("intervention_list", f"?unit={worlds[HA_GIANG]['unit'].pk}"),
         ("intervention_summary", ""),
         ("unit_tree", ""),
         ("indicator_completeness", "?from=2024-12&to=2025-01"),
@@ -516,6 +518,39 @@ def test_lists_and_search_stay_in_scope(client_for, worlds):  # type: ignore[no-
     assert not [leak for leak in leaks if leak in chooser]
 
 
+def _refused_filter(response) -> str:  # type: ignore[no-untyped-def]
+    """A filter naming what the user may not see is an error: no rows, the reason shown."""
+    assert response.status_code == 400, response.status_code
+    assert response["Content-Type"].startswith("text/html")
+    return response.content.decode()
+
+
+def test_a_filter_outside_scope_is_an_error(client_for, worlds):  # type: ignore[no-untyped-def]
+    halong = client_for("halong.ksv")
+    leaks = _leaks(worlds[HA_GIANG])
+    own = worlds[HA_LONG]["intervention"]
+    foreign = f"unit={worlds[HA_GIANG]['unit'].pk}"
+    for url in (
+        reverse("intervention_list") + f"?{foreign}",
+        reverse("intervention_list") + f"?format=xlsx&{foreign}",
+        reverse("intervention_summary") + f"?{foreign}",
+    ):
+        page = _refused_filter(halong.get(url))
+        assert "Không có đơn vị này trong phạm vi của bạn." in page, url
+        assert not [leak for leak in leaks if leak in page]
+        assert reverse("intervention_detail", args=[own.pk]) not in page  # never unfiltered
+    page = _refused_filter(halong.get(reverse("instrument_export") + "?partner=999999"))
+    assert MINE not in page
+    for url in (f"/api/instruments?unit={HA_GIANG}", f"/api/interventions?unit={HA_GIANG}"):
+        response = halong.get(url)
+        assert response.status_code == 400, url
+        assert response.json() == {
+            "detail": f"Không có đơn vị mã '{HA_GIANG}' trong phạm vi của bạn."
+        }
+    hagiang = client_for("hagiang.ksv")
+    assert hagiang.get(f"/api/interventions?unit={HA_GIANG}").json()["count"] == 1
+
+
 def test_today_shows_only_own_work(client_for, worlds):  # type: ignore[no-untyped-def]
     """Both interventions are overdue: each unit's staff see their own on Hôm nay."""
     assert MINE in _text(client_for("halong.ksv").get(reverse("home")))
@@ -530,9 +565,8 @@ def test_exports_stay_in_scope(client_for, worlds):  # type: ignore[no-untyped-d
     interventions = _xlsx_text(client.get(reverse("intervention_list") + "?format=xlsx"))
     assert MINE in instruments and SECRET not in instruments
     assert MINE in interventions and SECRET not in interventions
-    for ask in (f"?q={SECRET}", f"?unit={worlds[HA_GIANG]['unit'].pk}"):
-        text = _xlsx_text(client.get(reverse("intervention_list") + "?format=xlsx&" + ask[1:]))
-        assert SECRET not in text
+    text = _xlsx_text(client.get(reverse("intervention_list") + f"?format=xlsx&q={SECRET}"))
+    assert SECRET not in text
     text = _xlsx_text(client.get(reverse("instrument_export") + f"?q={SECRET}"))
     assert SECRET not in text
 
@@ -544,12 +578,10 @@ def test_api_lists_stay_in_scope(client_for, worlds):  # type: ignore[no-untyped
     assert worlds[HA_LONG]["instrument"].pk in ids
     assert worlds[HA_GIANG]["instrument"].pk not in ids
     assert client.get(f"/api/instruments?q={SECRET}").json() == []
-    assert client.get(f"/api/instruments?unit={HA_GIANG}").json() == []
     body = client.get("/api/interventions?limit=500").json()
     ids = {row["id"] for row in body["items"]}
     assert worlds[HA_LONG]["intervention"].pk in ids
     assert worlds[HA_GIANG]["intervention"].pk not in ids
-    assert client.get(f"/api/interventions?unit={HA_GIANG}").json()["count"] == 0
     outsider = client_for("nguoingoai")
     assert outsider.get("/api/instruments").json() == []
     assert outsider.get("/api/interventions").json()["count"] == 0
@@ -635,3 +667,118 @@ def test_joint_instrument_shows_only_readable_links(client_for, worlds):  # type
     assert reverse("instrument_detail", args=[newer.pk]) in page
     page = _text(leader.get(reverse("cascade_coverage", args=[joint.pk])))
     assert reverse("instrument_detail", args=[derived.pk]) in page
+
+
+# --- (4) every import names only the user's units -----------------------------------------
+
+
+def _xlsx(header: list[str], *rows: list[Any]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for line in (header, *rows):
+        sheet.append(line)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _instrument_file(units: str) -> bytes:
+    row = {
+        "loai": "Kế hoạch phối hợp",
+        "ten": f"Kế hoạch nhập từ tệp {MINE}",
+        "ngay_ky": "05/01/2025",
+        "don_vi": units,
+        "nguoi_ky_don_vi": "A;B",
+        "co_quan": "UBND-HA-LONG",
+        "nguoi_ky_co_quan": "C",
+    }
+    header = [code for code, _ in IMPORT_COLUMNS]
+    return _xlsx(header, [row.get(code, "") for code in header])
+
+
+def _intervention_file(unit: str) -> bytes:
+    row = {
+        "unit_code": unit,
+        "kind": "Kiến nghị",
+        "field": "Hình sự",
+        "number": 77,
+        "symbol": "KN-VKS",
+        "issued_on": "10/01/2025",
+        "recipient_code": RECIPIENT[HA_LONG],
+        "subject": f"Kiến nghị nhập từ tệp {MINE}",
+    }
+    header = [code for code, _, _ in INTERVENTION_COLUMNS]
+    return _xlsx(header, [row.get(code, "") for code in header])
+
+
+def _counts() -> tuple[int, ...]:
+    return (
+        AuditEntry.objects.count(),
+        Instrument.objects.count(),
+        Intervention.objects.count(),
+        Figure.objects.count(),
+        Quota.objects.count(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "username", "file_name", "content"),
+    [
+        ("instrument_import", "halong.ksv", "vb.xlsx", _instrument_file(f"{HA_LONG};{HA_GIANG}")),
+        ("instrument_import", "halong.ksv", "vb.xlsx", _instrument_file(f"{HA_GIANG};{HA_LONG}")),
+        ("instrument_import", "halong.ksv", "vb.xlsx", _instrument_file(HA_GIANG)),
+        ("intervention_import", "halong.ksv", "kn.xlsx", _intervention_file(HA_GIANG)),
+        (
+            "figures_upload",
+            "halong.ksv",
+            "so-lieu.csv",
+            f"unit_code,period,metric_code,value\n{HA_GIANG},{MONTH},TB_MOI,3\n".encode(),
+        ),
+        (
+            "quota_upload",
+            "qn.vientruong",
+            "chi-tieu.csv",
+            f"unit_code,work_year,indicator_code,value\n{HA_GIANG},2025,KN-02,3\n".encode(),
+        ),
+    ],
+    ids=["instrument-list", "instrument-list-first", "instrument", "register", "figures", "quota"],
+)
+def test_imports_refuse_units_outside_scope(  # type: ignore[no-untyped-def]
+    client_for, worlds, name, username, file_name, content
+):
+    """A file naming a unit the user may not write for is refused with its row, whole."""
+    client = client_for(username)
+    if name == "quota_upload":
+        url = reverse(name, args=[worlds[HA_LONG]["unit"].parent_id, 2025])
+    else:
+        url = reverse(name)
+    before = _counts()
+    response = client.post(url, {"file": SimpleUploadedFile(file_name, content)})
+    assert response.status_code == 400, (name, response.status_code)
+    page = response.content.decode()
+    assert "dòng 2" in page, page
+    assert _counts() == before
+    if name == "figures_upload":  # nothing waits for confirmation either
+        assert client.post(reverse("figures_upload_confirm")).status_code in (302, 400)
+        assert _counts() == before
+
+
+def test_an_instrument_import_of_own_units_passes(client_for, worlds):  # type: ignore[no-untyped-def]
+    """The same file naming only Hạ Long goes through: the refusal above is the scope's."""
+    client = client_for("halong.ksv")
+    upload = SimpleUploadedFile("vb.xlsx", _instrument_file(HA_LONG))
+    response = client.post(reverse("instrument_import"), {"file": upload})
+    assert response.status_code == 302
+    instrument = Instrument.objects.get(title=f"Kế hoạch nhập từ tệp {MINE}")
+    assert {p.unit.code for p in instrument.parties.filter(unit__isnull=False)} == {HA_LONG}
+
+
+def test_party_services_hold_the_form_rule(cast, worlds):  # type: ignore[no-untyped-def]
+    """The API and any other caller meet the same rule in the services themselves."""
+    instrument = worlds[HA_LONG]["instrument"]
+    foreign = PartyData(unit=worlds[HA_GIANG]["unit"], signatory_name="X")
+    with pytest.raises(ValidationError) as refused:
+        agreements.party_add(actor=cast["halong.ksv"], instrument=instrument, data=foreign)
+    assert "Hà Giang" in refused.value.message_dict["unit"][0]
+    assert not instrument.parties.filter(unit=worlds[HA_GIANG]["unit"]).exists()
