@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export DJANGO_SETTINGS_MODULE := kiemsat.settings
 
-.PHONY: run test test-postgres lint types bench install install-dev system-deps clean
+.PHONY: run test test-postgres fuzz lint types bench install install-dev system-deps clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,12 @@ test: system-deps $(VENV)/.installed-dev lint types
 
 test-postgres: system-deps $(VENV)/.installed-dev
 	bash .ci/postgres-test
+
+# The API against its OpenAPI contract with generated requests (schemathesis), as a leader
+# and as an outsider; `make test` runs a dozen cases per operation, this some thousands.
+FUZZ_EXAMPLES ?= 400
+fuzz: $(VENV)/.installed-dev
+	KIEMSAT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) DEBUG=1 $(VENV)/bin/pytest -q -s -p no:xdist -m fuzz
 
 bench: system-deps $(VENV)/.installed-dev
 	DEBUG=1 $(PY) -m bench

@@ -7,7 +7,7 @@ from ninja.security import django_auth
 
 from kiemsat.agreements.api import router as agreements_router
 from kiemsat.indicators.api import router as indicators_router
-from kiemsat.lib.api import install_error_handlers
+from kiemsat.lib.api import install_error_handlers, refuse_unknown_parameters
 from kiemsat.oversight.api import router as oversight_router
 
 
@@ -33,6 +33,7 @@ api = NinjaAPI(
     docs_decorator=login_required,
 )
 install_error_handlers(api)
+api.add_decorator(refuse_unknown_parameters, mode="view")
 api.add_router("/", indicators_router)
 api.add_router("/", agreements_router)
 api.add_router("/", oversight_router)

@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 
 from kiemsat.agreements import selectors
 from kiemsat.agreements.models import Instrument, InstrumentKind, Party, Status
-from kiemsat.lib.api import responses
+from kiemsat.lib.api import IsoDate, responses
 from kiemsat.org.models import Partner
 from kiemsat.org.selectors import visible_unit_by_code
 
@@ -97,8 +97,10 @@ class ListQuery(Schema):
     partner: str = Field("", description="Mã cơ quan phối hợp, ví dụ UBND-HA-LONG")
     unit: str = Field("", description="Mã đơn vị là một bên ký, ví dụ QUANG-NINH-HA-LONG")
     status: str = Field("", description="draft, in_force, expired, replaced")
-    date_from: date | None = Field(None, alias="from", description="Có hiệu lực từ ngày")
-    date_to: date | None = Field(None, alias="to", description="đến ngày")
+    date_from: IsoDate | None = Field(
+        None, alias="from", description="Có hiệu lực từ ngày (YYYY-MM-DD)"
+    )
+    date_to: IsoDate | None = Field(None, alias="to", description="đến ngày (YYYY-MM-DD)")
 
 
 def _party(party: Party) -> dict[str, Any]:

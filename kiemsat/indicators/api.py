@@ -11,7 +11,7 @@ from kiemsat.indicators.quotas import visible_quotas
 from kiemsat.lib.api import Pagination, responses
 from kiemsat.lib.periods import MonthRange
 from kiemsat.org.models import Unit
-from kiemsat.org.selectors import get_unit_for_user
+from kiemsat.org.selectors import get_unit_for_user, visible_unit_by_code
 
 router = Router(tags=["Chỉ tiêu"])
 
@@ -24,7 +24,7 @@ class FigureIn(Schema):
 
 
 class FiguresIn(Schema):
-    rows: list[FigureIn]
+    rows: list[FigureIn] = Field(min_length=1, description="Ít nhất một dòng số liệu")
     dry_run: bool = False
 
 
@@ -37,7 +37,10 @@ class FiguresOut(Schema):
 
 
 class ErrorsOut(Schema):
-    errors: list[str]
+    """A refused batch: the reason, as every error of the API, and each row's problem."""
+
+    detail: str = Field(description="Lý do, bằng tiếng Việt")
+    errors: list[str] = Field(default_factory=list, description="Từng lỗi: dòng N: …")
 
 
 class EvaluationOut(Schema):
@@ -58,11 +61,20 @@ class RangeQuery(Schema):
 
 
 def _unit(request: HttpRequest, code: str) -> Unit:
-    """A unit named by its code, through the gate: 404 when unknown or outside the user's scope."""
+    """A unit named by its code in the path, through the gate: 404 when unknown or outside
+    the user's scope."""
     unit_pk = Unit.objects.filter(code=code).values_list("pk", flat=True).first()
     if unit_pk is None:
         raise HttpError(404, "Không tìm thấy.")
     return get_unit_for_user(request.user, unit_pk)
+
+
+def _unit_filter(request: HttpRequest, code: str) -> Unit:
+    """A unit named in a filter: 400 when unknown or outside scope, as on every list."""
+    try:
+        return visible_unit_by_code(request.user, code)
+    except LookupError as exc:
+        raise HttpError(400, str(exc)) from exc
 
 
 @router.post(
@@ -87,7 +99,8 @@ def figures_post(request: HttpRequest, payload: FiguresIn):  # type: ignore[no-u
         else:
             result = services.figures_import(actor=request.user, rows=rows, source=Source.API)
     except ImportRefused as refused:
-        return Status(400, {"errors": refused.errors})
+        detail = f"Số liệu bị từ chối, không dòng nào được ghi: {len(refused.errors)} lỗi."
+        return Status(400, {"detail": detail, "errors": refused.errors})
     return Status(200, {**result.__dict__, "dry_run": payload.dry_run})
 
 
@@ -151,11 +164,11 @@ class QuotaQuery(Schema):
     description=(
         "Chỉ tiêu (số lượng) giao cho các đơn vị trong phạm vi, năm mới nhất trước; tối đa "
         "500 dòng một trang (limit, offset). Lọc: year (năm công tác), unit (mã đơn vị; "
-        "404 khi ngoài phạm vi)."
+        "400 khi không có hoặc ngoài phạm vi)."
     ),
 )
 @paginate(Pagination)
 def quotas_list(request: HttpRequest, q: Query[QuotaQuery]):  # type: ignore[no-untyped-def]
     """Quotas of the user's units (filters: year, unit)."""
-    unit = _unit(request, q.unit) if q.unit else None
+    unit = _unit_filter(request, q.unit) if q.unit else None
     return visible_quotas(request.user, year=q.year, unit=unit)

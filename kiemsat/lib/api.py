@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from typing import Any
+from datetime import date
+from functools import wraps
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, RawPostDataException
@@ -11,6 +14,8 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination
+from ninja.params.models import QueryModel
+from pydantic import BeforeValidator
 
 from kiemsat.lib.vn import format_int
 
@@ -27,6 +32,16 @@ class Pagination(LimitOffsetPagination):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_LIMIT, **kwargs)
+
+
+def _iso_date(value: Any) -> Any:
+    """Only YYYY-MM-DD: pydantic would also take "0" or "1700000000" as a timestamp."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("phải là ngày dạng YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
 class ErrorOut(Schema):
@@ -73,6 +88,8 @@ ERROR_TYPES: dict[str, str] = {
     "model_type": "phải là một đối tượng JSON",
     "model_attributes_type": "phải là một đối tượng JSON",
     "json_invalid": "không phải JSON hợp lệ",
+    "too_short": "không được rỗng",
+    "unknown_parameter": "không phải tham số của thao tác này",
 }
 BOUNDS = {
     "less_than_equal": ("le", "không được lớn hơn"),
@@ -96,6 +113,8 @@ def _problem(error: dict[str, Any]) -> str:
         key, words = BOUNDS[kind]
         bound = error.get("ctx", {}).get(key)
         return f"{words} {format_int(bound) if isinstance(bound, int) else bound}"
+    if kind == "value_error":  # raised by our own validators, in Vietnamese
+        return str(error.get("ctx", {}).get("error", "không hợp lệ"))
     return ERROR_TYPES.get(kind, "không hợp lệ")
 
 
@@ -114,6 +133,33 @@ def _ninja_message(exc: HttpError) -> str:
         if text.startswith(english):
             return vietnamese
     return text
+
+
+def _query_names(operation: Any) -> set[str]:
+    """The query parameters an operation declares (by the names clients send)."""
+    names: set[str] = set()
+    for model in operation.models:
+        if issubclass(model, QueryModel):
+            names |= set(getattr(model, "__ninja_flatten_map__", {}) or model.model_fields)
+    return names
+
+
+def refuse_unknown_parameters(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A query parameter the operation does not declare is a 422 naming it, never ignored:
+    a mistyped filter (``?unti=…``) would otherwise return the unfiltered list. Installed
+    with ``api.add_decorator(…, mode="view")``: ``run`` is the operation's bound method."""
+    operation = run.__self__  # type: ignore[attr-defined]
+    allowed = _query_names(operation)
+
+    @wraps(run)
+    def checked(request: HttpRequest, *args: Any, **kw: Any) -> HttpResponse:
+        unknown = sorted(set(request.GET) - allowed)
+        if unknown:
+            errors = [{"loc": ["query", name], "type": "unknown_parameter"} for name in unknown]
+            return operation.api.on_exception(request, ValidationError(errors))
+        return run(request, *args, **kw)
+
+    return checked
 
 
 def install_error_handlers(api: NinjaAPI) -> None:

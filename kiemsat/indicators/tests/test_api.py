@@ -89,13 +89,14 @@ def test_bad_rows_are_refused_by_row_and_nothing_written(client_for):  # type: i
     response = post(client_for("halong.ksv"), rows)
     assert response.status_code == 400
     assert response.json() == {
+        "detail": "Số liệu bị từ chối, không dòng nào được ghi: 5 lỗi.",
         "errors": [
             "dòng 1: giá trị âm (-5)",
             "dòng 2: kỳ '2021-13' không hợp lệ (định dạng YYYY-MM)",
             "dòng 3: giá trị '1.5' không phải số nguyên không âm",
             "dòng 4: không có số liệu mã 'KHONG_CO'",
             "dòng 5: ô chứa công thức '=1+1', chỉ nhận số",
-        ]
+        ],
     }
     assert state() == before
 
@@ -106,7 +107,8 @@ def test_rows_of_another_unit_are_refused(client_for):  # type: ignore[no-untype
     response = post(client_for("halong.ksv"), rows)
     assert response.status_code == 400
     assert response.json() == {
-        "errors": ["dòng 2: bạn không có quyền nhập số liệu cho đơn vị 'HA-GIANG'"]
+        "detail": "Số liệu bị từ chối, không dòng nào được ghi: 1 lỗi.",
+        "errors": ["dòng 2: bạn không có quyền nhập số liệu cho đơn vị 'HA-GIANG'"],
     }
     assert state() == before
 

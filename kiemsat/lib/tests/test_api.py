@@ -155,3 +155,24 @@ def test_an_unreadable_body_is_a_400_and_writes_nothing(cast, content_type: str)
     )  # fmt: skip
     assert (response.status_code, response.json()) == (400, {"detail": UNREADABLE})
     assert Figure.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/api/interventions?unti=HA-GIANG", "Dữ liệu không hợp lệ: unti không phải tham số"),
+        ("/api/instruments?to=0", "Dữ liệu không hợp lệ: to phải là ngày dạng YYYY-MM-DD."),
+        ("/api/instruments?from=1700000000", "from phải là ngày dạng YYYY-MM-DD."),
+    ],
+)
+def test_a_parameter_the_operation_does_not_take_is_refused(client_for, url, message) -> None:  # type: ignore[no-untyped-def]
+    """A mistyped filter is named, never ignored (it would return the unfiltered list)."""
+    response = client_for("halong.ksv").get(url)
+    assert response.status_code == 422
+    assert message in response.json()["detail"]
+
+
+def test_declared_parameters_still_pass(client_for) -> None:  # type: ignore[no-untyped-def]
+    client = client_for("halong.ksv")
+    assert client.get("/api/interventions?limit=5&offset=0&kind=kien_nghi").status_code == 200
+    assert client.get("/api/instruments?from=2024-01-01&to=2024-12-31").status_code == 200
