@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "kiemsat.indicators",
     "kiemsat.agreements",
     "kiemsat.oversight",
+    "kiemsat.ingest",
     "kiemsat.demo",
 ]
 
