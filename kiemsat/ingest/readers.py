@@ -8,6 +8,7 @@ read as text. Errors are :class:`ReadRefused` with a Vietnamese message.
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import tempfile
 import zipfile
@@ -66,8 +67,10 @@ def _decode(data: bytes) -> str:
 def _html(data: bytes) -> str:
     from lxml import etree, html
 
+    # Decoded here: without a charset meta lxml would read UTF-8 bytes as Latin-1.
+    markup = re.sub(r"^\s*<\?xml[^>]*>", "", _decode(data))
     try:
-        root = html.document_fromstring(data)
+        root = html.document_fromstring(markup)
     except (etree.ParserError, ValueError) as exc:
         raise ReadRefused("Không đọc được tệp HTML.") from exc
     for node in root.xpath("//script|//style|//noscript|//template|//iframe|//object"):

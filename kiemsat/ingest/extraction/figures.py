@@ -22,7 +22,7 @@ _NOT_MET = re.compile(r"\b(?:không|chưa)\s+(?:đạt|hoàn\s+thành)\b", re.IG
 _CLAUSE_START = re.compile(r"[,;.:\n](?![^()]*\))")
 _THEME_CUE = re.compile(
     r"(?:chủ\s+đề|phương\s+châm|khẩu\s+hiệu|phong\s+trào|cuộc\s+vận\s+động|thông\s+điệp|"
-    r"khâu\s+đột\s+phá|với\s+tinh\s+thần|phát\s+động|mục\s+tiêu)[^.;“\"]{0,60}$",
+    r"khâu\s+đột\s+phá|tinh\s+thần|phát\s+động|mục\s+tiêu)[^.;“\"]{0,60}$",
     re.IGNORECASE,
 )
 _QUOTED = re.compile(r"[“\"]([^”\"\n]{3,160})[”\"]")

@@ -143,14 +143,14 @@ def place_at(text: str, pos: int, *, listed: bool = False) -> tuple[str, int]:
         return "", pos
     size = place_prefix(run)
     if not size:
-        size = len(run) if listed else _unknown_place_size(run)
+        size = len(run) if listed else unknown_place_size(run)
     end = start
     for token in run[:size]:
         end = text.index(token, end) + len(token)
     return text[start:end], end
 
 
-def _unknown_place_size(run: list[str]) -> int:
+def unknown_place_size(run: list[str]) -> int:
     """An unknown place is its capitalised run, cut before a person's name that follows."""
     for i in range(2, min(len(run), MAX_PLACE_WORDS + 1)):
         if is_surname(run[i]) and len(run) - i >= 2:

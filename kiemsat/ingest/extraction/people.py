@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from kiemsat.ingest.extraction.gazetteer import is_surname, place_prefix
+from kiemsat.ingest.extraction.orgs import unknown_place_size
 from kiemsat.ingest.extraction.text import word_set
 from kiemsat.lib.vn import fold
 
@@ -48,6 +49,9 @@ _COMMITTEE = re.compile(
 _PARTY_POST = re.compile(r"(?:Tỉnh|Thành|Huyện|Quận|Đảng)\s+[uủ][ỷy]\b|Bí\s+thư", re.IGNORECASE)
 _ROLE_TO_BODY = re.compile(r"^(?:Phó\s+)?Trưởng\s+ban\s+", re.IGNORECASE)
 MAX_NAME_WORDS = 4
+_LEVEL_BEFORE = re.compile(
+    r"\b(?:tỉnh|thành\s+phố|TP\.?|huyện|quận|thị\s+xã|thị\s+trấn|xã|phường)\s+$", re.IGNORECASE
+)
 
 
 @dataclass
@@ -72,9 +76,15 @@ def _runs(text: str) -> list[tuple[int, int, list[str]]]:
     return runs
 
 
-def _name_in_run(words: list[str]) -> tuple[int, int] | None:
-    """(first, last+1) word indexes of a name inside a run, after any place before it."""
-    first = place_prefix(words) if (words and not is_surname(words[0])) or len(words) > 4 else 0
+def _name_in_run(words: list[str], *, after_level: bool) -> tuple[int, int] | None:
+    """(first, last+1) word indexes of a name inside a run, after any place before it; a run
+    right after "tỉnh", "huyện" … opens with a place ("huyện Yên Dũng Nguyễn Văn A")."""
+    if after_level:
+        first = place_prefix(words) or unknown_place_size(words)
+    elif (words and not is_surname(words[0])) or len(words) > 4:
+        first = place_prefix(words)
+    else:
+        first = 0
     while first < len(words) and words[first].lower() in _NOT_NAME:
         first += 1
     if first < len(words) and first and not is_surname(words[first]):
@@ -134,7 +144,7 @@ def _title_before(before: str) -> str:
 def find_people(text: str) -> list[Person]:
     people: dict[str, Person] = {}
     for start, _, words in _runs(text):
-        span = _name_in_run(words)
+        span = _name_in_run(words, after_level=bool(_LEVEL_BEFORE.search(text[:start])))
         if not span:
             continue
         begin = _offset(text, start, words, span[0])
@@ -143,7 +153,7 @@ def find_people(text: str) -> list[Person]:
         before, rest = text[:begin], text[end:]
         title = _title_after(rest)
         honoured = bool(_HONORIFIC.search(before)) or _after_list_separator(before)
-        if not title and span[0] == 0:
+        if not title:
             title = _title_before(before)
         if not (honoured or title) or not (honoured or is_surname(words[span[0]])):
             continue
