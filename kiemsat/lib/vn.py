@@ -10,6 +10,7 @@ import unicodedata
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 Number = Fraction | Decimal | int
 
@@ -76,6 +77,13 @@ def short_date(d: date | None) -> str:
     if d is None:
         return ""
     return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
+
+
+def person_name(user: Any) -> str:
+    """A person as Vietnamese write it, family name first ("Trần Văn Hùng"): last_name
+    holds họ and tên đệm, first_name the given name; the username when both are empty."""
+    name = " ".join(p for p in (user.last_name, user.first_name) if p)
+    return name or str(user.get_username())
 
 
 def fold(text: str) -> str:

@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
+from kiemsat.lib.vn import person_name
 from kiemsat.org.access import access_for
 from kiemsat.org.models import ReminderSent, Role
 
@@ -101,7 +102,7 @@ def _claim(user: Any, reminder: Reminder) -> bool:
 def _email(user: Any, items: list[Reminder], today: date) -> None:
     from kiemsat.lib.vn import short_date
 
-    lines = [f"Kính gửi {user.get_full_name() or user.username},", ""]
+    lines = [f"Kính gửi {person_name(user)},", ""]
     lines.append(f"Các việc đến hạn của đơn vị (tính đến ngày {short_date(today)}):")
     for item in items:
         state = "QUÁ HẠN" if item.overdue else "sắp đến hạn"

@@ -1,10 +1,16 @@
 from datetime import date
+from typing import Any
 
 from django import template
 
 from kiemsat.lib import vn
 
 register = template.Library()
+
+
+@register.filter
+def person_name(user: Any) -> str:
+    return vn.person_name(user) if user else ""
 
 
 @register.filter
