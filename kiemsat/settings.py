@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "kiemsat.agreements",
     "kiemsat.oversight",
     "kiemsat.ingest",
+    "kiemsat.emulation",
     "kiemsat.demo",
 ]
 

@@ -18,6 +18,7 @@ from typing import IO, Any
 
 from kiemsat.indicators.models import Metric, QuotaLock, Submission, SubmissionStatus
 from kiemsat.indicators.providers import derived_codes
+from kiemsat.lib.commands import read_path
 from kiemsat.lib.excel import (
     ImportRefused,
     csv_text,
@@ -61,10 +62,7 @@ def read_upload(stream: IO[bytes]) -> bytes:
 
 def read_bytes(path: Path) -> bytes:
     """A file named on the command line, up to MAX_COMMAND_BYTES."""
-    if not path.exists():
-        raise ImportRefused([f"Không tìm thấy tệp '{path}'."])
-    with path.open("rb") as stream:
-        return read_limited(stream, MAX_COMMAND_BYTES)
+    return read_path(path, MAX_COMMAND_BYTES)
 
 
 def parse_file(name: str, data: bytes) -> list[RawRow]:

@@ -133,3 +133,12 @@ def sort_key(text: str) -> SortKey:
     decide first, then tones (ngang, huyền, hỏi, ngã, sắc, nặng); "Hà Nội" < "Hạ Long"."""
     words = unicodedata.normalize("NFC", text.lower()).split()
     return tuple(_word_key(word) for word in words), text
+
+
+def format_points(value: Decimal | int | None) -> str:
+    """Emulation points with as many decimals as they have, at most two: 12,5; 20; 7,25."""
+    if value is None:
+        return ""
+    exact = round_half_up(value, 2)
+    text = format_decimal(exact, 2)
+    return text.rstrip("0").rstrip(",") if "," in text else text

@@ -1,4 +1,5 @@
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -33,3 +34,8 @@ def vn_percent(numerator: int | None, denominator: int | None) -> str:
     if numerator is None or not denominator:
         return ""
     return vn.format_percent(int(numerator), int(denominator))
+
+
+@register.filter
+def vn_points(value: Decimal | int | None) -> str:
+    return vn.format_points(value)
