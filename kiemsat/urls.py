@@ -29,5 +29,6 @@ urlpatterns = [
     path("chi-tieu/", include("kiemsat.indicators.urls")),
     path("van-ban-phoi-hop/", include("kiemsat.agreements.urls")),
     path("khang-nghi-kien-nghi/", include("kiemsat.oversight.urls")),
+    path("thi-dua/", include("kiemsat.emulation.urls")),
     path("", include("kiemsat.org.urls")),
 ]

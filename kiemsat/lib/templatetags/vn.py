@@ -38,4 +38,5 @@ def vn_percent(numerator: int | None, denominator: int | None) -> str:
 
 @register.filter
 def vn_points(value: Decimal | int | None) -> str:
-    return vn.format_points(value)
+    """Points, or "" for anything else (a missing score renders as an empty string)."""
+    return vn.format_points(value) if isinstance(value, (Decimal, int)) else ""

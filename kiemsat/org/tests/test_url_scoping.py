@@ -147,6 +147,7 @@ def build_world(code: str) -> dict[str, Any]:
         "attachment": attachment,
         "intervention": intervention,
         "cluster": cluster,
+        "term": term,
         "month": month,
     }
 
@@ -194,6 +195,14 @@ def _unit_month(w: W) -> dict[str, Any]:
 
 def _unit_year(w: W) -> dict[str, Any]:
     return {"pk": w["unit"].pk, "year": 2025}
+
+
+def _term(w: W) -> dict[str, Any]:
+    return {"pk": w["term"].pk}
+
+
+def _term_unit(w: W) -> dict[str, Any]:
+    return {"pk": w["term"].pk, "unit_pk": w["unit"].pk}
 
 
 LEADER_ONLY = frozenset({403})
@@ -255,6 +264,17 @@ ROUTES: dict[str, Route] = {
     "intervention_delete": Route(_iv, post=True),
     "intervention_document": Route(_iv),
     "intervention_chase": Route(lambda w: {**_iv(w), "fmt": "docx"}),
+    # emulation (the cluster's managing unit names officers, locks and reopens)
+    "term_detail": Route(_term),
+    "term_ranking_xlsx": Route(_term),
+    "term_officers": Route(_term, get=False, post=True),
+    "term_exclude": Route(_term, get=False, post=True),
+    "term_lock": Route(_term, get=False, post=True, owner_post=LEADER_ONLY),
+    "term_reopen": Route(_term, get=False, post=True, owner_post=LEADER_ONLY),
+    "term_open_next": Route(_term, get=False, post=True, owner_post=LEADER_ONLY),
+    "term_member": Route(_term_unit),
+    "term_self_assess": Route(_term_unit, get=False, post=True),
+    "term_adjust": Route(_term_unit, get=False, post=True, owner_post=LEADER_ONLY),
     # API
     "api:instrument": Route(lambda w: {"instrument_id": w["instrument"].pk}),
     "api:intervention_get": Route(lambda w: {"intervention_id": w["intervention"].pk}),
@@ -301,6 +321,7 @@ FLAT: dict[str, Flat] = {
     "intervention_create": Flat(),
     "intervention_import": Flat(),
     "intervention_template": Flat(),
+    "term_list": Flat(),
     "api:api-root": Flat(public=True),
     "api:instruments": Flat(),
     "api:interventions_list": Flat(),
@@ -500,6 +521,7 @@ def test_lists_and_search_stay_in_scope(client_for, worlds):  # type: ignore[no-
         ("intervention_list", f"?q={SECRET}"),
         ("intervention_summary", ""),
         ("unit_tree", ""),
+        ("term_list", ""),
         ("indicator_completeness", "?from=2024-12&to=2025-01"),
         ("home", ""),
     ]:

@@ -1,0 +1,89 @@
+"""Forms of the emulation pages; the rules that need the database live in the services."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+
+from kiemsat.emulation.models import Criterion
+from kiemsat.emulation.services import SelfEntry
+from kiemsat.org.models import Unit
+
+EMPTY = "— Chọn —"
+
+
+def _points_field(label: str, *, required: bool) -> forms.CharField:
+    # Text, not a number input: staff type "12,5" with a decimal comma.
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
+    )
+
+
+class SelfAssessForm(forms.Form):
+    """One points box and one evidence note per manual leaf."""
+
+    def __init__(self, *args: Any, leaves: Sequence[Criterion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.leaves = list(leaves)
+        for leaf in self.leaves:
+            self.fields[f"points_{leaf.pk}"] = _points_field(f"Điểm {leaf.code}", required=False)
+            self.fields[f"evidence_{leaf.pk}"] = forms.CharField(
+                label=f"Minh chứng {leaf.code}",
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def rows(self) -> list[tuple[Criterion, forms.BoundField, forms.BoundField]]:
+        return [(c, self[f"points_{c.pk}"], self[f"evidence_{c.pk}"]) for c in self.leaves]
+
+    def entries(self) -> dict[str, SelfEntry]:
+        data = self.cleaned_data
+        return {
+            c.code: SelfEntry(data[f"points_{c.pk}"], data[f"evidence_{c.pk}"]) for c in self.leaves
+        }
+
+
+class AdjustForm(forms.Form):
+    criterion = forms.ChoiceField(label="Tiêu chí")
+    points = _points_field("Điểm cụm trưởng chấm", required=True)
+    reason = forms.CharField(
+        label="Lý do điều chỉnh", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, leaves: Sequence[Criterion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", EMPTY), *[(c.code, f"{c.code}. {c.name}") for c in leaves]]
+        self.fields["criterion"].choices = choices  # type: ignore[attr-defined]
+
+
+class ExclusionForm(forms.Form):
+    unit = forms.ModelChoiceField(label="Đơn vị", queryset=Unit.objects.none(), empty_label=EMPTY)
+    reason = forms.CharField(label="Lý do không xét thi đua", max_length=500)
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = members  # type: ignore[attr-defined]
+
+
+class OfficersForm(forms.Form):
+    leader = forms.ModelChoiceField(
+        label="Cụm trưởng", queryset=Unit.objects.none(), empty_label=EMPTY
+    )
+    deputy = forms.ModelChoiceField(
+        label="Cụm phó", queryset=Unit.objects.none(), required=False, empty_label="(không có)"
+    )
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("leader", "deputy"):
+            self.fields[name].queryset = members  # type: ignore[attr-defined]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Lý do mở lại", max_length=2000)

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from kiemsat.emulation import views
+
+urlpatterns = [
+    path("", views.term_list, name="term_list"),
+    path("<int:pk>/", views.term_detail, name="term_detail"),
+    path("<int:pk>/xep-hang.xlsx", views.term_ranking_xlsx, name="term_ranking_xlsx"),
+    path("<int:pk>/cum-truong/", views.term_officers, name="term_officers"),
+    path("<int:pk>/khong-xet/", views.term_exclude, name="term_exclude"),
+    path("<int:pk>/khoa/", views.term_lock, name="term_lock"),
+    path("<int:pk>/mo-lai/", views.term_reopen, name="term_reopen"),
+    path("<int:pk>/nam-sau/", views.term_open_next, name="term_open_next"),
+    path("<int:pk>/don-vi/<int:unit_pk>/", views.term_member, name="term_member"),
+    path("<int:pk>/don-vi/<int:unit_pk>/tu-cham/", views.term_self_assess, name="term_self_assess"),
+    path("<int:pk>/don-vi/<int:unit_pk>/dieu-chinh/", views.term_adjust, name="term_adjust"),
+]

@@ -1,0 +1,280 @@
+"""Pages of emulation: the terms, a cluster's year, a member's score sheet, their actions.
+
+Every view goes through the gate (``get_term_for_user`` or ``get_member_for_user``),
+then a form, then one service; a refusal re-renders the page with the message (400).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kiemsat.agreements.selectors import visible_instruments
+from kiemsat.audit.selectors import history_for
+from kiemsat.emulation import excel, selectors, services
+from kiemsat.emulation.forms import (
+    AdjustForm,
+    ExclusionForm,
+    OfficersForm,
+    ReasonForm,
+    SelfAssessForm,
+)
+from kiemsat.emulation.models import Criterion
+from kiemsat.lib.excel import XLSX
+from kiemsat.lib.http import act_and_redirect, download
+from kiemsat.lib.periods import work_year_of
+from kiemsat.org.models import ClusterTerm, Unit
+
+
+@login_required
+def term_list(request: HttpRequest) -> HttpResponse:
+    terms = list(selectors.visible_terms(request.user))
+    current = work_year_of(timezone.localdate())
+    return render(request, "emulation/term_list.html", {"terms": terms, "current": current})
+
+
+def _manual_leaves(result: selectors.TermResult) -> list[Criterion]:
+    return [c for c in result.leaves if c.is_manual]
+
+
+def _term_context(request: HttpRequest, term: ClusterTerm, **forms: Any) -> dict[str, Any]:
+    result = selectors.term_result(term)
+    record = selectors.record_of(term)
+    covenant = record.covenant if record else None
+    members = term.members.order_by("name_folded")
+    user = request.user
+    readable = covenant is not None and visible_instruments(user).filter(pk=covenant.pk).exists()
+    return {
+        "term": term,
+        "result": result,
+        "summary": result.group.group.summary,
+        "record": record,
+        "locked": bool(record and record.locked),
+        "covenant": covenant,
+        "covenant_readable": readable,
+        "grid": [(c, [m.leaves.get(c.code) for m in result.members]) for c in result.criteria],
+        "can_approve": selectors.can_approve(user, term),
+        "manager": selectors.manager_unit(term.cluster),
+        "exclusion_form": forms.get("exclusion_form") or ExclusionForm(members=members),
+        "officers_form": forms.get("officers_form")
+        or OfficersForm(members=members, initial={"leader": term.leader, "deputy": term.deputy}),
+        "reopen_form": forms.get("reopen_form") or ReasonForm(),
+        "history": history_for(term)[:20],
+    }
+
+
+def _render_term(
+    request: HttpRequest, term: ClusterTerm, status: int = 200, **forms: Any
+) -> HttpResponse:
+    context = _term_context(request, term, **forms)
+    return render(request, "emulation/term_detail.html", context, status=status)
+
+
+@login_required
+def term_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_term(request, selectors.get_term_for_user(request.user, pk))
+
+
+@login_required
+def term_ranking_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    term = selectors.get_term_for_user(request.user, pk)
+    body = excel.ranking_xlsx(selectors.term_result(term))
+    return download(body, XLSX, f"xep-hang-thi-dua-{term.cluster.code.lower()}-{term.year}.xlsx")
+
+
+def _refused(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(name if name in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+def _term_form_action(
+    request: HttpRequest, pk: int, form_name: str, form: Any, act: Any, done: str
+) -> HttpResponse:
+    """Validate ``form``, run ``act(form.cleaned_data)``; a refusal re-renders (400)."""
+    term = selectors.get_term_for_user(request.user, pk, write=True)
+    bound = form(term)
+    if bound.is_valid():
+        try:
+            act(term, bound.cleaned_data)
+        except ValidationError as exc:
+            _refused(bound, exc)
+        else:
+            messages.success(request, done)
+            return redirect("term_detail", pk=term.pk)
+    return _render_term(request, term, 400, **{form_name: bound})
+
+
+@login_required
+@require_POST
+def term_officers(request: HttpRequest, pk: int) -> HttpResponse:
+    return _term_form_action(
+        request,
+        pk,
+        "officers_form",
+        lambda term: OfficersForm(request.POST, members=term.members.all()),
+        lambda term, data: services.term_set_officers(
+            actor=request.user, term=term, leader=data["leader"], deputy=data["deputy"]
+        ),
+        "Đã ghi cụm trưởng, cụm phó.",
+    )
+
+
+@login_required
+@require_POST
+def term_exclude(request: HttpRequest, pk: int) -> HttpResponse:
+    return _term_form_action(
+        request,
+        pk,
+        "exclusion_form",
+        lambda term: ExclusionForm(request.POST, members=term.members.all()),
+        lambda term, data: services.exclusion_record(
+            actor=request.user, term=term, unit=data["unit"], reason=data["reason"]
+        ),
+        "Đã ghi đơn vị không xét thi đua.",
+    )
+
+
+@login_required
+@require_POST
+def term_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    return _term_form_action(
+        request,
+        pk,
+        "reopen_form",
+        lambda term: ReasonForm(request.POST),
+        lambda term, data: services.scores_reopen(
+            actor=request.user, term=term, reason=data["reason"]
+        ),
+        "Đã mở lại để chấm điểm.",
+    )
+
+
+@login_required
+@require_POST
+def term_lock(request: HttpRequest, pk: int) -> HttpResponse:
+    term = selectors.get_term_for_user(request.user, pk, write=True)
+    return act_and_redirect(
+        request,
+        lambda: services.scores_lock(actor=request.user, term=term),
+        f"Đã duyệt và khóa điểm thi đua năm {term.year} của cụm.",
+        reverse("term_detail", args=[term.pk]),
+    )
+
+
+@login_required
+@require_POST
+def term_open_next(request: HttpRequest, pk: int) -> HttpResponse:
+    term = selectors.get_term_for_user(request.user, pk, write=True)
+    try:
+        nxt = services.term_open(actor=request.user, cluster=term.cluster, year=term.year + 1)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("term_detail", pk=term.pk)
+    messages.success(request, f"Đã mở năm {nxt.year}: kiểm tra thành phần và cụm trưởng đề xuất.")
+    return redirect("term_detail", pk=nxt.pk)
+
+
+# --- a member's score sheet ----------------------------------------------------------------
+
+
+def _member_context(
+    request: HttpRequest, term: ClusterTerm, unit: Unit, **forms: Any
+) -> dict[str, Any]:
+    result = selectors.term_result(term)
+    member = result.member(unit)
+    leaves = _manual_leaves(result)
+    locked = selectors.is_locked(term)
+    user = request.user
+    initial: dict[str, Any] = {}
+    for leaf in member.leaves.values():
+        if leaf.score is not None:
+            pk = leaf.criterion.pk
+            initial[f"points_{pk}"] = leaf.score.self_points
+            initial[f"evidence_{pk}"] = leaf.score.evidence
+    return {
+        "term": term,
+        "unit": unit,
+        "result": result,
+        "member": member,
+        "rows": [(c, member.leaves.get(c.code)) for c in result.criteria],
+        "locked": locked,
+        "can_score": not locked and selectors.can_score(user, unit) and bool(leaves),
+        "can_adjust": not locked and selectors.can_adjust(user, term) and bool(leaves),
+        "self_form": forms.get("self_form") or SelfAssessForm(leaves=leaves, initial=initial),
+        "adjust_form": forms.get("adjust_form") or AdjustForm(leaves=leaves),
+    }
+
+
+def _render_member(
+    request: HttpRequest, term: ClusterTerm, unit: Unit, status: int = 200, **forms: Any
+) -> HttpResponse:
+    context = _member_context(request, term, unit, **forms)
+    return render(request, "emulation/member_sheet.html", context, status=status)
+
+
+@login_required
+def term_member(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+    term, unit = selectors.get_member_for_user(request.user, pk, unit_pk)
+    return _render_member(request, term, unit)
+
+
+def _member_leaves(term: ClusterTerm) -> list[Criterion]:
+    sheet = selectors.sheet_for(term)
+    return [c for c in selectors.criteria_of(sheet) if c.is_manual] if sheet else []
+
+
+@login_required
+@require_POST
+def term_self_assess(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+    term, unit = selectors.get_member_for_user(request.user, pk, unit_pk, write=True)
+    form = SelfAssessForm(request.POST, leaves=_member_leaves(term))
+    if form.is_valid():
+        try:
+            changed = services.scores_self_assess(
+                actor=request.user, term=term, unit=unit, entries=form.entries()
+            )
+        except ValidationError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, f"Đã ghi điểm tự chấm ({changed} tiêu chí thay đổi).")
+            return redirect("term_member", pk=term.pk, unit_pk=unit.pk)
+    return _render_member(request, term, unit, 400, self_form=form)
+
+
+@login_required
+@require_POST
+def term_adjust(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+    term, unit = selectors.get_member_for_user(request.user, pk, unit_pk)
+    if not selectors.can_adjust(request.user, term):
+        raise PermissionDenied("Chỉ lãnh đạo đơn vị cụm trưởng được điều chỉnh điểm.")
+    form = AdjustForm(request.POST, leaves=_member_leaves(term))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.score_adjust(
+                actor=request.user,
+                term=term,
+                unit=unit,
+                code=data["criterion"],
+                points=data["points"],
+                reason=data["reason"],
+            )
+        except ValidationError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, f"Đã điều chỉnh điểm tiêu chí {data['criterion']}.")
+            return redirect("term_member", pk=term.pk, unit_pk=unit.pk)
+    return _render_member(request, term, unit, 400, adjust_form=form)
