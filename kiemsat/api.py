@@ -6,6 +6,7 @@ from ninja.openapi.docs import ABS_TPL_PATH
 from ninja.security import django_auth
 
 from kiemsat.agreements.api import router as agreements_router
+from kiemsat.emulation.api import router as emulation_router
 from kiemsat.indicators.api import router as indicators_router
 from kiemsat.lib.api import install_error_handlers, refuse_unknown_parameters
 from kiemsat.oversight.api import router as oversight_router
@@ -37,3 +38,4 @@ api.add_decorator(refuse_unknown_parameters, mode="view")
 api.add_router("/", indicators_router)
 api.add_router("/", agreements_router)
 api.add_router("/", oversight_router)
+api.add_router("/", emulation_router)

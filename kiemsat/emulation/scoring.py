@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 ZERO = Decimal(0)
+CENT = Decimal("0.01")
 MAX_PLACES = 2
 
 
@@ -31,7 +32,7 @@ def parse_points(raw: Any, *, signed: bool = False) -> Decimal:
         raise ValueError(f"điểm '{raw}' có quá 2 chữ số thập phân")
     if value < 0 and not signed:
         raise ValueError(f"điểm '{raw}' không được âm")
-    return value.quantize(Decimal("0.01"))
+    return value.quantize(CENT)
 
 
 def indicator_points(
@@ -48,7 +49,7 @@ def total(leaves: Iterable[tuple[str, Decimal]]) -> Decimal:
     result = ZERO
     for kind, points in leaves:
         result += -points if kind == "penalty" else points
-    return result
+    return result.quantize(CENT)
 
 
 @dataclass(frozen=True)

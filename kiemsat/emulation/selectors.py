@@ -26,6 +26,7 @@ from kiemsat.emulation.models import (
     ScoreSheet,
     Source,
     TermRecord,
+    TermStatus,
 )
 from kiemsat.indicators.evaluation import GroupResult
 from kiemsat.indicators.selectors import cluster_spec, group_data
@@ -113,7 +114,12 @@ def record_of(term: ClusterTerm) -> TermRecord | None:
 
 
 def is_locked(term: ClusterTerm) -> bool:
-    return TermRecord.objects.filter(term=term, status="locked").exists()
+    return bool(locked_term_ids([term]))
+
+
+def locked_term_ids(terms: Sequence[ClusterTerm]) -> set[int]:
+    locked = TermRecord.objects.filter(term__in=list(terms), status=TermStatus.LOCKED)
+    return set(locked.values_list("term_id", flat=True))
 
 
 def sheet_for(term: ClusterTerm) -> ScoreSheet | None:

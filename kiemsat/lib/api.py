@@ -44,6 +44,23 @@ def _iso_date(value: Any) -> Any:
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
+class LazyPage:
+    """A queryset sliced only for the page asked, its rows turned into API dicts by
+    ``rows_out`` (one call per page, so it can fetch what the rows need in one go)."""
+
+    def __init__(self, qs: Any, rows_out: Callable[[list[Any]], list[dict[str, Any]]]):
+        self.qs, self.rows_out = qs, rows_out
+
+    def count(self) -> int:
+        return int(self.qs.count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        return self.rows_out(list(self.qs[index]))
+
+
 class ErrorOut(Schema):
     detail: str = Field(description="Lý do, bằng tiếng Việt")
 

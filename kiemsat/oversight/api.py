@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from kiemsat.lib.api import Pagination, responses
+from kiemsat.lib.api import LazyPage, Pagination, responses
 from kiemsat.org.models import Partner
 from kiemsat.org.selectors import visible_unit_by_code, work_calendar
 from kiemsat.oversight import selectors
@@ -141,25 +141,12 @@ def interventions_list(request: HttpRequest, q: Query[ListQuery]):  # type: igno
     today, calendar = timezone.localdate(), work_calendar()
     visible = selectors.visible_interventions(request.user)
     qs = selectors.apply_filters(visible, _filters(q, request.user), today=today, calendar=calendar)
-    return _Page(qs, today)
+    return LazyPage(qs, lambda rows: _rows_out(rows, today))
 
 
-class _Page:
-    """A lazily sliced queryset whose rows come out as API dicts with their status."""
-
-    def __init__(self, qs: Any, today: date):
-        self.qs, self.today = qs, today
-
-    def count(self) -> int:
-        return int(self.qs.count())
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
-        rows = list(self.qs[index])
-        selectors.with_status(rows, today=self.today, calendar=work_calendar())
-        return [_out(iv) for iv in rows]
+def _rows_out(rows: list[Intervention], today: date) -> list[dict[str, Any]]:
+    selectors.with_status(rows, today=today, calendar=work_calendar())
+    return [_out(iv) for iv in rows]
 
 
 @router.get(

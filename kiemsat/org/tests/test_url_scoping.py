@@ -279,6 +279,7 @@ ROUTES: dict[str, Route] = {
     "api:instrument": Route(lambda w: {"instrument_id": w["instrument"].pk}),
     "api:intervention_get": Route(lambda w: {"intervention_id": w["intervention"].pk}),
     "api:unit_evaluation": Route(lambda w: {"code": w["unit"].code}, query=RANGE),
+    "api:emulation_ranking": Route(lambda w: {"term_id": w["term"].pk}),
 }
 
 # The province page exists only for provincial units: Hạ Long (district) gets 404 from it.
@@ -326,6 +327,7 @@ FLAT: dict[str, Flat] = {
     "api:instruments": Flat(),
     "api:interventions_list": Flat(),
     "api:quotas_list": Flat(),
+    "api:emulation_terms": Flat(),
     "api:figures_post": Flat(post_only=True),
 }
 
@@ -604,9 +606,12 @@ def test_api_lists_stay_in_scope(client_for, worlds):  # type: ignore[no-untyped
     ids = {row["id"] for row in body["items"]}
     assert worlds[HA_LONG]["intervention"].pk in ids
     assert worlds[HA_GIANG]["intervention"].pk not in ids
+    terms = {row["id"] for row in client.get("/api/emulation/terms").json()["items"]}
+    assert terms == {worlds[HA_LONG]["term"].pk}
     outsider = client_for("nguoingoai")
     assert outsider.get("/api/instruments").json() == []
     assert outsider.get("/api/interventions").json()["count"] == 0
+    assert outsider.get("/api/emulation/terms").json()["count"] == 0
 
 
 def test_api_figures_refuse_other_units(client_for, worlds):  # type: ignore[no-untyped-def]
