@@ -9,7 +9,7 @@ leaders approve and lock them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -108,25 +108,46 @@ def proposed_leader(cluster: Cluster, year: int, members: Iterable[Unit]) -> Uni
 
 
 @transaction.atomic
+def term_create(
+    *,
+    actor: Any,
+    cluster: Cluster,
+    year: int,
+    members: Sequence[Unit],
+    leader: Unit | None,
+    deputy: Unit | None = None,
+) -> ClusterTerm:
+    """A cluster's term for ``year`` with its members and officers, under the two rules."""
+    term = ClusterTerm(cluster=cluster, year=year, leader=leader, deputy=deputy)
+    _require_approver(actor, term)
+    if ClusterTerm.objects.filter(cluster=cluster, year=year).exists():
+        raise ValidationError(f"Cụm đã có thành phần năm {year}.")
+    errors = officer_problems(cluster, year, leader, deputy)
+    codes = {u.pk for u in members}
+    for field, unit in (("leader", leader), ("deputy", deputy)):
+        if unit is not None and unit.pk not in codes and field not in errors:
+            errors[field] = f"{_name(unit)} không phải thành viên của cụm năm {year}."
+    if errors:
+        raise ValidationError(errors)
+    term.full_clean()
+    term.save()
+    term.members.set(members)
+    changes = {"members": [u.code for u in members], "leader": term.leader_id}
+    record(actor=actor, action="emulation.term_create", obj=term, changes=changes)
+    return term
+
+
+@transaction.atomic
 def term_open(*, actor: Any, cluster: Cluster, year: int) -> ClusterTerm:
     """Open the cluster's term for ``year``: last year's members (those still existing),
     the next leader in rotation proposed."""
     previous = ClusterTerm.objects.filter(cluster=cluster, year=year - 1).first()
     if previous is None:
         raise ValidationError(f"Cụm chưa có thành phần năm {year - 1} để sao chép.")
-    term = ClusterTerm(cluster=cluster, year=year)
-    _require_approver(actor, term)
-    if ClusterTerm.objects.filter(cluster=cluster, year=year).exists():
-        raise ValidationError(f"Cụm đã có thành phần năm {year}.")
     first_day = MonthRange.work_year(year).first_day()
     members = [u for u in previous.members.all() if u.valid_to is None or u.valid_to >= first_day]
-    term.leader = proposed_leader(cluster, year, members)
-    term.full_clean()
-    term.save()
-    term.members.set(members)
-    changes = {"members": [u.code for u in members], "leader": term.leader_id}
-    record(actor=actor, action="emulation.term_open", obj=term, changes=changes)
-    return term
+    leader = proposed_leader(cluster, year, members)
+    return term_create(actor=actor, cluster=cluster, year=year, members=members, leader=leader)
 
 
 @transaction.atomic

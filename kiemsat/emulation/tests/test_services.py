@@ -78,7 +78,7 @@ def test_opening_next_year_copies_members_and_proposes_the_next_leader(term, uni
     assert set(nxt.members.values_list("code", flat=True)) == {HA_LONG, CAM_PHA, UONG_BI, MONG_CAI}
     # Name order: Cẩm Phả, Hạ Long, Móng Cái, Uông Bí; after Cẩm Phả comes Hạ Long.
     assert nxt.leader is not None and nxt.leader.code == HA_LONG
-    assert AuditEntry.objects.filter(action="emulation.term_open").count() == 1
+    assert AuditEntry.objects.filter(action="emulation.term_create").count() == 1
     with pytest.raises(ValidationError, match="đã có thành phần năm 2025"):
         services.term_open(actor=cast["qn.vientruong"], cluster=term.cluster, year=YEAR + 1)
 
