@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
@@ -20,7 +21,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from kiemsat.audit.models import AuditEntry
-from kiemsat.lib.vn import format_int, person_name, short_date
+from kiemsat.lib.vn import format_int, format_points, person_name, short_date
 
 SEEDED = "Dữ liệu ban đầu"  # who wrote a row without a person: seeding, demo, commands
 EMPTY = "(trống)"
@@ -241,6 +242,8 @@ def _value(found: Any, value: Any) -> str:
         return ", ".join(shown)
     if isinstance(value, dict):
         return "; ".join(f"{k}: {_value(None, v)}" for k, v in value.items())
+    if isinstance(found, models.DecimalField) and isinstance(value, str | int):
+        return format_points(Decimal(value))
     choices = dict(getattr(found, "flatchoices", None) or ())
     if value in choices:
         return str(choices[value])
