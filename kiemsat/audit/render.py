@@ -214,8 +214,9 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-# Keys holding a list of ids of another model: shown by name.
+# Keys holding a list of ids (or codes) of another model: shown by name.
 ID_LISTS = {"units": "org.Unit"}
+CODE_LISTS = {"members": "org.Unit"}
 
 
 def _detail(model: type[models.Model] | None, key: str, value: Any) -> str:
@@ -223,6 +224,9 @@ def _detail(model: type[models.Model] | None, key: str, value: Any) -> str:
     if key in ID_LISTS and isinstance(value, list):
         names = apps.get_model(ID_LISTS[key])._default_manager.in_bulk(value)
         value = [str(names[pk]) if pk in names else str(pk) for pk in value]
+    if key in CODE_LISTS and isinstance(value, list):
+        by_code = apps.get_model(CODE_LISTS[key])._default_manager.in_bulk(value, field_name="code")
+        value = [str(by_code[code]) if code in by_code else str(code) for code in value]
     label = field_label(model, key)
     if isinstance(value, list) and len(value) == 2 and key not in FIELDS:
         old, new = (_value(found, v) for v in value)

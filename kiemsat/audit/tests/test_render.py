@@ -83,6 +83,7 @@ def test_codes_ids_years_and_months_are_shown_as_people_know_them(register) -> N
         "year": 2025,
         "periods": ["2025-12", "2026-01"],
         "units": [iv.unit_id],
+        "members": [iv.unit.code],
         "extended_to": None,
     }
     [line] = describe([_entry("oversight.intervention_register", iv, changes)])
@@ -92,6 +93,7 @@ def test_codes_ids_years_and_months_are_shown_as_people_know_them(register) -> N
     assert any(d.endswith(": 2025") for d in line.details)
     assert "Các tháng: 12/2025, 01/2026" in line.details
     assert f"Đơn vị: {iv.unit}" in line.details
+    assert f"Các đơn vị thành viên: {iv.unit}" in line.details
     assert any(d.endswith(": (trống)") for d in line.details)
 
 
