@@ -38,7 +38,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "axes",
+    "kiemsat.accounts.apps.SignInRecordsConfig",  # django-axes, named in Vietnamese
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "kiemsat.lib",
     "kiemsat.audit",
     "kiemsat.org",
@@ -47,6 +50,7 @@ INSTALLED_APPS = [
     "kiemsat.oversight",
     "kiemsat.ingest",
     "kiemsat.emulation",
+    "kiemsat.accounts",
     "kiemsat.demo",
 ]
 
@@ -57,11 +61,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "kiemsat.accounts.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "kiemsat.accounts.middleware.SecondFactorMiddleware",
 ]
 
 if not DEBUG:
@@ -131,7 +138,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -143,12 +153,25 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_RESET_ON_SUCCESS = True
+# A correct password alone does not clear the count: for an account with a second factor,
+# only a correct code does (kiemsat.accounts), else a known password would allow endless
+# guesses at the code, a few at a time.
+AXES_RESET_ON_SUCCESS = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # A whole procuracy office reaches the server through one NAT address, so locking by IP
 # would lock out every colleague; the lock is per account.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Second factor (django-otp): TOTP with recovery codes. Wrong codes count toward the axes
+# lockout above, the one lockout of the project; django-otp's own back-off is off.
+OTP_TOTP_ISSUER = "kiemsat"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Leaders' and admins' demo accounts are enrolled with this key (hex); seed_demo prints it.
+DEMO_TOTP_KEY = "6b69656d7361742d64656d6f2d746f74702d6b65"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
@@ -157,6 +180,7 @@ USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
 FORMAT_MODULE_PATH = ["kiemsat.formats"]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -206,6 +230,9 @@ SECURE_CSP = {
     "form-action": ["'self'"],
 }
 
+# A session ends after this long without a request (kiemsat.accounts.IdleSessionMiddleware
+# keeps active sessions alive).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_HOURS", "4")) * 3600
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

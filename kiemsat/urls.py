@@ -2,15 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from kiemsat.accounts.views import SignInView
 from kiemsat.api import api
-from kiemsat.org.auth_views import LoginView
 
 admin.site.site_header = "kiemsat – Quản trị"
 admin.site.site_title = "kiemsat"
 admin.site.index_title = "Dữ liệu danh mục"
 
 urlpatterns = [
-    path("dang-nhap/", LoginView.as_view(), name="login"),
+    path("dang-nhap/", SignInView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "doi-mat-khau/",
@@ -22,6 +22,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("tai-khoan/", include("kiemsat.accounts.urls")),
     path("quan-tri/", admin.site.urls),
     path("api/", api.urls),
     path("chi-tieu/nhap/", include("kiemsat.indicators.entry_urls")),

@@ -7,14 +7,18 @@ Every test under this directory is marked ``browser`` and leaves a screenshot in
 from __future__ import annotations
 
 import re
+from binascii import unhexlify
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django_otp.oath import TOTP
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from conftest import _ensure_reference
+from kiemsat.accounts.policy import second_factor_enrolled
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -129,13 +133,19 @@ def live_url(live_server, settings) -> str:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def login(live_url: str, settings) -> Login:  # type: ignore[no-untyped-def]
-    """login(page, "halong.ksv") signs in through the real form with the demo password."""
+    """login(page, "halong.ksv") signs in through the real form with the demo password,
+    then, for an enrolled account, the code of the moment from the demo key."""
 
     def sign_in(page: Page, username: str) -> None:
         page.goto(live_url + reverse("login"))
         page.get_by_label("Tên đăng nhập").fill(username)
         page.get_by_label("Mật khẩu").fill(settings.DEMO_PASSWORD)
         page.get_by_role("button", name="Đăng nhập").click()
+        if second_factor_enrolled(get_user_model().objects.get(username=username)):
+            # Leaders and the admin of the cast are enrolled with the demo key.
+            code = TOTP(unhexlify(settings.DEMO_TOTP_KEY)).token()
+            page.get_by_label("Mã xác thực").fill(f"{code:06d}")
+            page.get_by_role("button", name="Xác nhận").click()
         expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
 
     return sign_in

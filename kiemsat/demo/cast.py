@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 
+from kiemsat.accounts.services import second_factor_preset
 from kiemsat.audit.services import record
 from kiemsat.org.models import Membership, Role, Unit
 
@@ -33,9 +34,15 @@ CAST: tuple[Person, ...] = (
 )
 
 
+# Who must sign in with a second factor; the demo enrols them with settings.DEMO_TOTP_KEY.
+SECOND_FACTOR_ROLES = (Role.LEADER, Role.ADMIN)
+
+
 @transaction.atomic
 def ensure_cast(password: str | None = None) -> dict[str, AbstractUser]:
-    """Create the cast if missing (idempotent); returns users by username."""
+    """Create the cast if missing (idempotent); returns users by username.
+
+    Leaders and the admin are enrolled in the second factor with the demo key."""
     password = password or settings.DEMO_PASSWORD
     users: dict[str, AbstractUser] = {}
     user_model = get_user_model()
@@ -64,5 +71,7 @@ def ensure_cast(password: str | None = None) -> dict[str, AbstractUser]:
                     unit_id=unit.pk,
                     changes={"role": str(person.role)},
                 )
+        if person.role in SECOND_FACTOR_ROLES:
+            second_factor_preset(user=user, key=settings.DEMO_TOTP_KEY)
         users[person.username] = user
     return users

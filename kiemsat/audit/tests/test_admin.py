@@ -20,6 +20,7 @@ from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
 
+from conftest import sign_in
 from kiemsat.audit.models import AuditEntry
 from kiemsat.lib.tests.html import form_data
 from kiemsat.org.models import (
@@ -95,8 +96,7 @@ def _audited(obj: Model, action: str) -> bool:
 
 @pytest.fixture
 def sector_admin(client: Client, cast: dict[str, Any]) -> Client:
-    client.force_login(cast["admin"])
-    return client
+    return sign_in(client, cast["admin"])
 
 
 WRITABLE = [m for m, _ in ADMINS if m._meta.label_lower not in READ_ONLY]

@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
+from conftest import sign_in
 from kiemsat.demo.cast import CAST
 from kiemsat.lib.tests.html import links
 
@@ -101,8 +102,7 @@ def demo(settings):  # type: ignore[no-untyped-def]
 def test_no_demo_user_meets_a_dead_link(demo, django_user_model) -> None:  # type: ignore[no-untyped-def]
     dead: list[str] = []
     for person in CAST:
-        client = Client()
-        client.force_login(django_user_model.objects.get(username=person.username))
+        client = sign_in(Client(), django_user_model.objects.get(username=person.username))
         walk = Walk(client)
         walk.run()
         assert walk.visited > 1, person.username
