@@ -136,9 +136,10 @@ def test_second_request_is_served_from_the_cache(
         first = client.get(url, RANGE)
     assert first.status_code == 200
     assert "100,0%" in first.content.decode()
-    # Session, user, the gate (cluster, memberships, org graph fingerprint, members) and
-    # the data revision: nothing that grows with the members or the indicators.
-    with django_assert_max_num_queries(8) as second_queries:
+    # Session, user, whether the user has a second factor, the gate (cluster, memberships,
+    # org graph fingerprint, members) and the data revision: nothing that grows with the
+    # members or the indicators.
+    with django_assert_max_num_queries(9) as second_queries:
         second = client.get(url, RANGE)
     assert second.status_code == 200
     assert len(second_queries) < len(first_queries)
