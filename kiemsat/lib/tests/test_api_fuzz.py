@@ -22,6 +22,7 @@ from django.core.wsgi import get_wsgi_application
 from django.test import Client
 from hypothesis import HealthCheck, settings
 
+from conftest import sign_in
 from kiemsat.agreements import services as agreements
 from kiemsat.agreements.models import InstrumentKind
 from kiemsat.agreements.services import InstrumentData, PartyData
@@ -61,8 +62,7 @@ class Session:
 
 
 def _sign_in(user: Any) -> dict[str, Any]:
-    client = Client()
-    client.force_login(user)
+    client = sign_in(Client(), user)  # both factors: leaders are enrolled
     client.get("/api/docs")  # sets the CSRF cookie, as the browser would get it
     token = client.cookies["csrftoken"].value
     return {
