@@ -54,10 +54,16 @@ def sign_in(client, user):  # type: ignore[no-untyped-def]
     force_login does the first step only; leaders and admins of the cast are enrolled,
     and the second-factor gate would send them to give a code. Tests of that gate use
     force_login alone."""
+    from django.conf import settings
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from kiemsat.accounts.policy import second_factor_required
+    from kiemsat.accounts.services import second_factor_preset
+
     client.force_login(user)
+    if second_factor_required(user):  # a leader a test made: enrolled as the cast is
+        second_factor_preset(user=user, key=settings.DEMO_TOTP_KEY)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is not None:
         session = client.session

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from kiemsat.accounts.services import second_factor_preset
 from kiemsat.emulation.services import SelfEntry, scores_self_assess
 from kiemsat.emulation.sheets import sheet_load
 from kiemsat.emulation.tests.conftest import sheet_data
@@ -45,6 +46,7 @@ def _cluster_year() -> ClusterTerm:
         )
     user = get_user_model().objects.create_user("campha.vt", password=settings.DEMO_PASSWORD)
     Membership.objects.create(user=user, unit=units["QUANG-NINH-CAM-PHA"], role=Role.LEADER)
+    second_factor_preset(user=user, key=settings.DEMO_TOTP_KEY)  # a leader: code required
     return term
 
 

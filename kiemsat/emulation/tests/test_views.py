@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from conftest import sign_in
 from kiemsat.audit.models import AuditEntry
 from kiemsat.emulation import services
 from kiemsat.emulation.models import Criterion, Exclusion, Score, TermRecord
@@ -129,7 +130,7 @@ def test_leader_adjusts_with_a_reason_and_the_parent_locks(
 ):
     halong = units[HA_LONG]
     services.scores_self_assess(actor=None, term=term, unit=halong, entries={"2": SelfEntry("25")})
-    client.force_login(campha_leader)
+    sign_in(client, campha_leader)
     url = _member_url(term, halong, "term_adjust")
     before = _state()
     missing = client.post(url, {"criterion": "2", "points": "20", "reason": ""})
