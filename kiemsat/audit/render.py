@@ -214,21 +214,28 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-# Keys holding a list of ids (or codes) of another model: shown by name.
-ID_LISTS = {"units": "org.Unit"}
-CODE_LISTS = {"members": "org.Unit"}
+# Keys holding a list of ids or codes of another model: shown by name.
+NAMED_LISTS = {"units": "org.Unit", "members": "org.Unit"}
+
+
+def _named(key: str, value: Any) -> Any:
+    """Ids and codes of NAMED_LISTS replaced by names, in a list or an [old, new] pair."""
+    if key not in NAMED_LISTS or not isinstance(value, list):
+        return value
+    if value and all(isinstance(v, list) for v in value):
+        return [_named(key, v) for v in value]
+    manager = apps.get_model(NAMED_LISTS[key])._default_manager
+    ids = manager.in_bulk([v for v in value if isinstance(v, int)])
+    codes = manager.in_bulk([v for v in value if isinstance(v, str)], field_name="code")
+    return [str(ids.get(v) or codes.get(v) or v) for v in value]
 
 
 def _detail(model: type[models.Model] | None, key: str, value: Any) -> str:
     found = _field(model, key)
-    if key in ID_LISTS and isinstance(value, list):
-        names = apps.get_model(ID_LISTS[key])._default_manager.in_bulk(value)
-        value = [str(names[pk]) if pk in names else str(pk) for pk in value]
-    if key in CODE_LISTS and isinstance(value, list):
-        by_code = apps.get_model(CODE_LISTS[key])._default_manager.in_bulk(value, field_name="code")
-        value = [str(by_code[code]) if code in by_code else str(code) for code in value]
+    value = _named(key, value)
     label = field_label(model, key)
-    if isinstance(value, list) and len(value) == 2 and key not in FIELDS:
+    pair = len(value) == 2 if isinstance(value, list) else False
+    if pair and (key not in FIELDS or all(isinstance(v, list) for v in value)):
         old, new = (_value(found, v) for v in value)
         return f"{label}: {old} → {new}"
     return f"{label}: {_value(found, value)}"

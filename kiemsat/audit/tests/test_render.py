@@ -24,7 +24,10 @@ NOW = datetime(2026, 12, 7, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 # What a person must never read in a history: codes, Python values, ISO dates.
 RAW = [
     re.compile(r"\b[a-z]+_[a-z_]+\b(?!\.[a-z]{2,4}\b)"),  # codes (kn_phuc_tham), not files
-    re.compile(r"\b[a-z]+\.[a-z_]+\b"),  # dotted actions: agreements.duty_add
+    re.compile(  # dotted actions: agreements.duty_add (a username such as qn.xem may show)
+        r"\b(?:agreements|oversight|indicators|org|audit|emulation|ingest|accounts|meetings)"
+        r"\.[a-z_]+\b"
+    ),
     re.compile(r"\b(None|True|False)\b"),
     re.compile(r"[\[\]{}]"),
     re.compile(r"\b\d{4}-\d{2}(-\d{2})?\b"),  # 2025-02-03, 2025-02
