@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "kiemsat.accounts.middleware.SecondFactorMiddleware",
+    "kiemsat.org.middleware.UnitEndedMiddleware",
 ]
 
 if not DEBUG:
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "kiemsat.org.context_processors.ended_units",
             ],
         },
     },

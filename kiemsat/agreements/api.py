@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 from kiemsat.agreements import selectors
 from kiemsat.agreements.models import Instrument, InstrumentKind, Party, Status
 from kiemsat.lib.api import IsoDate, responses
+from kiemsat.org.lifecycle import EXAMPLE_PARTNER_CODE, EXAMPLE_UNIT_CODE
 from kiemsat.org.models import Partner
 from kiemsat.org.selectors import visible_unit_by_code
 
@@ -94,8 +95,8 @@ class InstrumentDetailOut(InstrumentOut):
 class ListQuery(Schema):
     q: str = Field("", description="Tìm theo tên, số, các bên, nội dung điều khoản")
     kind: str = Field("", description="regulation, programme, plan, covenant, other")
-    partner: str = Field("", description="Mã cơ quan phối hợp, ví dụ UBND-HA-LONG")
-    unit: str = Field("", description="Mã đơn vị là một bên ký, ví dụ QUANG-NINH-HA-LONG")
+    partner: str = Field("", description=f"Mã cơ quan phối hợp, ví dụ {EXAMPLE_PARTNER_CODE}")
+    unit: str = Field("", description=f"Mã đơn vị là một bên ký, ví dụ {EXAMPLE_UNIT_CODE}")
     status: str = Field("", description="draft, in_force, expired, replaced")
     date_from: IsoDate | None = Field(
         None, alias="from", description="Có hiệu lực từ ngày (YYYY-MM-DD)"

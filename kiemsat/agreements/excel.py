@@ -29,6 +29,7 @@ from kiemsat.lib.excel import (
     workbook_bytes,
 )
 from kiemsat.lib.vn import fold
+from kiemsat.org.lifecycle import EXAMPLE_PARTNER_CODE, EXAMPLE_UNIT_CODE
 from kiemsat.org.models import Partner, Unit
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -139,13 +140,13 @@ def import_template() -> bytes:
             "",
             "31/12/2022",
             "",
-            "QUANG-NINH-HA-LONG",
-            "Vũ Thị Đoan",
+            EXAMPLE_UNIT_CODE,
+            "Nguyễn Văn An",
             "Viện trưởng",
-            "UBND-HA-LONG",
-            "Nguyễn Tiến Dũng",
+            EXAMPLE_PARTNER_CODE,
+            "Trần Văn Bình",
             "Chủ tịch",
-            "QUANG-NINH-HA-LONG",
+            EXAMPLE_UNIT_CODE,
         ]
     )
     set_widths(sheet, [22] * len(IMPORT_COLUMNS))

@@ -23,6 +23,7 @@ from kiemsat.agreements.models import (
     Status,
 )
 from kiemsat.agreements.services import DutyData, InstrumentData, PartyData, ReviewData
+from kiemsat.org.forms import UnitChoiceField
 from kiemsat.org.models import Partner, Unit
 
 NUMBER_RE = re.compile(r"^\s*0*(\d{1,6})\s*/\s*(\S.*?)\s*$")
@@ -150,7 +151,7 @@ HOST_CHOICES = [
 
 
 class RegisterForm(InstrumentForm):
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label="Đơn vị Viện kiểm sát ký kết",
         queryset=Unit.objects.none(),
         empty_label=EMPTY,
@@ -207,7 +208,7 @@ class RegisterForm(InstrumentForm):
 
 class PartyForm(forms.Form):
     prefix = "party"  # several small forms share the instrument page: ids must not clash
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label="Đơn vị Viện kiểm sát",
         required=False,
         queryset=Unit.objects.none(),

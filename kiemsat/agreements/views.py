@@ -38,6 +38,12 @@ from kiemsat.lib.excel import XLSX, ImportRefused
 from kiemsat.lib.http import download
 from kiemsat.lib.vn import short_date
 from kiemsat.org.access import access_for, check
+from kiemsat.org.lifecycle import (
+    EXAMPLE_PARTNER_CODE,
+    EXAMPLE_UNIT_CODE,
+    live_unit_ids,
+    require_live_unit,
+)
 from kiemsat.org.models import Role
 
 PAGE_SIZE = 50
@@ -114,14 +120,13 @@ def _filtered(request: HttpRequest) -> tuple[FilterForm, Any]:
 def instrument_list(request: HttpRequest) -> HttpResponse:
     form, rows = _filtered(request)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("trang"))
-    access = access_for(request.user)
     query = request.GET.copy()
     query.pop("trang", None)
     context = {
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "can_register": bool(access.unit_ids(Role.STAFF)),
+        "can_register": bool(live_unit_ids(request.user, timezone.localdate())),
     }
     status = 400 if form.errors else 200
     return render(request, "agreements/instrument_list.html", context, status=status)
@@ -148,8 +153,13 @@ def _require_staff_somewhere(user: Any) -> None:
 @login_required
 def instrument_import(request: HttpRequest) -> HttpResponse:
     _require_staff_somewhere(request.user)
+    require_live_unit(request.user, timezone.localdate(), "nhập văn bản phối hợp mới")
     form = ImportForm(*_posted(request, files=True))
-    context: dict[str, Any] = {"form": form}
+    context: dict[str, Any] = {
+        "form": form,
+        "example_unit": EXAMPLE_UNIT_CODE,
+        "example_partner": EXAMPLE_PARTNER_CODE,
+    }
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -176,6 +186,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @login_required
 def instrument_create(request: HttpRequest) -> HttpResponse:
     _require_staff_somewhere(request.user)
+    require_live_unit(request.user, timezone.localdate(), "đăng ký văn bản phối hợp mới")
     initial = {"parent": request.GET.get("cap_tren")} if request.GET.get("cap_tren") else None
     form = RegisterForm(_posted(request), user=request.user, initial=initial)
 

@@ -30,6 +30,7 @@ from kiemsat.indicators.models import Source, Submission
 from kiemsat.lib.http import act_and_redirect
 from kiemsat.lib.periods import Month, MonthRange, work_year_of
 from kiemsat.org.access import access_for
+from kiemsat.org.lifecycle import refuse_if_ended
 from kiemsat.org.models import Role, Unit
 from kiemsat.org.selectors import get_unit_for_user
 
@@ -37,11 +38,17 @@ UPLOAD_DIR = "imports"
 SESSION_KEY = "figures_upload"
 
 
-def _month(request: HttpRequest) -> Month:
+def _month(request: HttpRequest, unit: Unit) -> Month:
+    """The month asked for; by default last month, or an ended unit's last month."""
     form = MonthForm(request.GET)
     if form.is_valid() and form.cleaned_data["month"]:
         return form.cleaned_data["month"]
-    return Month.of(timezone.localdate()).shift(-1)
+    last = Month.of(timezone.localdate()).shift(-1)
+    return min(last, Month.of(unit.valid_to)) if unit.valid_to else last
+
+
+def _entry_action(month: Month) -> str:
+    return f"nhập hoặc gửi số liệu tháng {month.label}"
 
 
 def _grid_url(unit: Unit, month: Month) -> str:
@@ -58,10 +65,12 @@ def _render_grid(
     submission = entry_selectors.submission_for(unit, month)
     locked = bool(submission and submission.locked)
     access = access_for(request.user)
+    ended = unit.has_ended(month.first_day())
+    can_write = access.has(unit.pk, Role.STAFF) and not locked and not ended
     if form is None:
         form = FigureGridForm(
             metrics=entry_selectors.typed_metrics(),
-            locked=locked or not access.has(unit.pk, Role.STAFF),
+            locked=not can_write,
             initial=entry_selectors.month_values(unit, month),
         )
     context = {
@@ -72,9 +81,11 @@ def _render_grid(
         "form": form,
         "submission": submission,
         "locked": locked,
-        "can_write": access.has(unit.pk, Role.STAFF) and not locked,
+        "can_write": can_write,
+        "ended": ended,
+        "last_month": Month.of(unit.valid_to) if unit.valid_to else None,
         "can_approve": services.can_approve(request.user, unit),
-        "can_import": bool(access.unit_ids(Role.STAFF)),  # as figures_upload asks
+        "can_import": bool(access.unit_ids(Role.STAFF)) and not ended,  # as figures_upload asks
         "offers_quotas": quotas.offers_quotas(request.user, unit),
         "reopen_form": ReopenForm(),
         "year": work_year_of(month),
@@ -96,10 +107,11 @@ def figures_entry(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, pk)
     if (bad_month := _bad_month(request, unit)) is not None:
         return bad_month
-    month = _month(request)
+    month = _month(request, unit)
     if request.method != "POST":
         return _render_grid(request, unit, month)
     unit = get_unit_for_user(request.user, pk, write=True)
+    refuse_if_ended(unit, month.first_day(), _entry_action(month))
     month_form = MonthForm(request.GET)
     if not month_form.is_valid() or not month_form.cleaned_data["month"]:
         messages.error(request, "Tháng không hợp lệ (định dạng YYYY-MM); chưa lưu số liệu nào.")
@@ -148,6 +160,7 @@ def _apply(
 def submission_submit(request: HttpRequest, pk: int, month_text: str) -> HttpResponse:
     _, month, _ = _submission_action(request, pk, month_text)
     unit = get_unit_for_user(request.user, pk, write=True)
+    refuse_if_ended(unit, month.first_day(), _entry_action(month))
     return _apply(
         request,
         unit,

@@ -237,8 +237,7 @@ def _check_row(
         return f"kỳ '{row.period}' không hợp lệ (định dạng YYYY-MM)", None
     unit_id = unit[0]
     if not existed_in(unit, period):
-        label = Month.from_index(period).label
-        return f"đơn vị '{row.unit_code}' không tồn tại trong tháng {label}", None
+        return _absent_problem(row.unit_code, unit, period), None
     if writable is not None and unit_id not in writable:
         return f"bạn không có quyền nhập số liệu cho đơn vị '{row.unit_code}'", None
     raw = row.value
@@ -248,6 +247,16 @@ def _check_row(
     if value is None:
         return problem, None
     return "", (unit_id, metric_id, period, value)
+
+
+def _absent_problem(code: str, unit: tuple[int, int | None, int | None], month: int) -> str:
+    label, end = Month.from_index(month).label, unit[2]
+    if end is not None and month > end:
+        return (
+            f"đơn vị '{code}' đã kết thúc hoạt động sau tháng {Month.from_index(end).label}, "
+            f"không nhận số liệu tháng {label}"
+        )
+    return f"đơn vị '{code}' không tồn tại trong tháng {label}"
 
 
 def existed_in(unit: tuple[int, int | None, int | None], month: int) -> bool:

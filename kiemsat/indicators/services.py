@@ -30,6 +30,7 @@ from kiemsat.indicators.models import (
 )
 from kiemsat.lib.periods import Month
 from kiemsat.org.access import access_for, check
+from kiemsat.org.lifecycle import UnitEnded
 from kiemsat.org.models import Role, Unit
 
 CHUNK = 5000
@@ -239,6 +240,8 @@ def can_approve(user: Any, unit: Unit) -> bool:
 @transaction.atomic
 def submission_submit(*, actor: Any, unit: Unit, month: Month) -> Submission:
     check(actor, unit.pk, write=True)
+    if unit.has_ended(month.first_day()):
+        raise ValidationError(UnitEnded([unit], f"gửi số liệu tháng {month.label}").message)
     submission = (
         Submission.objects.select_for_update().filter(unit=unit, period=month.index).first()
     )

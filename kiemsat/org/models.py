@@ -72,6 +72,10 @@ class Unit(models.Model):
             self.valid_to is None or day <= self.valid_to
         )
 
+    def has_ended(self, day: date) -> bool:
+        """The unit's last day lies before ``day`` (it ended in a reorganisation)."""
+        return self.valid_to is not None and self.valid_to < day
+
 
 class SuccessionKind(models.TextChoices):
     MERGE = "merge", "Hợp nhất / sáp nhập"

@@ -25,6 +25,7 @@ from kiemsat.lib.excel import (
     style_header,
     workbook_bytes,
 )
+from kiemsat.org.lifecycle import EXAMPLE_UNIT_CODE
 from kiemsat.oversight.clock import Status
 from kiemsat.oversight.models import Field, Intervention, Kind, Outcome
 
@@ -33,7 +34,7 @@ MAX_ROWS = 5000
 EXPORT_WIDTHS = (28, 22, 16, 14, 12, 28, 50, 24, 12, 12, 12, 12, 18, 28, 16)
 
 IMPORT_COLUMNS = (
-    ("unit_code", "Mã đơn vị ban hành (ví dụ QUANG-NINH-HA-LONG)", True),
+    ("unit_code", f"Mã đơn vị ban hành (ví dụ {EXAMPLE_UNIT_CODE})", True),
     ("kind", "Loại (mã hoặc tên, ví dụ: Kiến nghị)", True),
     ("field", "Lĩnh vực (mã hoặc tên, ví dụ: Hình sự)", True),
     ("number", "Số văn bản (số nguyên)", True),

@@ -8,6 +8,7 @@ from django import forms
 
 from kiemsat.indicators.entry_forms import MonthField
 from kiemsat.org.access import access_for
+from kiemsat.org.forms import UnitChoiceField
 from kiemsat.org.models import Partner, Role, Unit
 from kiemsat.oversight import selectors
 from kiemsat.oversight.clock import STATUS_CHOICES
@@ -49,15 +50,10 @@ class RuleChoice(forms.ModelChoiceField):
         return f"{obj.name}: {obj.days} {unit} ({obj.legal_basis}){mark}"
 
 
-class UnitChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name)
-
-
 class InterventionForm(forms.Form):
     """Registration of a protest, recommendation or request (and later corrections)."""
 
-    unit = UnitChoice(
+    unit = UnitChoiceField(
         label="Đơn vị ban hành",
         queryset=Unit.objects.none(),
         error_messages={"invalid_choice": "Bạn không có quyền nhập văn bản của đơn vị này."},
@@ -105,7 +101,7 @@ class InterventionForm(forms.Form):
             del self.fields["document"]  # replaced through its own form on the detail page
         else:
             ids = access_for(user).unit_ids(Role.STAFF)
-            unit_field.queryset = Unit.objects.filter(pk__in=ids).order_by("name_folded")  # type: ignore[attr-defined]
+            unit_field.queryset = Unit.objects.filter(pk__in=ids)  # type: ignore[attr-defined]
 
     CLOCK_FIELDS = ("rule", "received_on", "protest_rule", "decision_received_on")
 
@@ -170,7 +166,7 @@ class FilterForm(forms.Form):
     q = forms.CharField(label="Tìm", required=False, max_length=100)
     kind = forms.ChoiceField(label="Loại", choices=ANY + Kind.choices, required=False)
     field = forms.ChoiceField(label="Lĩnh vực", choices=ANY + Field.choices, required=False)
-    unit = UnitChoice(
+    unit = UnitChoiceField(
         label="Đơn vị",
         queryset=Unit.objects.none(),
         required=False,
@@ -196,7 +192,7 @@ class FilterForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         ids = access_for(user).unit_ids()
-        self.fields["unit"].queryset = Unit.objects.filter(pk__in=ids).order_by("name_folded")  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = Unit.objects.filter(pk__in=ids)  # type: ignore[attr-defined]
 
     def filters(self) -> selectors.Filters:
         if not self.is_valid():

@@ -26,6 +26,7 @@ from kiemsat.documents.pdf import PDF
 from kiemsat.lib.excel import XLSX, ImportRefused
 from kiemsat.lib.http import download
 from kiemsat.org.access import access_for
+from kiemsat.org.lifecycle import live_unit_ids, require_live_unit
 from kiemsat.org.models import Role
 from kiemsat.org.selectors import get_unit_for_user, work_calendar
 from kiemsat.oversight import documents, excel, imports, selectors, services
@@ -86,7 +87,7 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
         "export_query": _query(request, format="xlsx"),
         "statuses": [Status.OVERDUE, Status.DUE_TODAY, Status.SOON],
         "this_week": selectors.THIS_WEEK,
-        "can_enter": bool(access_for(request.user).unit_ids(Role.STAFF)),
+        "can_enter": bool(live_unit_ids(request.user, today)),
     }
     return render(request, "oversight/list.html", context, status=400 if form.errors else 200)
 
@@ -110,6 +111,7 @@ def intervention_summary(request: HttpRequest) -> HttpResponse:
 def intervention_create(request: HttpRequest) -> HttpResponse:
     if not access_for(request.user).unit_ids(Role.STAFF):
         raise PermissionDenied("Bạn không có quyền nhập kháng nghị, kiến nghị cho đơn vị nào.")
+    require_live_unit(request.user, timezone.localdate(), "vào sổ kháng nghị, kiến nghị mới")
     form = InterventionForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         unit = get_unit_for_user(request.user, form.cleaned_data["unit"].pk, write=True)
@@ -289,6 +291,7 @@ def intervention_chase(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 def intervention_import(request: HttpRequest) -> HttpResponse:
     if not access_for(request.user).unit_ids(Role.STAFF):
         raise PermissionDenied("Bạn không có quyền nhập kháng nghị, kiến nghị cho đơn vị nào.")
+    require_live_unit(request.user, timezone.localdate(), "nhập kháng nghị, kiến nghị mới từ tệp")
     form = UploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():

@@ -188,8 +188,11 @@ def test_month_in_which_the_unit_did_not_exist_is_refused(client_for, ha_long): 
     before = state()
     url = grid_url(ha_long, Month(2025, 7))
     response = client_for("halong.ksv").post(url, {"TB_MOI": "7"})
-    assert response.status_code == 400
-    assert f"đơn vị '{HA_LONG}' không tồn tại trong tháng 07/2025" in text(response)
+    assert response.status_code == 409
+    assert (
+        "VKSND thành phố Hạ Long đã kết thúc hoạt động từ 30/06/2025: "
+        "không thể nhập hoặc gửi số liệu tháng 07/2025."
+    ) in text(response)
     assert state() == before
 
 

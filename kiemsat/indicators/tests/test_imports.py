@@ -161,7 +161,19 @@ def test_unknown_unit_and_metric_each_named_by_line(refuse):  # type: ignore[no-
 def test_unit_not_valid_in_that_month(refuse, unit, period, label):  # type: ignore[no-untyped-def]
     content = csv_bytes(f"{HA_LONG},2025-06,TB_MOI,5", f"{unit},{period},TB_MOI,5")
     refuse(
-        "het-hieu-luc.csv", content, f"dòng 3: đơn vị '{unit}' không tồn tại trong tháng {label}"
+        "het-hieu-luc.csv",
+        content,
+        f"dòng 3: đơn vị '{unit}' đã kết thúc hoạt động sau tháng 06/2025, "
+        f"không nhận số liệu tháng {label}",
+    )
+
+
+def test_month_before_the_unit_began_is_refused(refuse):  # type: ignore[no-untyped-def]
+    content = csv_bytes("QUANG-NINH-KV3,2025-06,TB_MOI,5")
+    refuse(
+        "chua-thanh-lap.csv",
+        content,
+        "dòng 2: đơn vị 'QUANG-NINH-KV3' không tồn tại trong tháng 06/2025",
     )
 
 
