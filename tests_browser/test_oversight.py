@@ -31,7 +31,9 @@ def _kn01(page: Page):  # type: ignore[no-untyped-def]
 def test_recommendation_answered_moves_kn01(page: Page, live_url: str, login, shot) -> None:
     halong = Unit.objects.get(code="QUANG-NINH-HA-LONG")
     dashboard = live_url + reverse("indicator_unit", args=[halong.pk]) + MARCH
-    login(page, "halong.ksv")
+    # Hạ Long ended on 30/06/2025: its past recommendation is recorded by the province's
+    # leader, who picks the unit marked as ended.
+    login(page, "qn.vientruong")
 
     page.goto(dashboard)
     expect(_kn01(page)).to_contain_text("Chưa báo cáo")
@@ -41,7 +43,7 @@ def test_recommendation_answered_moves_kn01(page: Page, live_url: str, login, sh
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sổ theo dõi")
     page.get_by_role("link", name="Vào sổ văn bản mới").click()
 
-    _field(page, "Đơn vị ban hành").select_option(label=HA_LONG)
+    _field(page, "Đơn vị ban hành").select_option(label=f"{HA_LONG} (đã kết thúc 30/06/2025)")
     _field(page, "Loại").select_option(label="Kiến nghị")
     _field(page, "Lĩnh vực").select_option(
         label="Tiếp nhận, giải quyết tố giác, tin báo về tội phạm"

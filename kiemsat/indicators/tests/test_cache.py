@@ -137,9 +137,10 @@ def test_second_request_is_served_from_the_cache(
     assert first.status_code == 200
     assert "100,0%" in first.content.decode()
     # Session, user, whether the user has a second factor, the gate (cluster, memberships,
-    # org graph fingerprint, members) and the data revision: nothing that grows with the
+    # org graph fingerprint, members), the data revision and the header's note on the
+    # user's ended unit (its memberships and successors): nothing that grows with the
     # members or the indicators.
-    with django_assert_max_num_queries(9) as second_queries:
+    with django_assert_max_num_queries(11) as second_queries:
         second = client.get(url, RANGE)
     assert second.status_code == 200
     assert len(second_queries) < len(first_queries)
