@@ -17,7 +17,7 @@ def no_sideways_scroll(page: Page) -> bool:
 def test_a_leader_signs_in_with_password_then_code(page: Page, login, shot) -> None:
     login(page, "qn.vientruong")  # the fixture fills the code page for enrolled accounts
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Hôm nay"))
-    page.get_by_role("link", name="Hùng Trần Văn").click()
+    page.get_by_role("link", name="Trần Văn Hùng").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tài khoản")
     expect(page.get_by_text("Còn 10 mã dự phòng")).to_be_visible()
     for width in (1366, 390):
