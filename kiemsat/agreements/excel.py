@@ -19,13 +19,12 @@ from kiemsat.agreements.models import Instrument, InstrumentKind, ReviewSchedule
 from kiemsat.agreements.services import InstrumentData, PartyData
 from kiemsat.lib.excel import (
     ImportRefused,
-    header_names,
-    open_xlsx,
     parse_date,
     read_limited,
     set_widths,
     show_dates,
     style_header,
+    table_rows,
     workbook_bytes,
 )
 from kiemsat.lib.vn import fold
@@ -182,32 +181,19 @@ class _Lookup:
 def read_instruments(name: str, stream: IO[bytes]) -> list[ImportRow]:
     """Parse the workbook; raises ImportRefused for a file that cannot be read at all."""
     data = read_limited(stream, MAX_BYTES)
-    if not name.lower().endswith(".xlsx") or data[:2] != b"PK":
-        raise ImportRefused([f"Tệp '{name}' không phải Excel (.xlsx) theo mẫu."])
-    rows = open_xlsx(data).worksheets[0].iter_rows(values_only=True)
-    columns = _columns(next(rows, None))
+    table = table_rows(name, data, formats=("xlsx",), max_rows=MAX_ROWS)
+    missing = [code for code, _ in IMPORT_COLUMNS if code not in table.header]
+    if missing:
+        raise ImportRefused([f"dòng 1: thiếu cột {', '.join(missing)} (xem tệp mẫu)."])
+    columns = {code: table.header.index(code) for code, _ in IMPORT_COLUMNS}
     lookup = _Lookup.load()
     parsed: list[ImportRow] = []
-    for line, cells in enumerate(rows, start=2):
-        if not cells or all(c in (None, "") for c in cells):
-            continue
-        if len(parsed) >= MAX_ROWS:
-            raise ImportRefused([f"Tệp có quá {MAX_ROWS} dòng; hãy chia nhỏ."])
+    for line, cells in table.rows:
         values = {code: cells[i] if i < len(cells) else None for code, i in columns.items()}
         parsed.append(_parse_row(line, values, lookup))
     if not parsed:
         raise ImportRefused(["Tệp không có dòng văn bản nào."])
     return parsed
-
-
-def _columns(header: tuple[Any, ...] | None) -> dict[str, int]:
-    if not header:
-        raise ImportRefused(["Tệp rỗng: không có dòng tiêu đề."])
-    names = header_names(header)
-    missing = [code for code, _ in IMPORT_COLUMNS if code not in names]
-    if missing:
-        raise ImportRefused([f"dòng 1: thiếu cột {', '.join(missing)} (xem tệp mẫu)."])
-    return {code: names.index(code) for code, _ in IMPORT_COLUMNS}
 
 
 def _text(value: Any) -> str:

@@ -32,7 +32,7 @@ from kiemsat.agreements.models import (
 from kiemsat.agreements.schedule import advance_due, next_review
 from kiemsat.audit.services import diff, record
 from kiemsat.documents.nd30 import expand_unit_name
-from kiemsat.lib.excel import ImportRefused
+from kiemsat.lib.excel import ImportRefused, check_upload
 from kiemsat.lib.vn import fold, short_date
 from kiemsat.org.access import access_for
 from kiemsat.org.models import Partner, Role, Unit
@@ -40,13 +40,7 @@ from kiemsat.org.models import Partner, Role, Unit
 MIN_PARTIES = 2
 MAX_PARTIES = 10
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-# The signed scan: the file's first bytes must match its extension.
-ATTACHMENT_TYPES = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-}
+ATTACHMENT_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")  # the signed scan
 
 
 @dataclass
@@ -641,26 +635,13 @@ def review_record(*, actor: Any, instrument: Instrument, data: ReviewData) -> Re
 
 def check_attachment(upload: UploadedFile) -> str:
     """The content type of an acceptable signed scan; ValidationError otherwise."""
-    name = upload.name or ""
-    suffix = name[name.rfind(".") :].lower() if "." in name else ""
-    if suffix not in ATTACHMENT_TYPES:
-        raise ValidationError(
-            {"file": f"Tệp '{name}' không được nhận: chỉ nhận bản quét PDF, JPG hoặc PNG."}
-        )
-    if (upload.size or 0) > MAX_ATTACHMENT_BYTES:
-        limit = MAX_ATTACHMENT_BYTES // (1024 * 1024)
-        raise ValidationError({"file": f"Tệp '{name}' quá lớn: tối đa {limit} MB."})
-    if not upload.size:
-        raise ValidationError({"file": f"Tệp '{name}' rỗng."})
-    content_type, signatures = ATTACHMENT_TYPES[suffix]
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(sig) for sig in signatures):
-        raise ValidationError(
-            {"file": f"Nội dung tệp '{name}' không phải {suffix[1:].upper()} như phần mở rộng."}
-        )
-    return content_type
+    return check_upload(
+        upload,
+        field="file",
+        suffixes=ATTACHMENT_SUFFIXES,
+        max_bytes=MAX_ATTACHMENT_BYTES,
+        what="bản quét PDF, JPG hoặc PNG",
+    )
 
 
 @transaction.atomic

@@ -197,15 +197,15 @@ def load(
 
 
 def _valid_pairs(texts: set[tuple[str, str]], ref: Reference) -> set[tuple[int, int]]:
-    """(unit id, month) of every (unit code, period) if the unit existed in that month and
-    the month is not approved; else _Declined."""
+    """(unit id, month) of every (unit code, period) if the month has come, the unit existed
+    in it and it is not approved; else _Declined."""
     months = {text: parse_period(text) for _, text in texts}
     pairs = set()
     for code, text in texts:
         unit = ref.units[code]
         month = months[text]
         assert month is not None  # scan accepted only valid periods
-        if not existed_in(unit, month):
+        if month > ref.last_month or not existed_in(unit, month):
             raise _Declined
         pairs.add((unit[0], month))
     if locked_months(pairs):

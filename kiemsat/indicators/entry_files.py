@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
-
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kiemsat.indicators.entry_selectors import range_values, typed_metrics
 from kiemsat.indicators.imports import HEADER
+from kiemsat.lib.excel import workbook_bytes
 from kiemsat.lib.periods import MonthRange
 from kiemsat.org.models import Unit
 
@@ -51,6 +50,4 @@ def entry_template(unit: Unit, months: MonthRange) -> bytes:
     for column, width in zip("ABCDE", (22, 10, 18, 10, 70), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

@@ -9,24 +9,17 @@ file of new rows is first offered to ``bulk``, which accepts only what this chec
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from django.utils import timezone
+
 from kiemsat.indicators.models import Metric, QuotaLock, Submission, SubmissionStatus
 from kiemsat.indicators.providers import derived_codes
 from kiemsat.lib.commands import read_path
-from kiemsat.lib.excel import (
-    ImportRefused,
-    csv_text,
-    error_limit_reached,
-    header_names,
-    open_xlsx,
-    read_limited,
-)
+from kiemsat.lib.excel import ImportRefused, error_limit_reached, read_limited, table_rows
 from kiemsat.lib.periods import Month
 from kiemsat.org.models import Unit
 
@@ -35,6 +28,7 @@ MAX_FILE_BYTES = 10 * 1024 * 1024  # uploads through the web
 MAX_COMMAND_BYTES = 200 * 1024 * 1024  # files given to import_figures
 FORMULA_PREFIXES = ("=", "+", "@")
 MAX_VALUE = 10**15  # far above any real count, far below the database's 64-bit limit
+MAX_ROWS = 1_048_575  # the rows below the header of one Excel sheet
 
 
 @dataclass(slots=True)
@@ -76,31 +70,12 @@ def parse_file(name: str, data: bytes) -> list[RawRow]:
 
 def read_table(name: str, data: bytes, header: Sequence[str]) -> Iterator[tuple[int, list[Any]]]:
     """(line, the cells of ``header``'s columns) for each non-blank row of a CSV or XLSX
-    file; other columns are ignored. CSV cells are stripped text, XLSX cells raw values."""
-    if not data.strip():
-        raise ImportRefused(["Tệp rỗng: không có dòng số liệu nào."])
-    suffix = Path(name).suffix.lower()
-    if suffix == ".xlsx" or data[:2] == b"PK":
-        if suffix not in (".xlsx", ""):
-            raise ImportRefused([f"Tệp '{name}' không phải CSV hoặc XLSX."])
-        rows: Iterator[Sequence[Any]] = (
-            open_xlsx(data, data_only=False).worksheets[0].iter_rows(values_only=True)
-        )
-    else:
-        if suffix not in (".csv", ".txt", ""):
-            raise ImportRefused([f"Tệp '{name}' không phải CSV hoặc XLSX."])
-        text = csv_text(data, name)
-        if "\x00" in text:
-            raise ImportRefused([f"Tệp '{name}' không phải CSV hoặc XLSX."])
-        rows = csv.reader(io.StringIO(text))
-    first = next(rows, None)
-    if not first:
-        raise ImportRefused(["Tệp rỗng: không có dòng số liệu nào."])
-    columns = _check_header(list(first), header)
+    file (``kiemsat.lib.excel.table_rows``: a cell right of the header is an error; named
+    columns not in ``header`` are ignored). CSV cells are stripped text, XLSX cells raw."""
+    table = table_rows(name, data, max_rows=MAX_ROWS)
+    columns = _check_header(table.header, header)
     width = max(columns) + 1
-    for line, cells in enumerate(rows, start=2):
-        if not cells or all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-            continue
+    for line, cells in table.rows:
         padded = [*cells, *([None] * (width - len(cells)))]
         yield line, [_cell(padded[i]) for i in columns]
 
@@ -109,8 +84,7 @@ def _cell(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def _check_header(cells: list[Any], header: Sequence[str]) -> list[int]:
-    names = header_names(cells)
+def _check_header(names: list[str], header: Sequence[str]) -> list[int]:
     missing = [h for h in header if h not in names]
     if missing:
         raise ImportRefused(
@@ -128,6 +102,7 @@ class Reference:
     units: dict[str, tuple[int, int | None, int | None]]
     metrics: dict[str, int]
     derived: frozenset[str]
+    last_month: int  # the current month: figures of later months are not known yet
 
     @classmethod
     def load(cls) -> Reference:
@@ -144,7 +119,7 @@ class Reference:
         derived = derived_codes() | frozenset(
             Metric.objects.filter(derived=True).values_list("code", flat=True)
         )
-        return cls(units, metrics, derived)
+        return cls(units, metrics, derived, Month.of(timezone.localdate()).index)
 
 
 def parse_period(text: str) -> int | None:
@@ -235,6 +210,8 @@ def _check_row(
     period = periods[row.period]
     if period is None:
         return f"kỳ '{row.period}' không hợp lệ (định dạng YYYY-MM)", None
+    if period > ref.last_month:
+        return _future_problem(row.period, ref), None
     unit_id = unit[0]
     if not existed_in(unit, period):
         return _absent_problem(row.unit_code, unit, period), None
@@ -257,6 +234,11 @@ def _absent_problem(code: str, unit: tuple[int, int | None, int | None], month: 
             f"không nhận số liệu tháng {label}"
         )
     return f"đơn vị '{code}' không tồn tại trong tháng {label}"
+
+
+def _future_problem(period: str, ref: Reference) -> str:
+    current = Month.from_index(ref.last_month).label
+    return f"kỳ '{period}' chưa tới: chỉ nhập số liệu đến tháng hiện tại ({current})"
 
 
 def existed_in(unit: tuple[int, int | None, int | None], month: int) -> bool:

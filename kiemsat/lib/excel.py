@@ -7,10 +7,18 @@ dd/mm/yyyy. Plain openpyxl, imported when a file is read or made; nothing here k
 
 from __future__ import annotations
 
+import csv
 import io
-from collections.abc import Iterable, Sequence
+import re
+import unicodedata
+import zipfile
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import IO, Any, NoReturn
+
+from kiemsat.lib.vn import format_int
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "DD/MM/YYYY"
@@ -28,6 +36,13 @@ class ImportRefused(Exception):
 
 # --- reading -------------------------------------------------------------------------------
 
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # an XLSX's parts, summed, before any is parsed
+MAX_ZIP_MEMBERS = 2000
+MAX_COLUMNS = 1000  # a sheet wider than this is not a template someone filled in
+MAX_BLANK_ROWS = 10_000  # blank rows tolerated beyond a file's row limit
+FORMAT_LABELS = {"csv": "CSV", "xlsx": "Excel (.xlsx)"}
+CSV_ENCODINGS = ("utf-8-sig", "cp1258")  # Vietnamese offices still save Windows-1258
+
 
 def read_limited(stream: IO[bytes], max_bytes: int) -> bytes:
     """The file's bytes, refused when there are more than ``max_bytes``."""
@@ -37,21 +52,291 @@ def read_limited(stream: IO[bytes], max_bytes: int) -> bytes:
     return data
 
 
-def open_xlsx(data: bytes, *, data_only: bool = True) -> Any:
-    """A read-only workbook; ``data_only=False`` keeps formulas as text instead of values."""
+def open_zip(data: bytes | IO[bytes], label: str, *, max_unpacked: int) -> zipfile.ZipFile:
+    """A ZIP container (XLSX, DOCX) whose parts, as its central directory declares them, are
+    few and small enough to unpack; nothing is decompressed here. (Python's zipfile stops at
+    each part's declared size, so a part cannot unpack to more than it declares.)"""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise ImportRefused([f"Tệp không phải {label} hợp lệ (tệp nén bị hỏng)."]) from exc
+    unpacked = sum(member.file_size for member in members)
+    if len(members) > MAX_ZIP_MEMBERS or unpacked > max_unpacked:
+        limit = max_unpacked // (1024 * 1024)
+        raise ImportRefused(
+            [f"Tệp {label} khi giải nén quá lớn (hơn {limit} MB): không đọc, hãy kiểm tra lại tệp."]
+        )
+    return archive
+
+
+def open_xlsx(data: bytes, *, data_only: bool = True, max_rows: int | None = None) -> Any:
+    """A read-only workbook; ``data_only=False`` keeps formulas as text instead of values.
+
+    Refused before openpyxl parses a sheet when the parts would unpack to more than
+    MAX_UNPACKED_BYTES, or, with ``max_rows``, when a sheet declares or holds more rows than
+    that (plus MAX_BLANK_ROWS) or more than MAX_COLUMNS columns."""
     from openpyxl import load_workbook
 
+    archive = open_zip(data, "Excel (.xlsx)", max_unpacked=MAX_UNPACKED_BYTES)
+    if max_rows is not None:
+        _check_sheet_sizes(archive, max_rows)
     try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+        return load_workbook(archive.fp, read_only=True, data_only=data_only)  # type: ignore[arg-type]
     except Exception as exc:  # openpyxl raises several types for a damaged file
-        raise ImportRefused(["Tệp không phải XLSX hợp lệ."]) from exc
+        raise ImportRefused(["Tệp không phải Excel (.xlsx) hợp lệ."]) from exc
+
+
+ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+DIMENSION_TAG = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref=\"([A-Z]+\d+:)?([A-Z]+)(\d+)\""
+)
+CHUNK = 1024 * 1024
+
+
+def _check_sheet_sizes(archive: zipfile.ZipFile, max_rows: int) -> None:
+    """Every sheet's rows, as its dimension declares them and as row elements counted in its
+    XML streamed by chunks (a sheet may omit its dimension), and its declared width."""
+    for member in archive.infolist():
+        name = member.filename
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        limit = max_rows + MAX_BLANK_ROWS
+        declared, counted, columns = _sheet_size(archive, member, limit)
+        if declared > limit or counted > limit:  # a count stopped early is not the whole
+            raise ImportRefused([_too_many_rows(max_rows, declared if declared > limit else 0)])
+        if columns > MAX_COLUMNS:
+            raise ImportRefused(
+                [f"Trang tính có {format_int(columns)} cột; tối đa {MAX_COLUMNS} cột."]
+            )
+
+
+def _sheet_size(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, limit: int
+) -> tuple[int, int, int]:
+    """(declared rows, counted rows, declared columns) of a sheet; the count stops once it
+    passes ``limit``."""
+    from openpyxl.utils import column_index_from_string
+
+    declared = columns = counted = 0
+    rest = b""
+    try:
+        with archive.open(member) as part:
+            while chunk := part.read(CHUNK):
+                text = rest + chunk
+                if not declared and (found := DIMENSION_TAG.search(text)):
+                    declared = int(found[3])
+                    columns = column_index_from_string(found[2].decode())
+                cut = text.rfind(b"<")  # no tag is cut in two: the rest waits for the next chunk
+                counted += len(ROW_TAG.findall(text, 0, max(cut, 0)))
+                if max(declared, counted) > limit:
+                    break
+                rest = text[max(cut, 0) :][-CHUNK:]
+            counted += len(ROW_TAG.findall(rest))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ImportRefused(["Tệp không phải Excel (.xlsx) hợp lệ (tệp nén bị hỏng)."]) from exc
+    return declared, counted, columns
 
 
 def csv_text(data: bytes, name: str) -> str:
+    """The text of a CSV file: UTF-8 (with or without BOM), else Windows-1258, whose
+    separate tone marks are composed (NFC) so that "Hạ Long" reads as typed."""
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding != CSV_ENCODINGS[0]:
+            text = unicodedata.normalize("NFC", text)
+        if "\x00" in text:
+            break
+        return text
+    raise ImportRefused(
+        [f"Tệp '{name}' không phải CSV văn bản (mã UTF-8 hoặc Windows-1258) hoặc Excel (.xlsx)."]
+    )
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# What an uploaded file's first bytes (or, for Office files, its parts) must be for its name.
+UPLOAD_TYPES: dict[str, tuple[str, str, tuple[bytes, ...]]] = {
+    ".pdf": ("application/pdf", "PDF", (b"%PDF-",)),
+    ".jpg": ("image/jpeg", "JPG", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", "JPG", (b"\xff\xd8\xff",)),
+    ".png": ("image/png", "PNG", (b"\x89PNG\r\n\x1a\n",)),
+    ".doc": ("application/msword", "Word", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
+    ".docx": (DOCX, "Word", (b"PK\x03\x04",)),
+    ".xlsx": (XLSX, "Excel", (b"PK\x03\x04",)),
+}
+OFFICE_PARTS = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml"}
+
+
+def check_upload(
+    upload: Any, *, field: str, suffixes: Collection[str], max_bytes: int, what: str
+) -> str:
+    """The content type of an uploaded file (a Django ``File``) whose name, size and content
+    agree; ValidationError on ``field`` with one message naming the file otherwise. A Word
+    or Excel file must be a sound container holding its main part, small enough unpacked.
+    ``what`` names the accepted files for the message ("bản quét PDF, JPG hoặc PNG")."""
+    from django.core.exceptions import ValidationError
+
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportRefused([f"Tệp '{name}' không phải CSV (UTF-8) hoặc XLSX."]) from exc
+        return _upload_type(upload, suffixes=suffixes, max_bytes=max_bytes, what=what)
+    except ImportRefused as refused:
+        raise ValidationError({field: refused.errors}) from None
+
+
+def _upload_type(upload: Any, *, suffixes: Collection[str], max_bytes: int, what: str) -> str:
+    name = upload.name or ""
+    suffix = Path(name).suffix.lower()
+    if suffix not in suffixes or suffix not in UPLOAD_TYPES:
+        raise ImportRefused([f"Tệp '{name}' không được nhận: chỉ nhận {what}."])
+    size = upload.size or 0
+    if size > max_bytes:
+        raise ImportRefused([f"Tệp '{name}' quá lớn: tối đa {max_bytes // (1024 * 1024)} MB."])
+    if not size:
+        raise ImportRefused([f"Tệp '{name}' rỗng."])
+    content_type, label, signatures = UPLOAD_TYPES[suffix]
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    wrong = [f"Nội dung tệp '{name}' không phải {label} như phần mở rộng {suffix}."]
+    if not head.startswith(signatures):
+        raise ImportRefused(wrong)
+    if suffix in OFFICE_PARTS:
+        archive = open_zip(upload.read(), label, max_unpacked=MAX_UNPACKED_BYTES)
+        upload.seek(0)
+        if OFFICE_PARTS[suffix] not in archive.namelist():
+            raise ImportRefused(wrong)
+    return content_type
+
+
+@dataclass
+class Table:
+    """A file's header (lower-case column codes) and its non-blank rows as (line, cells).
+
+    Problems met while reading (cells beyond the header, formulas, a broken line) are
+    collected in ``errors`` and raised together once the rows are read to the end."""
+
+    header: list[str]
+    rows: Iterator[tuple[int, list[Any]]]
+
+
+def table_rows(
+    name: str, data: bytes, *, formats: Sequence[str] = ("csv", "xlsx"), max_rows: int
+) -> Table:
+    """The rows of a CSV or XLSX file (by its name and first bytes), at most ``max_rows``.
+
+    Refused whole: an empty file, another kind of file, an XLSX too big unpacked or too
+    long as declared. Refused by line: cells right of the header's last column, an XLSX
+    formula (its text begins with "="), a line the CSV reader cannot split."""
+    if not data.strip():
+        raise ImportRefused(["Tệp rỗng: không có dòng nào."])
+    kind = _kind(name, data, formats)
+    cells = _xlsx_cells(data, max_rows) if kind == "xlsx" else _csv_cells(data, name)
+    first = next(cells, None)
+    if not first or all(_blank(c) for c in first):
+        raise ImportRefused(["dòng 1: thiếu dòng tiêu đề (tệp không có tên cột ở dòng đầu)."])
+    header = header_names(first)
+    if kind == "xlsx":
+        while header and not header[-1]:
+            header.pop()
+    elif len(header) == 1 and ";" in header[0]:
+        raise ImportRefused(
+            ["dòng 1: các cột cách nhau bởi dấu chấm phẩy (;); cần dấu phẩy (,) như tệp mẫu."]
+        )
+    return Table(header, _checked_rows(cells, header, kind, max_rows))
+
+
+def _kind(name: str, data: bytes, formats: Sequence[str]) -> str:
+    suffix = Path(name).suffix.lower()
+    is_zip = data[:4] == b"PK\x03\x04"
+    if "xlsx" in formats and suffix in (".xlsx", "") and is_zip:
+        return "xlsx"
+    if "csv" in formats and suffix in (".csv", ".txt", "") and not is_zip:
+        return "csv"
+    wanted = " hoặc ".join(FORMAT_LABELS[f] for f in formats)
+    if suffix == ".xlsx" and "xlsx" in formats:
+        raise ImportRefused([f"Tệp '{name}' mang đuôi .xlsx nhưng không phải Excel (.xlsx)."])
+    raise ImportRefused([f"Tệp '{name}' không phải {wanted}."])
+
+
+def _xlsx_cells(data: bytes, max_rows: int) -> Iterator[Sequence[Any]]:
+    sheets = open_xlsx(data, data_only=False, max_rows=max_rows).worksheets
+    if not sheets:
+        raise ImportRefused(["Tệp Excel không có trang tính nào."])
+    try:
+        yield from sheets[0].iter_rows(values_only=True)
+    except Exception as exc:  # a damaged part shows only once it is read
+        raise ImportRefused(["Tệp không phải Excel (.xlsx) hợp lệ (trang tính bị hỏng)."]) from exc
+
+
+def _csv_cells(data: bytes, name: str) -> Iterator[list[str]]:
+    reader = csv.reader(io.StringIO(csv_text(data, name)))
+    line = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ImportRefused(
+                [f"dòng {line}: dòng CSV không đọc được (ô quá dài hoặc dấu ngoặc kép lệch)."]
+            ) from exc
+        yield row
+        line += 1
+
+
+def _checked_rows(
+    cells: Iterator[Sequence[Any]], header: list[str], kind: str, max_rows: int
+) -> Iterator[tuple[int, list[Any]]]:
+    errors: list[str] = []
+    count = 0
+    for line, row in enumerate(cells, start=2):
+        if line > max_rows + MAX_BLANK_ROWS + 1:
+            raise ImportRefused([_too_many_rows(max_rows)])
+        if not row or all(_blank(c) for c in row):
+            continue
+        count += 1
+        if count > max_rows:
+            raise ImportRefused([_too_many_rows(max_rows)])
+        problem = _row_problem(row, header, kind)
+        if problem:
+            errors.append(f"dòng {line}: {problem}")
+            if error_limit_reached(errors):
+                break
+            continue
+        yield line, list(row[: len(header)])
+    if errors:
+        raise ImportRefused(errors)
+
+
+def _row_problem(row: Sequence[Any], header: list[str], kind: str) -> str:
+    width = len(header)
+    extra = [(i, c) for i, c in enumerate(row[width:], start=width + 1) if not _blank(c)]
+    if extra or (kind == "csv" and len(row) > width):
+        position, value = extra[0] if extra else (width + 1, "")
+        return (
+            f"có {format_int(len(row))} ô, nhiều hơn {width} cột của dòng tiêu đề "
+            f"(ô thừa ở cột {position}{_shown(value)}); xóa ô thừa hoặc thêm tên cột"
+        )
+    if kind == "xlsx":
+        for name, cell in zip(header, row, strict=False):
+            if isinstance(cell, str) and cell.startswith("="):
+                return f"ô {name or 'không tên'} chứa công thức '{cell[:30]}'; chỉ nhận giá trị"
+    return ""
+
+
+def _shown(value: Any) -> str:
+    return f": '{str(value)[:30]}'" if not _blank(value) else ""
+
+
+def _blank(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _too_many_rows(max_rows: int, declared: int = 0) -> str:
+    found = f"Tệp có {format_int(declared)} dòng" if declared else "Tệp có quá nhiều dòng"
+    return f"{found}; mỗi lần nhập tối đa {format_int(max_rows)} dòng, hãy chia nhỏ tệp."
 
 
 def header_names(cells: Iterable[Any]) -> list[str]:
@@ -125,7 +410,19 @@ def show_dates(sheet: Any, *, min_row: int, wrap: bool = False) -> None:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
+TEXT_PREFIXES = ("=", "+", "-", "@")
+
+
 def workbook_bytes(book: Any) -> bytes:
+    """The workbook's file, every export's only way out: text that begins with "=", "+",
+    "-" or "@" (a subject typed as "=HYPERLINK(…)") is kept as text, quote-prefixed, so
+    Excel shows it and never runs it, even once the cell is edited."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(TEXT_PREFIXES):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -7,22 +7,17 @@ kind, field and outcome; dates as date cells, dd/mm/yyyy or yyyy-mm-dd.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, Any
 
 from kiemsat.lib.excel import (
     ImportRefused,
-    csv_text,
-    header_names,
-    open_xlsx,
     read_limited,
     set_widths,
     show_dates,
     style_header,
+    table_rows,
     workbook_bytes,
 )
 from kiemsat.org.lifecycle import EXAMPLE_UNIT_CODE
@@ -151,44 +146,18 @@ def import_template() -> bytes:
 
 def read_file(name: str, stream: IO[bytes]) -> list[ImportRow]:
     data = read_limited(stream, MAX_FILE_BYTES)
-    if not data.strip():
-        raise ImportRefused(["Tệp rỗng: không có dòng nào."])
-    suffix = Path(name).suffix.lower()
-    if data[:2] == b"PK" and suffix in (".xlsx", ""):
-        table = list(_xlsx_cells(data))
-    elif suffix in (".csv", ".txt", ""):
-        table = list(_csv_cells(data, name))
-    else:
-        raise ImportRefused([f"Tệp '{name}' không phải XLSX hoặc CSV."])
-    return _rows(table)
-
-
-def _xlsx_cells(data: bytes) -> Iterator[list[Any]]:
-    for cells in open_xlsx(data).worksheets[0].iter_rows(values_only=True):
-        yield list(cells)
-
-
-def _csv_cells(data: bytes, name: str) -> Iterator[list[Any]]:
-    yield from csv.reader(io.StringIO(csv_text(data, name)))
-
-
-def _rows(table: list[list[Any]]) -> list[ImportRow]:
-    if not table:
-        raise ImportRefused(["Tệp rỗng: không có dòng nào."])
-    names = header_names(table[0])
-    missing = [code for code in REQUIRED if code not in names]
+    table = table_rows(name, data, formats=("xlsx", "csv"), max_rows=MAX_ROWS)
+    missing = [code for code in REQUIRED if code not in table.header]
     if missing:
         raise ImportRefused([f"dòng 1: thiếu cột {', '.join(missing)}."])
-    rows = []
-    for line, cells in enumerate(table[1:], start=2):
-        if all(c in (None, "") or str(c).strip() == "" for c in cells):
-            continue
-        values = {name: cells[i] if i < len(cells) else None for i, name in enumerate(names)}
-        rows.append(ImportRow(line, values))
+    rows = [
+        ImportRow(
+            line, dict(zip(table.header, [*cells, *[None] * len(table.header)], strict=False))
+        )
+        for line, cells in table.rows
+    ]
     if not rows:
         raise ImportRefused(["Tệp không có dòng nào ngoài dòng tiêu đề."])
-    if len(rows) > MAX_ROWS:
-        raise ImportRefused([f"Tệp có {len(rows)} dòng; mỗi lần nhập tối đa {MAX_ROWS} dòng."])
     return rows
 
 

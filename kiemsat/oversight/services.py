@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kiemsat.audit.services import record
+from kiemsat.lib.excel import check_upload
 from kiemsat.lib.vn import fold, short_date
 from kiemsat.lib.workdays import WorkCalendar
 from kiemsat.org.access import check
@@ -384,13 +385,13 @@ def intervention_answer(
 
 
 def _check_document(document: File) -> None:
-    name = (document.name or "").lower()
-    if not name.endswith(DOCUMENT_SUFFIXES):
-        raise ValidationError(
-            {"document": "Văn bản đính kèm phải là tệp PDF, Word hoặc ảnh (JPG, PNG)."}
-        )
-    if (document.size or 0) > MAX_DOCUMENT_BYTES:
-        raise ValidationError({"document": "Văn bản đính kèm tối đa 10 MB."})
+    check_upload(
+        document,
+        field="document",
+        suffixes=DOCUMENT_SUFFIXES,
+        max_bytes=MAX_DOCUMENT_BYTES,
+        what="tệp PDF, Word hoặc ảnh (JPG, PNG)",
+    )
 
 
 @transaction.atomic

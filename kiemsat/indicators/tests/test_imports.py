@@ -241,7 +241,7 @@ def test_empty_file(tmp_path, client_for):  # type: ignore[no-untyped-def]
     before = state()
     path = tmp_path / "rong.csv"
     path.write_bytes(b"")
-    assert command_errors(path) == ["Tệp rỗng: không có dòng số liệu nào."]
+    assert command_errors(path) == ["Tệp rỗng: không có dòng nào."]
     response = upload(client_for("halong.ksv"), "rong.csv", b"")
     assert response.status_code == 400
     assert response.context["form"].errors["file"]  # Django refuses an empty upload itself
@@ -297,7 +297,7 @@ def test_formula_in_an_xlsx_cell(refuse):  # type: ignore[no-untyped-def]
     content = xlsx_bytes(
         [[HA_LONG, "2021-01", "TB_MOI", 4], [HA_LONG, "2021-01", "TB_DA_GQ", "=A1*2"]]
     )
-    refuse("cong-thuc.xlsx", content, "dòng 3: ô chứa công thức '=A1*2', chỉ nhận số")
+    refuse("cong-thuc.xlsx", content, "dòng 3: ô value chứa công thức '=A1*2'; chỉ nhận giá trị")
 
 
 def test_unit_outside_the_uploaders_scope(client_for):  # type: ignore[no-untyped-def]
