@@ -21,6 +21,7 @@ from kiemsat.indicators.providers import derived_codes
 from kiemsat.lib.commands import read_path
 from kiemsat.lib.excel import ImportRefused, error_limit_reached, read_limited, table_rows
 from kiemsat.lib.periods import Month
+from kiemsat.lib.vn import format_int
 from kiemsat.org.models import Unit
 
 HEADER = ("unit_code", "period", "metric_code", "value")
@@ -144,7 +145,9 @@ def parse_value(raw: Any) -> tuple[int | None, str]:
     if isinstance(raw, int):
         if raw < 0:
             return None, f"giá trị âm ({raw})"
-        return (raw, "") if raw <= MAX_VALUE else (None, f"giá trị quá lớn ({raw})")
+        if raw > MAX_VALUE:
+            return None, f"giá trị quá lớn ({format_int(raw)[:40]}), tối đa {format_int(MAX_VALUE)}"
+        return raw, ""
     text = str(raw).strip() if raw is not None else ""
     if not text:
         return None, "thiếu giá trị"
@@ -185,7 +188,7 @@ def check_rows(rows: Iterable[RawRow], *, writable_unit_ids: set[int] | None = N
     if not errors and not checked.values:
         errors.append("Tệp rỗng: không có dòng số liệu nào.")
     if not errors:
-        errors = _locked_errors(checked, ref)
+        errors = _locked_errors(checked, ref, seen)
     if errors:
         raise ImportRefused(errors)
     return checked
@@ -196,6 +199,8 @@ def _check_row(
 ) -> tuple[str, tuple[int, int, int, int] | None]:
     unit = ref.units.get(row.unit_code)
     if unit is None:
+        if not row.unit_code:
+            return "thiếu mã đơn vị (cột unit_code)", None
         return f"không có đơn vị mã '{row.unit_code}'", None
     metric_id = ref.metrics.get(row.metric_code)
     if metric_id is None:
@@ -264,15 +269,22 @@ def approved_pairs(
     return {pair for pair in approved if pair in pairs}
 
 
-def _locked_errors(checked: CheckedRows, ref: Reference) -> list[str]:
+def _locked_errors(
+    checked: CheckedRows, ref: Reference, lines: dict[tuple[int, int, int], int]
+) -> list[str]:
+    """One message per approved (unit, month), at the first line that writes to it."""
     locked = locked_months({(unit_id, period) for unit_id, _, period, _ in checked.values})
     if not locked:
         return []
     codes = {pk: code for code, (pk, _, _) in ref.units.items()}
+    first: dict[tuple[int, int], int] = {}
+    for (unit_id, _, period), line in lines.items():
+        if (unit_id, period) in locked:
+            first[unit_id, period] = min(line, first.get((unit_id, period), line))
     messages = []
-    for unit_id, period in sorted(locked):
+    for (unit_id, period), line in sorted(first.items(), key=lambda item: item[1]):
         messages.append(
-            f"tháng {Month.from_index(period).label} của đơn vị '{codes[unit_id]}' đã được "
-            "duyệt và khóa; cần lãnh đạo mở lại trước khi sửa số liệu"
+            f"dòng {line}: tháng {Month.from_index(period).label} của đơn vị '{codes[unit_id]}' "
+            "đã được duyệt và khóa; cần lãnh đạo mở lại trước khi sửa số liệu"
         )
     return messages

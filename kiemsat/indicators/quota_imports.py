@@ -127,6 +127,8 @@ def check_quota_rows(rows: Iterable[QuotaRow], *, actor: Any) -> list[CheckedQuo
 def _check_row(row: QuotaRow, ref: _Reference, actor: Any) -> tuple[str, CheckedQuota | None]:
     unit = ref.units.get(row.unit_code)
     if unit is None:
+        if not row.unit_code:
+            return "thiếu mã đơn vị (cột unit_code)", None
         return f"không có đơn vị mã '{row.unit_code}'", None
     if actor is not None and not can_approve(actor, unit):
         return f"bạn không có quyền giao chỉ tiêu cho đơn vị '{unit.code}'", None

@@ -89,7 +89,7 @@ def open_xlsx(data: bytes, *, data_only: bool = True, max_rows: int | None = Non
 
 ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 DIMENSION_TAG = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref=\"([A-Z]+\d+:)?([A-Z]+)(\d+)\""
+    rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref=\"([A-Z]+\d+:)?([A-Z]{1,3})(\d+)\""
 )
 CHUNK = 1024 * 1024
 
@@ -107,7 +107,7 @@ def _check_sheet_sizes(archive: zipfile.ZipFile, max_rows: int) -> None:
             raise ImportRefused([_too_many_rows(max_rows, declared if declared > limit else 0)])
         if columns > MAX_COLUMNS:
             raise ImportRefused(
-                [f"Trang tính có {format_int(columns)} cột; tối đa {MAX_COLUMNS} cột."]
+                [f"Trang tính có {format_int(columns)} cột; tối đa {format_int(MAX_COLUMNS)} cột."]
             )
 
 

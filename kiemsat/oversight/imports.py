@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from kiemsat.audit.services import record
 from kiemsat.lib.excel import ImportRefused, error_limit_reached, parse_date
-from kiemsat.lib.vn import fold
+from kiemsat.lib.vn import fold, format_int
 from kiemsat.lib.workdays import WorkCalendar
 from kiemsat.org.access import access_for
 from kiemsat.org.models import Partner, Role, Unit
@@ -90,10 +90,16 @@ def _date(cells: dict[str, Any], column: str) -> date | None:
         raise _RowError(column, str(exc)) from exc
 
 
+MAX_NUMBER = 999_999  # numbers restart each year; far above any unit's yearly count
+
+
 def _number(cells: dict[str, Any]) -> int:
     text = cell_text(cells.get("number"))
-    if not text.isdigit() or int(text) < 1:
-        raise _RowError("number", f"số văn bản '{text}' phải là số nguyên từ 1 trở lên")
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_NUMBER:
+        raise _RowError(
+            "number",
+            f"số văn bản '{text[:30]}' phải là số nguyên từ 1 đến {format_int(MAX_NUMBER)}",
+        )
     return int(text)
 
 

@@ -10,7 +10,6 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -159,8 +158,9 @@ def test_import_command(tmp_path) -> None:
     assert not Intervention.objects.exists()
     call_command("import_interventions", str(path), stdout=out)
     assert Intervention.objects.count() == 3
-    with pytest.raises(CommandError):
+    with pytest.raises(SystemExit) as exited:
         call_command("import_interventions", str(path), stdout=out, stderr=io.StringIO())
+    assert exited.value.code == 1
     assert Intervention.objects.count() == 3
 
 

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from kiemsat.agreements import excel, services
+from kiemsat.lib.excel import exit_refused
 
 
 class Command(BaseCommand):
@@ -29,8 +30,6 @@ class Command(BaseCommand):
                 if options["dry_run"]:
                     transaction.set_rollback(True)
         except excel.ImportRefused as refused:
-            for error in refused.errors:
-                self.stderr.write(error)
-            raise CommandError(f"Tệp bị từ chối: {len(refused.errors)} lỗi, chưa ghi gì.") from None
+            exit_refused(self.stderr, refused)
         verb = "Kiểm tra xong, có thể nhập" if options["dry_run"] else "Đã nhập"
         self.stdout.write(f"{verb} {count} văn bản phối hợp.")

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kiemsat.lib.excel import ImportRefused
+from kiemsat.lib.excel import ImportRefused, exit_refused
 from kiemsat.oversight.excel import read_file
 from kiemsat.oversight.imports import check_rows, interventions_import
 
@@ -30,7 +30,5 @@ class Command(BaseCommand):
                 return
             count = interventions_import(actor=None, rows=rows, file_name=path.name)
         except ImportRefused as refused:
-            for error in refused.errors:
-                self.stderr.write(error)
-            raise CommandError(f"Không nhập: {len(refused.errors)} lỗi.") from refused
+            exit_refused(self.stderr, refused)
         self.stdout.write(f"Đã nhập {count} văn bản.")
