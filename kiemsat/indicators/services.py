@@ -247,6 +247,8 @@ def submission_submit(*, actor: Any, unit: Unit, month: Month) -> Submission:
     )
     if submission is not None and submission.locked:
         raise ValidationError(f"Tháng {month.label} đã được duyệt; không gửi lại được.")
+    if month.index > Month.of(timezone.localdate()).index:
+        raise ValidationError(f"Tháng {month.label} chưa tới; chưa gửi được số liệu.")
     if not Figure.objects.filter(unit=unit, period=month.index).exists():
         raise ValidationError(f"Tháng {month.label} chưa có số liệu nào để gửi.")
     submission = submission or Submission(unit=unit, period=month.index)
