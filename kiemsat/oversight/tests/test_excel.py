@@ -14,6 +14,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from kiemsat.audit.models import AuditEntry
+from kiemsat.lib.tests.test_bad_files import cp1258
 from kiemsat.oversight.excel import IMPORT_COLUMNS
 from kiemsat.oversight.models import Intervention, Outcome, Source
 
@@ -185,3 +186,24 @@ def test_export_as_filtered(client_for, make, partners) -> None:
     everything = client_for("hagiang.ksv").get(reverse("intervention_list"), {"format": "xlsx"})
     rows = list(load_workbook(io.BytesIO(everything.content)).active.iter_rows(min_row=3))
     assert len(rows) == 1  # only Hà Giang's own entry
+
+
+def test_a_windows_1258_csv_is_read_as_typed(client_for) -> None:
+    """Offices still save CSV in Windows-1258, tone marks apart: the subject reads as typed."""
+    out = io.StringIO()
+    csv.writer(out).writerows([HEADER, ["" if v is None else v for v in GOOD[0]]])
+    response = _upload(client_for("halong.ksv"), cp1258(out.getvalue()), "so-1258.csv")
+    assert response.status_code == 302
+    iv = Intervention.objects.get()
+    assert (iv.number, iv.subject) == (21, "Kiến nghị khắc phục vi phạm")
+    assert iv.get_field_display() == "Tiếp nhận, giải quyết tố giác, tin báo về tội phạm"
+
+
+@pytest.mark.parametrize(
+    "subject", ['=HYPERLINK("http://x.example","Bấm vào")', "+84 Kiến nghị", "-Kiến nghị", "@A1"]
+)
+def test_a_subject_that_looks_like_a_formula_is_exported_as_text(client_for, make, subject) -> None:  # type: ignore[no-untyped-def]
+    make(1, subject=subject)
+    response = client_for("halong.ksv").get(reverse("intervention_list"), {"format": "xlsx"})
+    cell = load_workbook(io.BytesIO(response.content)).active.cell(row=3, column=7)
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (subject, "s", True)

@@ -3,6 +3,7 @@ read-only roles get 403, and bad input is refused with nothing saved."""
 
 from __future__ import annotations
 
+import html
 import io
 from datetime import date
 
@@ -381,3 +382,26 @@ def test_parent_leader_registers_for_a_child_unit(client_for, units, partners) -
     assert client.post(reverse("intervention_create"), data).status_code == 302
     iv = Intervention.objects.get(number=8)
     assert iv.unit.code == "QUANG-NINH-HA-LONG" and iv.due_on is None
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("kn-01.docx", b"%PDF-1.4 signed", "không phải Word như phần mở rộng .docx"),
+        ("kn-01.pdf", b"PK\x03\x04" + b"\x00" * 40, "không phải PDF như phần mở rộng .pdf"),
+        ("kn-01.docx", b"PK\x03\x04" + b"\x00" * 40, "không phải Word hợp lệ"),
+    ],
+)
+def test_a_document_that_is_not_what_its_name_says_is_refused(
+    client_for, iv, name, content, message
+) -> None:  # type: ignore[no-untyped-def]
+    before = AuditEntry.objects.count()
+    response = client_for("halong.ksv").post(
+        reverse("intervention_attach", args=[iv.pk]),
+        {"document": SimpleUploadedFile(name, content)},
+    )
+    assert response.status_code == 400
+    assert message in html.unescape(response.content.decode())
+    iv.refresh_from_db()
+    assert not iv.document
+    assert AuditEntry.objects.count() == before

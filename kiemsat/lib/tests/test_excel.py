@@ -1,0 +1,197 @@
+"""The spreadsheet plumbing every app shares: reading bounded, uploads by content, exports
+that Excel shows as typed. No database."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook, load_workbook
+
+from kiemsat.lib import excel
+from kiemsat.lib.excel import ImportRefused, check_upload, csv_text, table_rows, workbook_bytes
+
+ROOT = Path(excel.__file__).resolve().parents[1]
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+RISKY = ['=HYPERLINK("http://x.example","Bấm")', "+84 912 345 678", "-5 ngày", "@SUM(A1)"]
+
+
+def test_text_that_looks_like_a_formula_is_exported_as_text() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append([*RISKY, "Kiến nghị", 15548, date(2022, 1, 18)])
+    data = workbook_bytes(book)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml and "<f " not in xml  # no formula is stored
+    cells = load_workbook(io.BytesIO(data)).active[1]
+    assert [c.value for c in cells[:5]] == [*RISKY, "Kiến nghị"]
+    assert [c.data_type for c in cells[:5]] == ["s"] * 5
+    assert [c.quotePrefix for c in cells[:5]] == [True, True, True, True, False]
+    assert cells[5].value == 15548 and cells[5].data_type == "n"
+
+
+def test_every_excel_export_goes_through_workbook_bytes() -> None:
+    """A module that makes a workbook hands it to workbook_bytes and never saves it itself."""
+    makers = []
+    for path in ROOT.rglob("*.py"):
+        if "tests" in path.parts or path == Path(excel.__file__).resolve():
+            continue
+        source = path.read_text()
+        if "Workbook()" in source:
+            makers.append(path.relative_to(ROOT).as_posix())
+            assert "workbook_bytes(" in source, path
+            assert not re.search(r"\bbook\.save\(", source), path
+    assert len(makers) >= 5  # the figures, entry, quota, instrument and register workbooks
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def test_csv_is_read_as_utf8_with_or_without_bom_then_as_windows_1258() -> None:
+    text = "Hạ Long,Đà Nẵng,Kiến nghị"
+    assert csv_text(text.encode(), "a.csv") == text
+    assert csv_text(b"\xef\xbb\xbf" + text.encode(), "a.csv") == text
+    # as Windows-1258 writes it: vowel marks precomposed, tone marks after the letter
+    windows = b"Ha\xf2 Long,\xd0a\xcc N\xe3\xdeng,Ki\xea\xecn nghi\xf2"
+    assert csv_text(windows, "a.csv") == text  # composed (NFC), as typed on the web
+
+
+def test_utf16_and_binary_files_are_not_csv() -> None:
+    for data in ("a,b".encode("utf-16"), b"a,b\n\x00\x01"):
+        with pytest.raises(ImportRefused, match="không phải CSV văn bản"):
+            csv_text(data, "a.csv")
+
+
+def xlsx(rows: list[list[object]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    return workbook_bytes(book)
+
+
+def rows_of(name: str, data: bytes, max_rows: int = 10) -> tuple[list[str], list[object]]:
+    table = table_rows(name, data, max_rows=max_rows)
+    return table.header, list(table.rows)
+
+
+def test_blank_cells_right_of_the_header_are_not_extra_in_a_sheet() -> None:
+    """openpyxl pads every row to the widest; only a filled cell there is extra."""
+    data = xlsx([["a", "b"], [1, 2], [3, 4, None, None], [None, None, None, "x"]])
+    with pytest.raises(ImportRefused) as refused:
+        rows_of("t.xlsx", data)
+    assert refused.value.errors == [
+        "dòng 4: có 4 ô, nhiều hơn 2 cột của dòng tiêu đề (ô thừa ở cột 4: 'x'); "
+        "xóa ô thừa hoặc thêm tên cột"
+    ]
+
+
+def test_a_csv_line_longer_than_its_header_is_an_error_even_with_blank_cells() -> None:
+    with pytest.raises(ImportRefused) as refused:
+        rows_of("t.csv", b"a,b\n1,2\n3,4,\n")
+    assert refused.value.errors[0].startswith("dòng 3: có 3 ô, nhiều hơn 2 cột")
+    assert rows_of("t.csv", b"a,b,\n1,2,\n") == (["a", "b", ""], [(2, ["1", "2", ""])])
+
+
+def test_blank_rows_are_skipped_and_lines_keep_their_numbers() -> None:
+    header, rows = rows_of("t.csv", b"a,b\n\n1,2\n,\n3,4\n")
+    assert (header, rows) == (["a", "b"], [(3, ["1", "2"]), (5, ["3", "4"])])
+
+
+def test_data_rows_past_the_limit_refuse_the_file() -> None:
+    content = b"a\n" + b"1\n" * 11
+    with pytest.raises(ImportRefused, match="mỗi lần nhập tối đa 10 dòng"):
+        rows_of("t.csv", content)
+    assert len(rows_of("t.csv", b"a\n" + b"1\n" * 10)[1]) == 10
+
+
+def test_an_xlsx_declaring_more_rows_than_allowed_is_refused_before_it_is_parsed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = xlsx([["a"], *[[i] for i in range(30)]])
+    monkeypatch.setattr(excel, "MAX_BLANK_ROWS", 5)
+
+    def parse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the workbook must not be opened")
+
+    monkeypatch.setattr("openpyxl.load_workbook", parse)
+    with pytest.raises(ImportRefused, match="Tệp có 31 dòng; mỗi lần nhập tối đa 10 dòng"):
+        rows_of("t.xlsx", data)
+
+
+def test_a_part_that_unpacks_past_the_limit_is_refused_from_the_directory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = xlsx([["a"], [1]])
+    unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    monkeypatch.setattr(excel, "MAX_UNPACKED_BYTES", unpacked - 1)
+    with pytest.raises(ImportRefused, match="khi giải nén quá lớn"):
+        rows_of("t.xlsx", data)
+    monkeypatch.setattr(excel, "MAX_UNPACKED_BYTES", unpacked)
+    assert rows_of("t.xlsx", data) == (["a"], [(2, [1])])
+
+
+# --- uploads ----------------------------------------------------------------------------------
+
+
+def docx(document: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", document)
+    return out.getvalue()
+
+
+DOCX = docx(b"<w:document/>")
+PDF = b"%PDF-1.7\n"
+SUFFIXES = (".pdf", ".doc", ".docx", ".png")
+
+
+def upload_problem(name: str, content: bytes) -> str:
+    try:
+        check_upload(
+            SimpleUploadedFile(name, content),
+            field="document",
+            suffixes=SUFFIXES,
+            max_bytes=1024 * 1024,
+            what="tệp PDF, Word hoặc ảnh PNG",
+        )
+    except ValidationError as exc:
+        return exc.message_dict["document"][0]
+    return ""
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("ban-ky.pdf", DOCX, "Nội dung tệp 'ban-ky.pdf' không phải PDF như phần mở rộng .pdf."),
+        ("ban-ky.docx", PDF, "Nội dung tệp 'ban-ky.docx' không phải Word như phần mở rộng .docx."),
+        ("ban-ky.docx", xlsx([["a"]]), "không phải Word như phần mở rộng .docx"),
+        ("ban-ky.docx", b"PK\x03\x04 broken", "không phải Word hợp lệ (tệp nén bị hỏng)"),
+        ("ban-ky.docx", docx(b" " * (65 * 1024 * 1024)), "khi giải nén quá lớn"),
+        ("ban-ky.doc", b"{\\rtf1 not a Word 97 file}", "không phải Word như phần mở rộng .doc"),
+        ("ban-ky.png", PDF, "không phải PNG"),
+        ("ban-ky.exe", PDF, "không được nhận: chỉ nhận tệp PDF, Word hoặc ảnh PNG"),
+        ("ban-ky.pdf", b"", "rỗng"),
+        ("ban-ky.pdf", PDF + b"0" * 1024 * 1024, "quá lớn: tối đa 1 MB"),
+    ],
+)
+def test_an_upload_must_be_what_its_name_says(name: str, content: bytes, message: str) -> None:
+    assert message in upload_problem(name, content)
+
+
+def test_real_documents_are_accepted() -> None:
+    assert upload_problem("ban-ky.pdf", PDF) == ""
+    assert upload_problem("ban-ky.DOCX", DOCX) == ""
+    assert upload_problem("ban-ky.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64) == ""
