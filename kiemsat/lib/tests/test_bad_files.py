@@ -25,7 +25,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 from openpyxl import Workbook
 
 from kiemsat.agreements.excel import IMPORT_COLUMNS as INSTRUMENT_COLUMNS
@@ -446,3 +448,45 @@ def test_the_valid_row_of_the_corpus_is_imported(units, tmp_path: Path, imp) -> 
     before = counts()
     call_command(imp.command, str(path), stdout=io.StringIO(), stderr=io.StringIO())
     assert counts() != before
+
+
+# --- the same files through the upload pages ---------------------------------------------------
+
+UPLOADS = {  # command → (who uploads, the page's URL name, its arguments)
+    "import_figures": ("halong.ksv", "figures_upload", ()),
+    "import_quotas": ("qn.vientruong", "quota_upload", ("QUANG-NINH", 2025)),
+    "import_interventions": ("halong.ksv", "intervention_import", ()),
+    "import_instruments": ("halong.ksv", "instrument_import", ()),
+}
+ON_THE_WEB = (
+    "Windows-1258, unknown unit",
+    "a line of 200,000 columns",
+    "formula in a text cell",
+    "corrupt XLSX",
+    "XLSX zip bomb",
+    "XLSX of 3,000,000 declared blank rows",
+    "a PDF named .xlsx",
+    "huge number",
+    "future month",
+    "duplicate rows",
+)
+WEB_CASES = [case for case in CASES if case.id.split("-", 1)[1] in ON_THE_WEB]
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize(("imp", "bad"), WEB_CASES)
+def test_a_bad_file_is_refused_by_every_upload_page(
+    units, client_for, settings, tmp_path, imp, bad
+) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    username, url_name, args = UPLOADS[imp.command]
+    url = reverse(url_name, args=[units[a].pk if a in units else a for a in args])
+    name, content = bad.build(imp)
+    client = client_for(username)  # signed in: the session is not the upload's doing
+    before = counts()
+    response = client.post(url, {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 400
+    errors = response.context["errors"]
+    for message in bad.messages(imp):
+        assert any(message in e for e in errors), (message, errors)
+    assert counts() == before

@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 
 from kiemsat.lib import excel
 from kiemsat.lib.excel import ImportRefused, check_upload, csv_text, table_rows, workbook_bytes
+from kiemsat.lib.tests.test_bad_files import xlsx
 
 ROOT = Path(excel.__file__).resolve().parents[1]
 
@@ -71,15 +72,6 @@ def test_utf16_and_binary_files_are_not_csv() -> None:
     for data in ("a,b".encode("utf-16"), b"a,b\n\x00\x01"):
         with pytest.raises(ImportRefused, match="không phải CSV văn bản"):
             csv_text(data, "a.csv")
-
-
-def xlsx(rows: list[list[object]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    return workbook_bytes(book)
 
 
 def rows_of(name: str, data: bytes, max_rows: int = 10) -> tuple[list[str], list[object]]:
