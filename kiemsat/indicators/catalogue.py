@@ -22,6 +22,7 @@ from kiemsat.audit.services import record
 from kiemsat.indicators.formula import metric_codes
 from kiemsat.indicators.models import Aggregation, Catalogue, Confidence, Indicator, Metric, Op
 from kiemsat.indicators.providers import derived_codes
+from kiemsat.lib.excel import ImportRefused, open_xlsx, read_limited
 
 INDICATOR_COLUMNS = [
     "code",
@@ -63,10 +64,18 @@ def read_catalogue_file(path: Path) -> dict[str, Any]:
     raise ValidationError(f"Không đọc được tệp '{path.name}': chỉ nhận .yaml hoặc .xlsx.")
 
 
-def _read_xlsx(path: Path) -> dict[str, Any]:
-    from openpyxl import load_workbook
+MAX_XLSX_BYTES = 5 * 1024 * 1024
+MAX_XLSX_ROWS = 10_000  # a catalogue has tens of metrics and indicators, not thousands
 
-    book = load_workbook(path, read_only=True, data_only=True)
+
+def _read_xlsx(path: Path) -> dict[str, Any]:
+    """The sheets of a catalogue workbook, opened through the shared checks (size unpacked,
+    rows declared) like every other spreadsheet."""
+    try:
+        with path.open("rb") as stream:
+            book = open_xlsx(read_limited(stream, MAX_XLSX_BYTES), max_rows=MAX_XLSX_ROWS)
+    except ImportRefused as refused:
+        raise ValidationError(refused.errors) from None
     sheets = {name.lower(): book[name] for name in book.sheetnames}
     for needed in ("metrics", "indicators"):
         if needed not in sheets:
