@@ -1,8 +1,12 @@
 """Spreadsheet plumbing shared by the imports and exports of every app.
 
-Reading refuses a whole file, with one Vietnamese message per problem, before any row is
-looked at; writing gives a workbook's bytes with bold wrapped headers and dates shown
-dd/mm/yyyy. Plain openpyxl, imported when a file is read or made; nothing here knows a model.
+Reading (``table_rows``) is bounded before anything is parsed: the bytes by the caller's
+limit, an XLSX by its parts' unpacked size and its sheets' rows as declared or counted; it
+refuses a whole file, or names each bad line ("dòng N: …"), in Vietnamese. Uploaded
+documents are checked by content (``check_upload``). Writing gives a workbook's bytes
+(``workbook_bytes``, the one way out) with bold wrapped headers, dates shown dd/mm/yyyy and
+formula-like text kept as text. Plain openpyxl, imported when a file is read or made;
+nothing here knows a model.
 """
 
 from __future__ import annotations
@@ -65,7 +69,10 @@ def open_zip(data: bytes | IO[bytes], label: str, *, max_unpacked: int) -> zipfi
     if len(members) > MAX_ZIP_MEMBERS or unpacked > max_unpacked:
         limit = max_unpacked // (1024 * 1024)
         raise ImportRefused(
-            [f"Tệp {label} khi giải nén quá lớn (hơn {limit} MB): không đọc, hãy kiểm tra lại tệp."]
+            [
+                f"Tệp {label} khi giải nén quá lớn (hơn {limit} MB): không đọc; "
+                "hãy chia nhỏ hoặc kiểm tra lại tệp."
+            ]
         )
     return archive
 
@@ -214,8 +221,8 @@ def _upload_type(upload: Any, *, suffixes: Collection[str], max_bytes: int, what
 class Table:
     """A file's header (lower-case column codes) and its non-blank rows as (line, cells).
 
-    Problems met while reading (cells beyond the header, formulas, a broken line) are
-    collected in ``errors`` and raised together once the rows are read to the end."""
+    Problems met while reading the rows (cells beyond the header, formulas) are collected
+    and raised together, as one ImportRefused, once the rows are read to the end."""
 
     header: list[str]
     rows: Iterator[tuple[int, list[Any]]]
