@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
@@ -29,3 +31,26 @@ def act_and_redirect(
     else:
         messages.success(request, done)
     return redirect(url)
+
+
+MAX_UPLOAD_BYTES = 16 * 1024 * 1024  # above every upload's own limit (10 MB at most)
+
+
+class BoundedUploadHandler(FileUploadHandler):
+    """First of the upload handlers: keeps no more than MAX_UPLOAD_BYTES + 1 bytes of each
+    uploaded file, so a huge upload fills neither memory nor the temporary disk, and the
+    upload's own size check still sees it as too large and says so."""
+
+    received = 0
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        self.received = 0
+        super().new_file(*args, **kwargs)
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        room = MAX_UPLOAD_BYTES + 1 - self.received
+        self.received += len(raw_data)
+        return raw_data[:room] if room > 0 else None  # None: later handlers get nothing
+
+    def file_complete(self, file_size: int) -> None:
+        return None  # the next handler makes the file
