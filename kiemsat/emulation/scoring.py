@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 ZERO = Decimal(0)
+MAX_POINTS = Decimal(1_000_000)
 CENT = Decimal("0.01")
 MAX_PLACES = 2
 
@@ -27,6 +28,8 @@ def parse_points(raw: Any, *, signed: bool = False) -> Decimal:
         raise ValueError(f"điểm '{raw}' không phải là số") from None
     if not value.is_finite():
         raise ValueError(f"điểm '{raw}' không phải là số")
+    if abs(value) >= MAX_POINTS:  # beyond any sheet's points, and beyond what quantize takes
+        raise ValueError(f"điểm '{str(raw)[:30]}' quá lớn")
     exponent = value.normalize().as_tuple().exponent
     if isinstance(exponent, int) and exponent < -MAX_PLACES:
         raise ValueError(f"điểm '{raw}' có quá 2 chữ số thập phân")

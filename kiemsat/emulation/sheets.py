@@ -25,10 +25,13 @@ from kiemsat.emulation.models import Band, Criterion, CriterionKind, Score, Scor
 from kiemsat.emulation.scoring import parse_points
 from kiemsat.indicators.engine import Status
 from kiemsat.indicators.models import Indicator
-from kiemsat.lib.excel import open_xlsx
+from kiemsat.lib.excel import ImportRefused, open_xlsx, read_limited
 from kiemsat.org.models import Level
 
 CRITERIA_COLUMNS = ("code", "parent", "name", "max", "source", "kind", "indicators", "per_status")
+
+MAX_XLSX_BYTES = 5 * 1024 * 1024
+MAX_XLSX_ROWS = 10_000  # a score sheet has tens of criteria
 
 
 @dataclass
@@ -50,7 +53,11 @@ def read_sheet_file(path: Path) -> dict[str, Any]:
             raise ValidationError("Tệp không đúng cấu trúc (cần code, name, level, criteria…).")
         return data
     if suffix == ".xlsx":
-        return _read_xlsx(path.read_bytes())
+        try:
+            with path.open("rb") as stream:
+                return _read_xlsx(read_limited(stream, MAX_XLSX_BYTES))
+        except ImportRefused as refused:  # too large, damaged, a zip bomb, too many rows
+            raise ValidationError(refused.errors) from None
     raise ValidationError(f"Không đọc được tệp '{path.name}': chỉ nhận .yaml hoặc .xlsx.")
 
 
@@ -65,7 +72,7 @@ def _rows(sheet: Any) -> list[dict[str, Any]]:
 
 
 def _read_xlsx(data: bytes) -> dict[str, Any]:
-    book = open_xlsx(data)
+    book = open_xlsx(data, max_rows=MAX_XLSX_ROWS)
     sheets = {name.lower(): book[name] for name in book.sheetnames}
     for needed in ("about", "criteria", "bands"):
         if needed not in sheets:

@@ -71,6 +71,11 @@ def sheet(db):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def term(units, sheet):  # type: ignore[no-untyped-def]
+    return make_term(units)
+
+
+def make_term(units: dict[str, Unit]) -> ClusterTerm:
+    """The cluster's year (the score sheet must be loaded already)."""
     cluster = Cluster.objects.create(
         code="CUM-QN-1",
         name="Cụm thi đua số 1 (VKSND cấp huyện tỉnh Quảng Ninh)",

@@ -105,3 +105,18 @@ def test_xlsx_gives_the_same_sheet(tmp_path, units):
     assert "đã nạp (2 tiêu chí chấm điểm)" in _load(path)
     leaf = Criterion.objects.get(sheet__code="BANG-X", code="1.1")
     assert leaf.parent is not None and leaf.per_status == {"VUOT": "3.00", "DAT": "2.00"}
+
+
+def test_a_damaged_or_bomb_workbook_is_refused_before_it_is_read(tmp_path, units):  # type: ignore[no-untyped-def]
+    from kiemsat.lib.tests.test_bad_files import blank_rows, zip_bomb
+
+    for content, message in (
+        (b"PK\x03\x04" + b"\x00" * 64, "không phải Excel \\(.xlsx\\) hợp lệ"),
+        (zip_bomb(), "khi giải nén quá lớn"),
+        (blank_rows(3_000_000, declared=True), "Tệp có 3.000.000 dòng"),
+    ):
+        path = tmp_path / "bang.xlsx"
+        path.write_bytes(content)
+        with pytest.raises(CommandError, match=message):
+            call_command("load_score_sheet", str(path), stdout=io.StringIO())
+    assert not ScoreSheet.objects.exists()
