@@ -184,6 +184,15 @@ def zip_bomb() -> bytes:
     return with_sheet(SHEET % b'<dimension ref="A1:D1"/>' + padding)
 
 
+def bad_workbooks() -> list[tuple[bytes, str]]:
+    """(content, the refusal it gets, as a regular expression) for any XLSX reader."""
+    return [
+        (b"PK\x03\x04" + b"\x00" * 64, "không phải Excel \\(.xlsx\\) hợp lệ"),
+        (zip_bomb(), "khi giải nén quá lớn"),
+        (blank_rows(3_000_000, declared=True), "Tệp có 3.000.000 dòng"),
+    ]
+
+
 def docx_bytes() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
