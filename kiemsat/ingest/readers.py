@@ -11,8 +11,9 @@ import io
 import re
 import subprocess
 import tempfile
-import zipfile
 from pathlib import Path
+
+from kiemsat.lib.excel import ImportRefused, open_zip
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DOCX_UNPACKED = 30 * 1024 * 1024
@@ -81,13 +82,10 @@ def _html(data: bytes) -> str:
 
 
 def _docx(data: bytes) -> str:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
-        raise ReadRefused("Tệp .docx bị hỏng hoặc không phải tệp Word.") from exc
-    if unpacked > MAX_DOCX_UNPACKED:
-        raise ReadRefused("Tệp .docx giải nén ra quá lớn (nghi tệp nén độc hại), không đọc.")
+    try:  # the container checked from its directory, as every upload is (lib.excel)
+        open_zip(data, "Word (.docx)", max_unpacked=MAX_DOCX_UNPACKED)
+    except ImportRefused as refused:
+        raise ReadRefused(refused.errors[0]) from None
     import docx
 
     try:
