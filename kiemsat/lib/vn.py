@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -45,6 +46,46 @@ def format_percent(num: int, den: int, decimals: int = 1) -> str:
     if den == 0:
         return ""
     return format_decimal(percent_value(num, den), decimals) + "%"
+
+
+@dataclass(frozen=True)
+class PercentCheck:
+    """A published "met/total, p%" against the percentage recomputed from its counts."""
+
+    met: int
+    total: int
+    published: Decimal
+    computed: Decimal  # rounded half up to the published figure's decimals (at least one)
+
+    @property
+    def matches(self) -> bool:
+        return self.published == self.computed
+
+    @property
+    def message(self) -> str:
+        decimals = max(1, -int(self.computed.as_tuple().exponent))
+        shown = format_decimal(self.computed, decimals)
+        if self.matches:
+            return f"{self.met}/{self.total} = {shown}%: khớp với số công bố."
+        return (
+            f"{self.met}/{self.total} = {shown}%, không phải "
+            f"{format_decimal(self.published, decimals)}% như đã công bố."
+        )
+
+
+def check_percent(met: int, total: int, published: Number) -> PercentCheck | None:
+    """Recompute a published percentage from its counts (127/129 is 98,4%, not 98,5%).
+
+    Rounded half up to as many decimals as the published figure has (at least one), the
+    way every page shows percentages. None when there is no base (total 0).
+    """
+    if total <= 0:
+        return None
+    given = Decimal(published) if not isinstance(published, Fraction) else None
+    decimals = max(1, -int(given.as_tuple().exponent)) if given is not None else 1
+    computed = round_half_up(percent_value(met, total), decimals)
+    shown = round_half_up(Fraction(published), decimals)
+    return PercentCheck(met=met, total=total, published=shown, computed=computed)
 
 
 def format_percent_distinct(value: Fraction, target: Fraction, differs: bool) -> str:

@@ -163,3 +163,19 @@ def test_sort_key_ignores_normalisation_form(text):
     import unicodedata
 
     assert sort_key(text)[0] == sort_key(unicodedata.normalize("NFD", text))[0]
+
+
+def test_check_percent_flags_a_published_figure_that_does_not_add_up():
+    from kiemsat.lib.vn import check_percent
+
+    wrong = check_percent(127, 129, Decimal("98.5"))
+    assert wrong is not None
+    assert wrong.computed == Decimal("98.4") and not wrong.matches
+    assert wrong.message == "127/129 = 98,4%, không phải 98,5% như đã công bố."
+    right = check_percent(127, 129, Decimal("98.4"))
+    assert right is not None and right.matches
+    assert check_percent(59, 60, Decimal("98.3")).matches  # type: ignore[union-attr]
+    assert check_percent(1, 8, Decimal("12.5")).matches  # type: ignore[union-attr]  # exact half
+    assert check_percent(127, 129, Decimal("98.45")).matches  # type: ignore[union-attr]
+    assert check_percent(127, 129, 98).computed == Decimal("98.4")  # type: ignore[union-attr]
+    assert check_percent(3, 0, Decimal("100")) is None
