@@ -8,6 +8,7 @@ from ninja.security import django_auth
 from kiemsat.agreements.api import router as agreements_router
 from kiemsat.emulation.api import router as emulation_router
 from kiemsat.indicators.api import router as indicators_router
+from kiemsat.ingest.api import router as ingest_router
 from kiemsat.lib.api import install_error_handlers, refuse_unknown_parameters
 from kiemsat.oversight.api import router as oversight_router
 
@@ -39,3 +40,4 @@ api.add_router("/", indicators_router)
 api.add_router("/", agreements_router)
 api.add_router("/", oversight_router)
 api.add_router("/", emulation_router)
+api.add_router("/", ingest_router)

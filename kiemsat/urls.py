@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from kiemsat.accounts.views import SignInView
 from kiemsat.api import api
+from kiemsat.ingest.urls import article_urls, press_urls
 
 admin.site.site_header = "kiemsat – Quản trị"
 admin.site.site_title = "kiemsat"
@@ -31,5 +32,7 @@ urlpatterns = [
     path("van-ban-phoi-hop/", include("kiemsat.agreements.urls")),
     path("khang-nghi-kien-nghi/", include("kiemsat.oversight.urls")),
     path("thi-dua/", include("kiemsat.emulation.urls")),
+    path("tin-bai/", include(article_urls)),
+    path("thong-tin-bao-chi/", include(press_urls)),
     path("", include("kiemsat.org.urls")),
 ]

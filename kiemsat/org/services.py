@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from kiemsat.audit.services import record
-from kiemsat.org.access import check
-from kiemsat.org.models import Membership, Role, Unit
+from kiemsat.lib.vn import fold
+from kiemsat.org.access import access_for, check
+from kiemsat.org.models import Membership, Partner, Role, Unit
+from kiemsat.org.reference import slug
 
 
 @transaction.atomic
@@ -50,3 +52,37 @@ def membership_remove(*, actor: Any, membership: Membership) -> None:
         changes={"username": membership.user.username, "role": membership.role},
     )
     membership.delete()
+
+
+@transaction.atomic
+def partner_register(
+    *, actor: Any, name: str, kind: str, province: str = "", short_name: str = ""
+) -> Partner:
+    """Add an organisation to the shared catalogue of partners (staff of any unit may: a
+    partner is reference data, not a unit's record). A name already there is refused."""
+    if actor is not None and not access_for(actor).unit_ids(Role.STAFF):
+        raise PermissionDenied("Bạn không có quyền thêm cơ quan phối hợp.")
+    name = " ".join(name.split())
+    folded = fold(name)
+    if Partner.objects.filter(name_folded=folded).exists():
+        raise ValidationError({"name": f"“{name}” đã có trong danh mục cơ quan phối hợp."})
+    code, n = slug(name)[:56] or "CO-QUAN", 1
+    while Partner.objects.filter(code=code if n == 1 else f"{code}-{n}").exists():
+        n += 1
+    partner = Partner(
+        code=code if n == 1 else f"{code}-{n}",
+        name=name,
+        short_name=short_name,
+        kind=kind,
+        province=province,
+        name_folded=folded,
+    )
+    partner.full_clean()
+    partner.save()
+    record(
+        actor=actor,
+        action="org.partner_register",
+        obj=partner,
+        changes={"code": partner.code, "name": name, "kind": kind},
+    )
+    return partner
