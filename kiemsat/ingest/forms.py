@@ -42,6 +42,7 @@ class ArticleForm(forms.Form):
     unit = UnitChoice(
         label="Đơn vị",
         queryset=Unit.objects.none(),
+        empty_label="— Chọn đơn vị —",
         error_messages={"invalid_choice": "Bạn không có quyền nhập tin bài cho đơn vị này."},
     )
     file = forms.FileField(
@@ -303,6 +304,7 @@ class PressItemForm(forms.Form):
     unit = UnitChoice(
         label="Đơn vị",
         queryset=Unit.objects.none(),
+        empty_label="— Chọn đơn vị —",
         error_messages={"invalid_choice": "Bạn không có quyền nhập cho đơn vị này."},
     )
     kind = forms.ChoiceField(label="Loại", choices=PressKind.choices)
@@ -319,12 +321,14 @@ class PressItemForm(forms.Form):
         label="Tin bài đã tải lên",
         queryset=Article.objects.none(),
         required=False,
+        empty_label="— Không —",
         error_messages={"invalid_choice": "Không có tin bài này trong phạm vi của bạn."},
     )
     sensitivity = forms.ChoiceField(label="Mức độ", choices=Sensitivity.choices)
     responsible_unit = UnitChoice(
         label="Đơn vị chủ trì",
         queryset=Unit.objects.none(),
+        empty_label="— Chọn đơn vị —",
         error_messages={"invalid_choice": "Đơn vị chủ trì ngoài phạm vi đơn vị của bạn."},
     )
     responsible_person = forms.CharField(label="Người phụ trách", required=False, max_length=120)
@@ -333,6 +337,11 @@ class PressItemForm(forms.Form):
         label="Thời hạn (ngày làm việc)",
         min_value=1,
         max_value=60,
+        error_messages={
+            "min_value": "Thời hạn từ 1 ngày làm việc trở lên.",
+            "max_value": "Thời hạn tối đa 60 ngày làm việc.",
+            "invalid": "Thời hạn là số ngày làm việc (số nguyên).",
+        },
         help_text="Hạn xử lý tính từ ngày nhận, không kể ngày nghỉ, lễ, Tết.",
     )
 

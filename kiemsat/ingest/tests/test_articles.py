@@ -1,4 +1,3 @@
-# ruff: noqa: E501
 """Reading an article into draft records: upload, matching, highlighting, confirm, discard."""
 
 from __future__ import annotations

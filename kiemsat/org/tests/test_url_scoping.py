@@ -33,6 +33,8 @@ from kiemsat.agreements.models import ClauseKind, Decision, Instrument, Instrume
 from kiemsat.agreements.services import DutyData, InstrumentData, PartyData, ReviewData
 from kiemsat.audit.models import AuditEntry
 from kiemsat.indicators.models import Figure, Indicator, Quota, Submission, SubmissionStatus
+from kiemsat.ingest import services as ingest
+from kiemsat.ingest.models import PressKind
 from kiemsat.lib.periods import Month
 from kiemsat.org.models import Cluster, ClusterKind, ClusterTerm, Membership, Partner, Unit
 from kiemsat.oversight import services as oversight
@@ -134,6 +136,24 @@ def build_world(code: str) -> dict[str, Any]:
     )
     term = ClusterTerm.objects.create(cluster=cluster, year=2025, leader=unit)
     term.members.add(unit)
+    article = ingest.article_upload(
+        actor=None,
+        unit=unit,
+        text=f"Tin bài {marker(code)}\nVKSND và Tòa án ký kết quy chế phối hợp.",
+        file_name="tin-bai.txt",
+        content=f"Tin bài {marker(code)}".encode(),
+    )
+    press_item = ingest.press_item_register(
+        actor=None,
+        unit=unit,
+        data=ingest.PressData(
+            kind=PressKind.FALSE_INFO,
+            subject=f"Tin sai {marker(code)}",
+            responsible_unit=unit,
+            received_on=date(2025, 1, 14),
+            working_days=3,
+        ),
+    )
     month = Month.parse(MONTH)
     Submission.objects.create(unit=unit, period=month.index, status=SubmissionStatus.SUBMITTED)
     Submission.objects.create(
@@ -149,6 +169,8 @@ def build_world(code: str) -> dict[str, Any]:
         "review": review,
         "attachment": attachment,
         "intervention": intervention,
+        "article": article,
+        "press_item": press_item,
         "cluster": cluster,
         "term": term,
         "month": month,
@@ -278,6 +300,14 @@ ROUTES: dict[str, Route] = {
     "term_member": Route(_term_unit),
     "term_self_assess": Route(_term_unit, get=False, post=True),
     "term_adjust": Route(_term_unit, get=False, post=True, owner_post=LEADER_ONLY),
+    # ingest
+    "article_detail": Route(lambda w: {"pk": w["article"].pk}),
+    "article_confirm": Route(lambda w: {"pk": w["article"].pk}, get=False, post=True),
+    "article_discard": Route(lambda w: {"pk": w["article"].pk}, get=False, post=True),
+    "article_file": Route(lambda w: {"pk": w["article"].pk}),
+    "press_detail": Route(lambda w: {"pk": w["press_item"].pk}),
+    "press_edit": Route(lambda w: {"pk": w["press_item"].pk}, post=True),
+    "press_done": Route(lambda w: {"pk": w["press_item"].pk}, get=False, post=True),
     # API
     "api:instrument": Route(lambda w: {"instrument_id": w["instrument"].pk}),
     "api:intervention_get": Route(lambda w: {"intervention_id": w["intervention"].pk}),
@@ -331,7 +361,12 @@ FLAT: dict[str, Flat] = {
     "intervention_import": Flat(),
     "intervention_template": Flat(),
     "term_list": Flat(),
+    "article_list": Flat(),
+    "article_create": Flat(),
+    "press_list": Flat(),
+    "press_create": Flat(),
     "api:api-root": Flat(public=True),
+    "api:press_items_list": Flat(),
     "api:instruments": Flat(),
     "api:interventions_list": Flat(),
     "api:quotas_list": Flat(),
@@ -522,6 +557,8 @@ def _leaks(world: W) -> list[str]:
     return [
         reverse("instrument_detail", args=[world["instrument"].pk]),
         reverse("intervention_detail", args=[world["intervention"].pk]),
+        reverse("article_detail", args=[world["article"].pk]),
+        reverse("press_detail", args=[world["press_item"].pk]),
         reverse("unit_detail", args=[world["unit"].pk]),
         world["unit"].name,
     ]
@@ -538,6 +575,9 @@ def test_lists_and_search_stay_in_scope(client_for, worlds):  # type: ignore[no-
         ("intervention_list", ""),
         ("intervention_list", f"?q={SECRET}"),
         ("intervention_summary", ""),
+        ("article_list", ""),
+        ("press_list", ""),
+        ("press_list", f"?q={SECRET}"),
         ("unit_tree", ""),
         ("term_list", ""),
         ("indicator_completeness", "?from=2024-12&to=2025-01"),
@@ -550,6 +590,8 @@ def test_lists_and_search_stay_in_scope(client_for, worlds):  # type: ignore[no-
             assert SECRET not in page, name
     assert MINE in _text(halong.get(reverse("instrument_list")))
     assert MINE in _text(halong.get(reverse("intervention_list")))
+    assert MINE in _text(halong.get(reverse("article_list")))
+    assert MINE in _text(halong.get(reverse("press_list")))
     hagiang = client_for("hagiang.ksv")
     page = _text(hagiang.get(reverse("instrument_list") + f"?q={SECRET}"))
     assert _leaks(worlds[HA_GIANG])[0] in page
