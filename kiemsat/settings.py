@@ -263,3 +263,5 @@ LOGGING = {
 
 # The demo password is refused whenever DEBUG is off (see org.demo_guard).
 DEMO_PASSWORD = "kiemsat-demo"
+# Folder of .txt articles the demo reads and confirms (the founding articles); unset: none.
+INGEST_DEMO_ARTICLES = os.environ.get("INGEST_DEMO_ARTICLES", "")
