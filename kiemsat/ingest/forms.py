@@ -137,7 +137,9 @@ class PartyForm(forms.Form):
     name = forms.CharField(label="Tên trong tin bài", max_length=300)
     match = forms.ChoiceField(label="Là", required=False)
     new_kind = forms.ChoiceField(
-        label="Loại cơ quan (nếu thêm mới)", choices=PartnerKind.choices, required=False
+        label="Loại cơ quan (nếu thêm mới)",
+        choices=[("", "— Chọn loại —"), *PartnerKind.choices],
+        required=False,
     )
     signatory_name = forms.CharField(label="Người ký", required=False, max_length=120)
     signatory_title = forms.CharField(label="Chức vụ người ký", required=False, max_length=200)
