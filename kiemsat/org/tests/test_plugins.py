@@ -20,6 +20,7 @@ def test_apps_register_their_seeders_and_demo_builders_by_path() -> None:
     assert plugins.DEMO_BUILDERS == [
         "kiemsat.agreements.demo.build",
         "kiemsat.oversight.demo.build_demo",
+        "kiemsat.ingest.demo.build",
         "kiemsat.emulation.demo.build",
     ]
     assert plugins.CALENDAR_LISTENERS == ["kiemsat.oversight.services.calendar_changed"]
