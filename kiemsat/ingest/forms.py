@@ -17,8 +17,9 @@ from kiemsat.ingest.report import EVENT_TYPES, INDICATOR_KINDS
 from kiemsat.ingest.services import Confirmation, PartyDraft, PressData
 from kiemsat.lib.vn import check_percent
 from kiemsat.org.access import access_for
+from kiemsat.org.forms import UnitChoiceField
 from kiemsat.org.models import Partner, PartnerKind, Role, Unit
-from kiemsat.oversight.forms import ANY, UnitChoice, date_field
+from kiemsat.oversight.forms import ANY, date_field
 
 # The extraction's instrument kinds and the register's.
 KINDS = {
@@ -39,7 +40,7 @@ def _staff_units(user: Any) -> Any:
 class ArticleForm(forms.Form):
     """An article pasted or uploaded; the file is read here, within the readers' limits."""
 
-    unit = UnitChoice(
+    unit = UnitChoiceField(
         label="Đơn vị",
         queryset=Unit.objects.none(),
         empty_label="— Chọn đơn vị —",
@@ -303,7 +304,7 @@ def indicator_checks(rows: list[dict[str, Any]]) -> list[str]:
 
 
 class PressItemForm(forms.Form):
-    unit = UnitChoice(
+    unit = UnitChoiceField(
         label="Đơn vị",
         queryset=Unit.objects.none(),
         empty_label="— Chọn đơn vị —",
@@ -327,7 +328,7 @@ class PressItemForm(forms.Form):
         error_messages={"invalid_choice": "Không có tin bài này trong phạm vi của bạn."},
     )
     sensitivity = forms.ChoiceField(label="Mức độ", choices=Sensitivity.choices)
-    responsible_unit = UnitChoice(
+    responsible_unit = UnitChoiceField(
         label="Đơn vị chủ trì",
         queryset=Unit.objects.none(),
         empty_label="— Chọn đơn vị —",
@@ -398,7 +399,7 @@ class PressFilterForm(forms.Form):
     sensitivity = forms.ChoiceField(
         label="Mức độ", choices=ANY + Sensitivity.choices, required=False
     )
-    unit = UnitChoice(
+    unit = UnitChoiceField(
         label="Đơn vị",
         queryset=Unit.objects.none(),
         required=False,

@@ -150,7 +150,7 @@ def _zip_bomb() -> bytes:
     ("name", "content", "message"),
     [
         ("lon.txt", b"a" * (20 * 1024 * 1024), "Tệp quá lớn: tối đa 5 MB."),
-        ("bom.docx", _zip_bomb(), "nghi tệp nén độc hại"),
+        ("bom.docx", _zip_bomb(), "khi giải nén quá lớn"),
         ("anh.pdf", "blank-pdf", "Tệp không có chữ để đọc (PDF chỉ có ảnh quét"),
         ("bai.exe", b"MZ", "Chỉ đọc được tệp .txt, .html, .docx hoặc .pdf."),
     ],
