@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kiemsat.ingest",
     "kiemsat.emulation",
     "kiemsat.accounts",
+    "kiemsat.backup",
     "kiemsat.demo",
 ]
 
