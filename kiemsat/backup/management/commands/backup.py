@@ -24,9 +24,15 @@ class Command(BaseCommand):
             event = backup_create(target=Path(str(options["path"])))
         except (BackupError, DatabaseError, sqlite3.Error, OSError) as error:
             raise CommandError(f"Không sao lưu được: {error}") from error
-        size = format_decimal(Fraction(event.size, 1024 * 1024), 1)
+        size = _size(event.size)
         self.stdout.write(
             f"Đã sao lưu vào {event.archive}: {format_int(event.tables)} bảng, "
-            f"{format_int(event.rows)} dòng, {format_int(event.files)} tệp đính kèm, {size} MB."
+            f"{format_int(event.rows)} dòng, {format_int(event.files)} tệp đính kèm, {size}."
         )
         self.stdout.write(f"SHA-256: {event.archive_sha256}")
+
+
+def _size(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{format_decimal(Fraction(size, 1024), 1)} KB"
+    return f"{format_decimal(Fraction(size, 1024 * 1024), 1)} MB"
