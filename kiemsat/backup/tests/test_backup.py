@@ -36,6 +36,7 @@ from kiemsat.backup import databases
 from kiemsat.backup.models import BackupEvent, BackupKind
 from kiemsat.demo.builder import seed_demo_records
 from kiemsat.lib.vn import format_int
+from kiemsat.org.models import Partner
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 FILES = {
@@ -174,6 +175,30 @@ def test_the_demo_comes_back_whole_into_an_empty_database(units, media, tmp_path
     assert (restored.rows, restored.files, restored.tables) == (total, 3, len(before))
     assert AuditEntry.objects.filter(action="backup.restore", object_id=str(restored.pk)).exists()
     assert DataRevision.objects.get().number == revision + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_committed_during_the_backup_is_in_neither_copy_nor_manifest(  # type: ignore[no-untyped-def]
+    units, media, tmp_path, monkeypatch
+) -> None:
+    """The server keeps writing while the copy is taken: the manifest counts what the copy
+    holds (one snapshot), not what the live database holds a moment later."""
+    count_copy = databases._counts
+    partners = Partner.objects.count()
+
+    def count_after_a_write(cursor, names):  # type: ignore[no-untyped-def]
+        Partner.objects.create(code="ghi-trong-luc-sao-luu", name="Ghi trong lúc sao lưu")
+        return count_copy(cursor, names)
+
+    monkeypatch.setattr(databases, "_counts", count_after_a_write)
+    _backup(tmp_path / "kiemsat.tar")
+    monkeypatch.undo()
+    assert _manifest(tmp_path / "kiemsat.tar")["tables"]["org_partner"] == partners
+    assert Partner.objects.count() == partners + 1
+
+    call_command("restore", str(tmp_path / "kiemsat.tar"), "--force", stdout=io.StringIO())
+    assert Partner.objects.count() == partners
+    assert not Partner.objects.filter(code="ghi-trong-luc-sao-luu").exists()
 
 
 def test_a_database_with_records_is_not_overwritten(
