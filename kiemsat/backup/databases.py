@@ -159,8 +159,13 @@ def _load_sqlite(connection: BaseDatabaseWrapper, path: Path) -> None:
 
 
 def _dump_postgres(connection: BaseDatabaseWrapper, target: Path) -> Snapshot:
+    import psycopg  # only where PostgreSQL is used
+
     # A connection of its own: the copy never depends on the caller's transaction.
-    raw = connection.get_new_connection(connection.get_connection_params())
+    try:
+        raw = connection.get_new_connection(connection.get_connection_params())
+    except psycopg.Error as error:
+        raise BackupError(f"Không kết nối được PostgreSQL: {error}".strip()) from error
     try:
         raw.autocommit = True
         with raw.cursor() as cursor:
@@ -175,6 +180,8 @@ def _dump_postgres(connection: BaseDatabaseWrapper, target: Path) -> Snapshot:
             tables = _counts(cursor, connection.introspection.table_names(cursor))
             migrations = _heads(cursor)
             cursor.execute("COMMIT")
+    except psycopg.Error as error:
+        raise BackupError(f"PostgreSQL báo lỗi khi sao lưu: {error}".strip()) from error
     finally:
         raw.close()
     return Snapshot(target, POSTGRES_MEMBER, tables, migrations)

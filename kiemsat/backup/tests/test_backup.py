@@ -252,6 +252,14 @@ def test_a_copy_blocked_by_a_write_held_open_gives_up(units, media, tmp_path, mo
     assert not BackupEvent.objects.exists()
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite copies in process")
+def test_an_unreachable_database_server_is_a_message(db, media, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setitem(connection.settings_dict, "PORT", "1")
+    with pytest.raises(CommandError, match="Không kết nối được PostgreSQL"):
+        call_command("backup", str(tmp_path / "kiemsat.tar"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["media"]
+
+
 def test_a_file_that_is_no_archive_is_refused(db, media, tmp_path) -> None:  # type: ignore[no-untyped-def]
     other = tmp_path / "bao-cao.tar"
     other.write_text("unit_code,period,metric_code,value\n")
