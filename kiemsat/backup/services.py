@@ -45,10 +45,15 @@ def backup_create(*, target: Path, actor: Any = None) -> BackupEvent:
         raise BackupError(f"'{target}' là một thư mục: hãy ghi rõ tên tệp, ví dụ kiemsat.tar.")
     if not target.parent.is_dir():
         raise BackupError(f"Thư mục '{target.parent}' không tồn tại.")
+    media_root = Path(settings.MEDIA_ROOT).absolute()
+    if target.parent.resolve().is_relative_to(media_root.resolve()):
+        raise BackupError(
+            f"Không ghi bản sao lưu vào thư mục tệp đính kèm '{media_root}': chọn nơi khác."
+        )
     taken_at = timezone.localtime()
     with tempfile.TemporaryDirectory(prefix=".kiemsat-sao-luu-", dir=target.parent) as folder:
         snapshot = databases.dump(connection, Path(folder))
-        manifest = archive.write(target, snapshot, Path(settings.MEDIA_ROOT), taken_at)
+        manifest = archive.write(target, snapshot, media_root, taken_at)
     return backup_event_record(
         kind=BackupKind.BACKUP, actor=actor, path=target, manifest=manifest, forced=False
     )

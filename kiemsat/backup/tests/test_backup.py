@@ -350,6 +350,9 @@ def test_a_backup_needs_a_file_name_in_an_existing_folder(db, media, tmp_path) -
         call_command("backup", str(tmp_path))
     with pytest.raises(CommandError, match="không tồn tại"):
         call_command("backup", str(tmp_path / "khong-co" / "kiemsat.tar"))
+    with pytest.raises(CommandError, match="vào thư mục tệp đính kèm"):
+        call_command("backup", str(media / "agreements" / "kiemsat.tar"))
+    assert _files(media) == FILES
     assert not BackupEvent.objects.exists()
 
 
