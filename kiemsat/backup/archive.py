@@ -124,8 +124,6 @@ def file_digest(path: Path) -> str:
 
 def unpack(source: Path, staging: Path) -> Manifest:
     """Extract ``source`` into ``staging`` and check every member against the manifest."""
-    if not source.is_file():
-        raise BackupError(f"Không tìm thấy tệp sao lưu '{source}'.")
     try:
         manifest_body, found = _extract_all(source, staging)
     except DAMAGED as error:

@@ -64,13 +64,15 @@ def backup_restore(*, source: Path, force: bool, actor: Any = None) -> Restored:
     connection = connections[DEFAULT_DB_ALIAS]
     vendor = databases.supported(connection)
     media_root = Path(settings.MEDIA_ROOT).absolute()
+    if not source.is_file():
+        raise BackupError(f"Không tìm thấy tệp sao lưu '{source}'.")
+    if not force:  # before reading the archive, which can take long
+        _check_empty(connection, media_root)
     media_root.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".kiemsat-phuc-hoi-", dir=media_root.parent))
     try:
         manifest = archive.unpack(source, staging)
         _check_fits(manifest, vendor)
-        if not force:
-            _check_empty(connection, media_root)
         copy = staging / manifest["database"]["member"]
         if vendor == "sqlite":
             _check_counts(manifest["tables"], databases.copy_row_counts(copy), exact=True)
