@@ -12,11 +12,13 @@ import io
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tarfile
 from collections import Counter
 from collections.abc import Callable
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -343,6 +345,35 @@ def test_an_archive_from_a_newer_version_is_refused(
     altered = _rewrite(archive, tmp_path / "moi.tar", _edit_manifest(newer))
     with pytest.raises(CommandError, match=r"phiên bản mới hơn.*'org' đã ở bước '9999_tuong_lai'"):
         call_command("restore", str(altered), "--force")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="edits the SQLite copy in place")
+@pytest.mark.django_db(transaction=True)
+def test_an_archive_from_an_earlier_version_is_brought_up_to_date(units, media, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A copy taken before backups were recorded has no table for them: restore migrates."""
+    folder = tmp_path / "cu"
+    folder.mkdir()
+    copy = databases.dump(connection, folder).path
+    with closing(sqlite3.connect(copy)) as older, older:
+        older.execute("DROP TABLE backup_backupevent")
+        older.execute("DELETE FROM django_migrations WHERE app = 'backup'")
+    tables = databases.copy_row_counts(copy)
+    snapshot = databases.Snapshot(copy, databases.SQLITE_MEMBER, tables, _heads_of(copy))
+    archive = archive_format.write(folder / "cu.tar", snapshot, media, timezone.localtime())
+    assert "backup" not in archive["migrations"]
+    call_command("flush", interactive=False, verbosity=0)
+    shutil.rmtree(media)
+
+    out = io.StringIO()
+    call_command("restore", str(folder / "cu.tar"), stdout=out)
+    assert "Đã nâng cấp cấu trúc dữ liệu: 1 bước migrate." in out.getvalue()
+    assert BackupEvent.objects.get().kind == BackupKind.RESTORE
+    assert _files(media) == FILES
+
+
+def _heads_of(path: Path) -> dict[str, str]:
+    with closing(sqlite3.connect(path)) as copy:
+        return databases._heads(copy.cursor())
 
 
 def test_a_backup_needs_a_file_name_in_an_existing_folder(db, media, tmp_path) -> None:  # type: ignore[no-untyped-def]
