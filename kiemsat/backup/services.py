@@ -108,8 +108,8 @@ def backup_event_record(
     event.save()
     changes = {
         "archive": event.archive,
-        "sha256": event.archive_sha256,
-        "version": manifest["version"],
+        "archive_sha256": event.archive_sha256,
+        "product_version": manifest["version"],
         "taken_at": manifest["created_at"],
         "rows": event.rows,
         "files": event.files,

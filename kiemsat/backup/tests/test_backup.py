@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from conftest import _ensure_reference
 from kiemsat.audit.models import AuditEntry, DataRevision
+from kiemsat.audit.render import describe
 from kiemsat.backup import archive as archive_format
 from kiemsat.backup import databases
 from kiemsat.backup.models import BackupEvent, BackupKind
@@ -154,6 +155,9 @@ def test_the_demo_comes_back_whole_into_an_empty_database(units, media, tmp_path
         assert f"{format_int(total)} dòng, 3 tệp đính kèm" in said
         entry = AuditEntry.objects.get(action="backup.backup")
         assert (entry.changes["rows"], entry.changes["files"]) == (total, 3)
+        line = describe([entry])[0]
+        assert line.sentence == "Dữ liệu ban đầu: sao lưu cơ sở dữ liệu và tệp đính kèm"
+        assert f"Số dòng: {format_int(total)}" in line.details
         assert BackupEvent.objects.get().archive == str(archive)
 
         call_command("flush", interactive=False, verbosity=0)  # as `migrate` leaves it
