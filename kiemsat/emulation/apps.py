@@ -12,6 +12,8 @@ class EmulationConfig(AppConfig):
         render.register(
             actions={
                 "emulation.covenant_link": "gắn giao ước thi đua",
+                "emulation.evidence_add": "tải tệp minh chứng điểm thi đua",
+                "emulation.evidence_delete": "xóa tệp minh chứng điểm thi đua",
                 "emulation.exclusion_record": "ghi đơn vị không xét thi đua",
                 "emulation.score_adjust": "điều chỉnh điểm thi đua",
                 "emulation.score_import": "nhập điểm thi đua từ tệp",

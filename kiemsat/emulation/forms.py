@@ -49,8 +49,15 @@ class SelfAssessForm(forms.Form):
         }
 
 
+def _leaf_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Tiêu chí",
+        error_messages={"invalid_choice": "Chỉ chọn được tiêu chí chấm theo minh chứng của bảng."},
+    )
+
+
 class AdjustForm(forms.Form):
-    criterion = forms.ChoiceField(label="Tiêu chí")
+    criterion = _leaf_field()
     points = _points_field("Điểm cụm trưởng chấm", required=True)
     reason = forms.CharField(
         label="Lý do điều chỉnh", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
@@ -58,8 +65,24 @@ class AdjustForm(forms.Form):
 
     def __init__(self, *args: Any, leaves: Sequence[Criterion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", EMPTY), *[(c.code, f"{c.code}. {c.name}") for c in leaves]]
-        self.fields["criterion"].choices = choices  # type: ignore[attr-defined]
+        self.fields["criterion"].choices = _leaf_choices(leaves)  # type: ignore[attr-defined]
+
+
+class EvidenceForm(forms.Form):
+    prefix = "evidence"
+    criterion = _leaf_field()
+    file = forms.FileField(
+        label="Tệp minh chứng (PDF, JPG, PNG; tối đa 10 MB)",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def __init__(self, *args: Any, leaves: Sequence[Criterion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].choices = _leaf_choices(leaves)  # type: ignore[attr-defined]
+
+
+def _leaf_choices(leaves: Sequence[Criterion]) -> list[tuple[str, str]]:
+    return [("", EMPTY), *[(c.code, f"{c.code}. {c.name}") for c in leaves]]
 
 
 class ExclusionForm(forms.Form):

@@ -238,8 +238,13 @@ class EvidenceFile(models.Model):
     score = models.ForeignKey(
         Score, verbose_name="Điểm", on_delete=models.CASCADE, related_name="files"
     )
-    file = models.FileField("Tệp", upload_to=evidence_path)
+    file = models.FileField("Tệp", upload_to=evidence_path, max_length=300)
     name = models.CharField("Tên tệp", max_length=200)
+    size = models.PositiveIntegerField("Dung lượng (byte)", default=0)
+    content_type = models.CharField("Kiểu tệp", max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField("Tải lên lúc", auto_now_add=True)
 
     class Meta:

@@ -21,6 +21,7 @@ from kiemsat.emulation import scoring
 from kiemsat.emulation.models import (
     Criterion,
     CriterionKind,
+    EvidenceFile,
     Exclusion,
     Score,
     ScoreSheet,
@@ -107,6 +108,21 @@ def get_member_for_user(
     if write and not can_score(user, unit):
         raise PermissionDenied("Chỉ cán bộ của đơn vị được tự chấm điểm của đơn vị mình.")
     return term, unit
+
+
+def get_evidence_for_user(
+    user: Any, term_pk: int, unit_pk: int, file_pk: int, *, write: bool = False
+) -> tuple[ClusterTerm, Unit, EvidenceFile]:
+    """An evidence file of a member's sheet, only through that sheet's gate."""
+    term, unit = get_member_for_user(user, term_pk, unit_pk, write=write)
+    evidence = (
+        EvidenceFile.objects.select_related("score", "score__criterion")
+        .filter(pk=file_pk, score__term=term, score__unit=unit)
+        .first()
+    )
+    if evidence is None:
+        raise Http404("Không tìm thấy.")
+    return term, unit, evidence
 
 
 def record_of(term: ClusterTerm) -> TermRecord | None:

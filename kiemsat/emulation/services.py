@@ -15,18 +15,30 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from kiemsat.agreements.models import Instrument, InstrumentKind
 from kiemsat.audit.services import record
 from kiemsat.emulation import selectors
-from kiemsat.emulation.models import Criterion, Exclusion, Score, TermRecord, TermStatus
+from kiemsat.emulation.models import (
+    Criterion,
+    EvidenceFile,
+    Exclusion,
+    Score,
+    TermRecord,
+    TermStatus,
+)
 from kiemsat.emulation.scoring import parse_points
 from kiemsat.indicators.services import reopen_reason
+from kiemsat.lib.excel import check_upload
 from kiemsat.lib.periods import MonthRange
 from kiemsat.lib.vn import format_points, sort_key
 from kiemsat.org.models import Cluster, ClusterTerm, Unit
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+EVIDENCE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")  # a scanned decision, report, certificate
 
 # --- terms: rotation and eligibility ------------------------------------------------------
 
@@ -273,11 +285,7 @@ def scores_self_assess(
 ) -> int:
     """A member's self-assessment of the manual leaves, all or nothing; returns how many
     leaves changed. A blank entry leaves its leaf as it was."""
-    if actor is not None and not selectors.can_score(actor, unit):
-        raise PermissionDenied("Chỉ cán bộ của đơn vị được tự chấm điểm của đơn vị mình.")
-    _require_open(term)
-    if not term.members.filter(pk=unit.pk).exists():
-        raise ValidationError(f"{_name(unit)} không phải thành viên của cụm năm {term.year}.")
+    _require_member_writer(actor, term, unit)
     errors: list[str] = []
     checked: list[tuple[Criterion, Decimal, str]] = []
     for code, entry in entries.items():
@@ -329,6 +337,78 @@ def score_adjust(
         adjust_reason=reason,
     )
     return Score.objects.get(term=term, unit=unit, criterion=criterion)
+
+
+def _require_member_writer(actor: Any, term: ClusterTerm, unit: Unit) -> None:
+    if actor is not None and not selectors.can_score(actor, unit):
+        raise PermissionDenied("Chỉ cán bộ của đơn vị được tự chấm điểm của đơn vị mình.")
+    _require_open(term)
+    if not term.members.filter(pk=unit.pk).exists():
+        raise ValidationError(f"{_name(unit)} không phải thành viên của cụm năm {term.year}.")
+
+
+@transaction.atomic
+def evidence_add(
+    *, actor: Any, term: ClusterTerm, unit: Unit, code: str, upload: UploadedFile
+) -> EvidenceFile:
+    """A member's evidence file for a manual leaf (its score row is made if missing)."""
+    _require_member_writer(actor, term, unit)
+    try:
+        criterion = manual_leaf(term, code)
+    except ValidationError as exc:
+        raise ValidationError({"criterion": exc.messages}) from None
+    content_type = check_upload(
+        upload,
+        field="file",
+        suffixes=EVIDENCE_SUFFIXES,
+        max_bytes=MAX_EVIDENCE_BYTES,
+        what="bản quét PDF, JPG hoặc PNG",
+    )
+    score = Score.objects.filter(term=term, unit=unit, criterion=criterion).first()
+    if score is None:
+        score = Score(term=term, unit=unit, criterion=criterion)
+        score.full_clean()
+        score.save()
+    evidence = EvidenceFile(
+        score=score,
+        name=(upload.name or "")[-200:],
+        size=upload.size or 0,
+        content_type=content_type,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    evidence.file.save(evidence.name, upload, save=False)
+    try:
+        evidence.full_clean()
+        evidence.save()
+        record(
+            actor=actor,
+            action="emulation.evidence_add",
+            obj=score,
+            unit_id=unit.pk,
+            changes={"criterion": criterion.code, "file": evidence.name, "size": evidence.size},
+        )
+    except Exception:  # nothing half-written: the stored file goes with the refused row
+        evidence.file.storage.delete(evidence.file.name or "")
+        raise
+    return evidence
+
+
+@transaction.atomic
+def evidence_delete(*, actor: Any, evidence: EvidenceFile) -> None:
+    """Remove an evidence file: the row, then (once committed) the file on disk."""
+    score = evidence.score
+    _require_member_writer(actor, score.term, score.unit)
+    name, stored, storage = evidence.name, evidence.file.name or "", evidence.file.storage
+    evidence.delete()
+    if stored:
+        transaction.on_commit(lambda: storage.delete(stored))
+    record(
+        actor=actor,
+        action="emulation.evidence_delete",
+        obj=score,
+        unit_id=score.unit_id,
+        changes={"criterion": score.criterion.code, "file": name},
+    )
 
 
 @transaction.atomic

@@ -14,4 +14,19 @@ urlpatterns = [
     path("<int:pk>/don-vi/<int:unit_pk>/", views.term_member, name="term_member"),
     path("<int:pk>/don-vi/<int:unit_pk>/tu-cham/", views.term_self_assess, name="term_self_assess"),
     path("<int:pk>/don-vi/<int:unit_pk>/dieu-chinh/", views.term_adjust, name="term_adjust"),
+    path(
+        "<int:pk>/don-vi/<int:unit_pk>/minh-chung/",
+        views.term_evidence_add,
+        name="term_evidence_add",
+    ),
+    path(
+        "<int:pk>/don-vi/<int:unit_pk>/minh-chung/<int:file_pk>/",
+        views.term_evidence_download,
+        name="term_evidence_download",
+    ),
+    path(
+        "<int:pk>/don-vi/<int:unit_pk>/minh-chung/<int:file_pk>/xoa/",
+        views.term_evidence_delete,
+        name="term_evidence_delete",
+    ),
 ]

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from kiemsat.audit.selectors import history_for
 from kiemsat.emulation import excel, selectors, services
 from kiemsat.emulation.forms import (
     AdjustForm,
+    EvidenceForm,
     ExclusionForm,
     OfficersForm,
     ReasonForm,
@@ -215,6 +216,7 @@ def _member_context(
         "can_adjust": not locked and selectors.can_adjust(user, term) and bool(leaves),
         "self_form": forms.get("self_form") or SelfAssessForm(leaves=leaves, initial=initial),
         "adjust_form": forms.get("adjust_form") or AdjustForm(leaves=leaves),
+        "evidence_form": forms.get("evidence_form") or EvidenceForm(leaves=leaves),
     }
 
 
@@ -260,21 +262,84 @@ def term_adjust(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     term, unit = selectors.get_member_for_user(request.user, pk, unit_pk)
     if not selectors.can_adjust(request.user, term):
         raise PermissionDenied("Chỉ lãnh đạo đơn vị cụm trưởng được điều chỉnh điểm.")
-    form = AdjustForm(request.POST, leaves=_member_leaves(term))
+    return _member_form_action(
+        request,
+        term,
+        unit,
+        "adjust_form",
+        AdjustForm(request.POST, leaves=_member_leaves(term)),
+        lambda data: services.score_adjust(
+            actor=request.user,
+            term=term,
+            unit=unit,
+            code=data["criterion"],
+            points=data["points"],
+            reason=data["reason"],
+        ),
+        "Đã điều chỉnh điểm tiêu chí {criterion}.",
+    )
+
+
+def _member_form_action(
+    request: HttpRequest,
+    term: ClusterTerm,
+    unit: Unit,
+    form_name: str,
+    form: Any,
+    act: Any,
+    done: str,
+) -> HttpResponse:
+    """Validate ``form``, run ``act(cleaned_data)``; a refusal re-renders the sheet (400)."""
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            services.score_adjust(
-                actor=request.user,
-                term=term,
-                unit=unit,
-                code=data["criterion"],
-                points=data["points"],
-                reason=data["reason"],
-            )
+            act(form.cleaned_data)
         except ValidationError as exc:
             _refused(form, exc)
         else:
-            messages.success(request, f"Đã điều chỉnh điểm tiêu chí {data['criterion']}.")
+            messages.success(request, done.format(**form.cleaned_data))
             return redirect("term_member", pk=term.pk, unit_pk=unit.pk)
-    return _render_member(request, term, unit, 400, adjust_form=form)
+    return _render_member(request, term, unit, 400, **{form_name: form})
+
+
+@login_required
+@require_POST
+def term_evidence_add(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+    term, unit = selectors.get_member_for_user(request.user, pk, unit_pk, write=True)
+    return _member_form_action(
+        request,
+        term,
+        unit,
+        "evidence_form",
+        EvidenceForm(request.POST, request.FILES, leaves=_member_leaves(term)),
+        lambda data: services.evidence_add(
+            actor=request.user, term=term, unit=unit, code=data["criterion"], upload=data["file"]
+        ),
+        "Đã tải tệp minh chứng tiêu chí {criterion}.",
+    )
+
+
+@login_required
+def term_evidence_download(
+    request: HttpRequest, pk: int, unit_pk: int, file_pk: int
+) -> FileResponse:
+    _, _, evidence = selectors.get_evidence_for_user(request.user, pk, unit_pk, file_pk)
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.name,
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+
+
+@login_required
+@require_POST
+def term_evidence_delete(request: HttpRequest, pk: int, unit_pk: int, file_pk: int) -> HttpResponse:
+    term, unit, evidence = selectors.get_evidence_for_user(
+        request.user, pk, unit_pk, file_pk, write=True
+    )
+    return act_and_redirect(
+        request,
+        lambda: services.evidence_delete(actor=request.user, evidence=evidence),
+        f"Đã xóa tệp minh chứng {evidence.name}.",
+        reverse("term_member", args=[term.pk, unit.pk]),
+    )

@@ -32,6 +32,9 @@ from kiemsat.agreements.excel import IMPORT_COLUMNS
 from kiemsat.agreements.models import ClauseKind, Decision, Instrument, InstrumentKind, Recurrence
 from kiemsat.agreements.services import DutyData, InstrumentData, PartyData, ReviewData
 from kiemsat.audit.models import AuditEntry
+from kiemsat.emulation import services as emulation
+from kiemsat.emulation.demo import SHEET as DEMO_SHEET
+from kiemsat.emulation.sheets import read_sheet_file, sheet_load
 from kiemsat.indicators.models import Figure, Indicator, Quota, Submission, SubmissionStatus
 from kiemsat.ingest import services as ingest
 from kiemsat.ingest.models import PressKind
@@ -154,6 +157,14 @@ def build_world(code: str) -> dict[str, Any]:
             working_days=3,
         ),
     )
+    sheet_load(actor=None, data=read_sheet_file(DEMO_SHEET))
+    evidence = emulation.evidence_add(
+        actor=None,
+        term=term,
+        unit=unit,
+        code="1.2",
+        upload=SimpleUploadedFile("minh-chung.pdf", PDF, content_type="application/pdf"),
+    )
     month = Month.parse(MONTH)
     Submission.objects.create(unit=unit, period=month.index, status=SubmissionStatus.SUBMITTED)
     Submission.objects.create(
@@ -173,6 +184,7 @@ def build_world(code: str) -> dict[str, Any]:
         "press_item": press_item,
         "cluster": cluster,
         "term": term,
+        "evidence": evidence,
         "month": month,
     }
 
@@ -228,6 +240,10 @@ def _term(w: W) -> dict[str, Any]:
 
 def _term_unit(w: W) -> dict[str, Any]:
     return {"pk": w["term"].pk, "unit_pk": w["unit"].pk}
+
+
+def _evidence(w: W) -> dict[str, Any]:
+    return {**_term_unit(w), "file_pk": w["evidence"].pk}
 
 
 LEADER_ONLY = frozenset({403})
@@ -300,6 +316,9 @@ ROUTES: dict[str, Route] = {
     "term_member": Route(_term_unit),
     "term_self_assess": Route(_term_unit, get=False, post=True),
     "term_adjust": Route(_term_unit, get=False, post=True, owner_post=LEADER_ONLY),
+    "term_evidence_add": Route(_term_unit, get=False, post=True),
+    "term_evidence_download": Route(_evidence),
+    "term_evidence_delete": Route(_evidence, get=False, post=True),
     # ingest
     "article_detail": Route(lambda w: {"pk": w["article"].pk}),
     "article_confirm": Route(lambda w: {"pk": w["article"].pk}, get=False, post=True),
