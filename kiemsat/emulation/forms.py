@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from kiemsat.agreements.models import Instrument
 from kiemsat.emulation.models import Criterion
 from kiemsat.emulation.services import SelfEntry
 from kiemsat.org.models import Unit
@@ -106,6 +107,20 @@ class OfficersForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("leader", "deputy"):
             self.fields[name].queryset = members  # type: ignore[attr-defined]
+
+
+class CovenantForm(forms.Form):
+    covenant = forms.ModelChoiceField(
+        label="Giao ước thi đua của năm",
+        queryset=Instrument.objects.none(),
+        required=False,
+        empty_label="(chưa gắn giao ước)",
+        error_messages={"invalid_choice": "Không có giao ước này trong phạm vi của bạn."},
+    )
+
+    def __init__(self, *args: Any, choices: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["covenant"].queryset = choices  # type: ignore[attr-defined]
 
 
 class ReasonForm(forms.Form):

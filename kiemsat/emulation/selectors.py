@@ -17,6 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from kiemsat.agreements.models import Instrument, InstrumentKind
+from kiemsat.agreements.selectors import visible_instruments
 from kiemsat.emulation import scoring
 from kiemsat.emulation.models import (
     Criterion,
@@ -123,6 +125,17 @@ def get_evidence_for_user(
     if evidence is None:
         raise Http404("Không tìm thấy.")
     return term, unit, evidence
+
+
+def covenant_choices(user: Any, term: ClusterTerm) -> QuerySet[Instrument]:
+    """Covenants the user may read with a member of the cluster among their parties."""
+    members = [m.pk for m in term.members.all()]
+    return (
+        visible_instruments(user)
+        .filter(kind=InstrumentKind.COVENANT, parties__unit_id__in=members)
+        .distinct()
+        .order_by("-signed_on", "title")
+    )
 
 
 def record_of(term: ClusterTerm) -> TermRecord | None:

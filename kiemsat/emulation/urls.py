@@ -7,6 +7,7 @@ urlpatterns = [
     path("<int:pk>/", views.term_detail, name="term_detail"),
     path("<int:pk>/xep-hang.xlsx", views.term_ranking_xlsx, name="term_ranking_xlsx"),
     path("<int:pk>/cum-truong/", views.term_officers, name="term_officers"),
+    path("<int:pk>/giao-uoc/", views.term_covenant, name="term_covenant"),
     path("<int:pk>/khong-xet/", views.term_exclude, name="term_exclude"),
     path("<int:pk>/khoa/", views.term_lock, name="term_lock"),
     path("<int:pk>/mo-lai/", views.term_reopen, name="term_reopen"),

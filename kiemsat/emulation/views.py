@@ -22,6 +22,7 @@ from kiemsat.audit.selectors import history_for
 from kiemsat.emulation import excel, selectors, services
 from kiemsat.emulation.forms import (
     AdjustForm,
+    CovenantForm,
     EvidenceForm,
     ExclusionForm,
     OfficersForm,
@@ -68,6 +69,10 @@ def _term_context(request: HttpRequest, term: ClusterTerm, **forms: Any) -> dict
         "officers_form": forms.get("officers_form")
         or OfficersForm(members=members, initial={"leader": term.leader, "deputy": term.deputy}),
         "reopen_form": forms.get("reopen_form") or ReasonForm(),
+        "covenant_form": forms.get("covenant_form")
+        or CovenantForm(
+            choices=selectors.covenant_choices(user, term), initial={"covenant": covenant}
+        ),
         "history": history_for(term)[:20],
     }
 
@@ -130,6 +135,23 @@ def term_officers(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, term=term, leader=data["leader"], deputy=data["deputy"]
         ),
         "Đã ghi cụm trưởng, cụm phó.",
+    )
+
+
+@login_required
+@require_POST
+def term_covenant(request: HttpRequest, pk: int) -> HttpResponse:
+    return _term_form_action(
+        request,
+        pk,
+        "covenant_form",
+        lambda term: CovenantForm(
+            request.POST, choices=selectors.covenant_choices(request.user, term)
+        ),
+        lambda term, data: services.covenant_link(
+            actor=request.user, term=term, instrument=data["covenant"]
+        ),
+        "Đã ghi giao ước thi đua của năm.",
     )
 
 

@@ -310,6 +310,7 @@ ROUTES: dict[str, Route] = {
     "term_ranking_xlsx": Route(_term),
     "term_officers": Route(_term, get=False, post=True),
     "term_exclude": Route(_term, get=False, post=True),
+    "term_covenant": Route(_term, get=False, post=True, owner_post=LEADER_ONLY),
     "term_lock": Route(_term, get=False, post=True, owner_post=LEADER_ONLY),
     "term_reopen": Route(_term, get=False, post=True, owner_post=LEADER_ONLY),
     "term_open_next": Route(_term, get=False, post=True, owner_post=LEADER_ONLY),
