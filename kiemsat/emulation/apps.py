@@ -18,6 +18,8 @@ class EmulationConfig(AppConfig):
                 "emulation.score_adjust": "điều chỉnh điểm thi đua",
                 "emulation.score_import": "nhập điểm thi đua từ tệp",
                 "emulation.score_self_assess": "tự chấm điểm thi đua",
+                "emulation.proposal_remove": "bỏ đề nghị danh hiệu thi đua",
+                "emulation.proposal_save": "ghi đề nghị danh hiệu thi đua",
                 "emulation.scores_lock": "duyệt và khóa điểm thi đua của cụm",
                 "emulation.scores_reopen": "mở lại điểm thi đua của cụm",
                 "emulation.sheet_load": "nạp bảng tiêu chí chấm điểm",
@@ -31,6 +33,10 @@ class EmulationConfig(AppConfig):
                 "leaves": "Số tiêu chí chấm điểm",
                 "bands": "Số mức xếp loại",
                 "criterion": "Tiêu chí",
+                "unit": "Đơn vị",
+                "title": "Danh hiệu",
+                "votes_for": "Số phiếu đồng ý",
+                "voters": "Số đơn vị biểu quyết",
             },
         )
 

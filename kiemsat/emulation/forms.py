@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from kiemsat.agreements.models import Instrument
+from kiemsat.emulation import titles
 from kiemsat.emulation.models import Criterion
 from kiemsat.emulation.services import SelfEntry
 from kiemsat.org.models import Unit
@@ -121,6 +122,26 @@ class CovenantForm(forms.Form):
     def __init__(self, *args: Any, choices: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["covenant"].queryset = choices  # type: ignore[attr-defined]
+
+
+class ProposalForm(forms.Form):
+    prefix = "proposal"
+    unit = forms.ModelChoiceField(label="Đơn vị", queryset=Unit.objects.none(), empty_label=EMPTY)
+    title = forms.ChoiceField(label="Danh hiệu")
+    votes_for = forms.IntegerField(
+        label="Số phiếu đồng ý (với Cờ thi đua)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        error_messages={"invalid": "Số phiếu phải là số nguyên."},
+    )
+    note = forms.CharField(label="Ghi chú", required=False, max_length=2000)
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = members  # type: ignore[attr-defined]
+        rules = [(r.code, r.name) for r in titles.rules()]
+        self.fields["title"].choices = [("", EMPTY), *rules]  # type: ignore[attr-defined]
 
 
 class ReasonForm(forms.Form):

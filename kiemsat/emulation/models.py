@@ -254,3 +254,35 @@ class EvidenceFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Proposal(models.Model):
+    """A member proposed for a title (codes from ``data/titles.yaml``), with the cluster's
+    votes where the title needs them."""
+
+    term = models.ForeignKey(
+        ClusterTerm, verbose_name="Nhiệm kỳ", on_delete=models.CASCADE, related_name="proposals"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="Đơn vị", on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField("Mã danh hiệu", max_length=40)
+    title_name = models.CharField("Danh hiệu", max_length=200)
+    votes_for = models.PositiveSmallIntegerField("Số phiếu đồng ý", null=True, blank=True)
+    voters = models.PositiveSmallIntegerField("Số đơn vị biểu quyết", null=True, blank=True)
+    note = models.TextField("Ghi chú", blank=True)
+
+    class Meta:
+        verbose_name = "Đề nghị danh hiệu thi đua"
+        verbose_name_plural = "Đề nghị danh hiệu thi đua"
+        ordering = ["term", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "unit", "title"], name="proposal_once"),
+            models.CheckConstraint(
+                condition=Q(votes_for__isnull=True) | Q(votes_for__lte=models.F("voters")),
+                name="proposal_votes_within_voters",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.title_name}"

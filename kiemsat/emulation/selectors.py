@@ -19,12 +19,13 @@ from django.http import Http404
 
 from kiemsat.agreements.models import Instrument, InstrumentKind
 from kiemsat.agreements.selectors import visible_instruments
-from kiemsat.emulation import scoring
+from kiemsat.emulation import scoring, titles
 from kiemsat.emulation.models import (
     Criterion,
     CriterionKind,
     EvidenceFile,
     Exclusion,
+    Proposal,
     Score,
     ScoreSheet,
     Source,
@@ -191,6 +192,7 @@ class MemberResult:
     excluded: str = ""  # the reason, when not considered
     rank: int | None = None
     band: str = ""
+    band_position: int | None = None  # 1 = the highest band of the sheet
 
     def leaf_list(self, criteria: Sequence[Criterion]) -> list[Leaf | None]:
         return [self.leaves.get(c.code) for c in criteria]
@@ -255,6 +257,7 @@ def _leaf(criterion: Criterion, lines: dict[str, Any], score: Score | None) -> L
 
 def _rank(results: list[MemberResult], sheet: ScoreSheet | None) -> None:
     bands = [(b.name, b.min_points) for b in sheet.bands.all()] if sheet else []
+    names = [name for name, _ in sorted(bands, key=lambda b: -b[1])]
     by_pk = {r.unit.pk: r for r in results}
     ranked = scoring.rank(
         [(r.unit.pk, r.total) for r in results], [r.unit.pk for r in results if r.excluded]
@@ -263,8 +266,46 @@ def _rank(results: list[MemberResult], sheet: ScoreSheet | None) -> None:
         result = by_pk[entry.key]
         result.rank = entry.rank
         result.band = scoring.band_of(result.total, bands) if entry.rank is not None else ""
+        result.band_position = names.index(result.band) + 1 if result.band else None
     results[:] = [by_pk[entry.key] for entry in ranked]
 
 
 def kind_label(criterion: Criterion) -> str:
     return "" if criterion.kind == CriterionKind.NORMAL else criterion.get_kind_display()
+
+
+# --- title proposals -----------------------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    """A ranked member whose rank and band meet a title's rule (votes aside)."""
+
+    member: MemberResult
+    rule: titles.TitleRule
+    proposed: bool
+
+
+def proposals_of(term: ClusterTerm) -> list[Proposal]:
+    order = {r.code: n for n, r in enumerate(titles.rules())}
+    rows = Proposal.objects.filter(term=term).select_related("unit")
+    return sorted(rows, key=lambda p: (-order.get(p.title, -1), sort_key(p.unit.name)))
+
+
+def get_proposal(term: ClusterTerm, pk: int) -> Proposal:
+    proposal = Proposal.objects.select_related("term", "unit").filter(term=term, pk=pk).first()
+    if proposal is None:
+        raise Http404("Không tìm thấy.")
+    return proposal
+
+
+def candidates(result: TermResult, proposals: Sequence[Proposal]) -> list[Candidate]:
+    """Every (member, title) the ranking and bands allow, highest title first."""
+    made = {(p.unit_id, p.title) for p in proposals}
+    out = [
+        Candidate(m, rule, (m.unit.pk, rule.code) in made)
+        for rule in reversed(titles.rules())
+        for m in result.members
+        if not m.excluded and not titles.standing_problems(rule, m.rank, m.band_position)
+    ]
+    return out

@@ -8,6 +8,13 @@ urlpatterns = [
     path("<int:pk>/xep-hang.xlsx", views.term_ranking_xlsx, name="term_ranking_xlsx"),
     path("<int:pk>/cum-truong/", views.term_officers, name="term_officers"),
     path("<int:pk>/giao-uoc/", views.term_covenant, name="term_covenant"),
+    path("<int:pk>/de-nghi/", views.term_proposal_save, name="term_proposal_save"),
+    path("<int:pk>/de-nghi/lap/", views.term_proposals_derive, name="term_proposals_derive"),
+    path(
+        "<int:pk>/de-nghi/<int:proposal_pk>/xoa/",
+        views.term_proposal_remove,
+        name="term_proposal_remove",
+    ),
     path("<int:pk>/khong-xet/", views.term_exclude, name="term_exclude"),
     path("<int:pk>/khoa/", views.term_lock, name="term_lock"),
     path("<int:pk>/mo-lai/", views.term_reopen, name="term_reopen"),

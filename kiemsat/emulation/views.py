@@ -26,6 +26,7 @@ from kiemsat.emulation.forms import (
     EvidenceForm,
     ExclusionForm,
     OfficersForm,
+    ProposalForm,
     ReasonForm,
     SelfAssessForm,
 )
@@ -54,12 +55,22 @@ def _term_context(request: HttpRequest, term: ClusterTerm, **forms: Any) -> dict
     members = term.members.order_by("name_folded")
     user = request.user
     readable = covenant is not None and visible_instruments(user).filter(pk=covenant.pk).exists()
+    proposals = selectors.proposals_of(term)
+    locked = bool(record and record.locked)
     return {
         "term": term,
         "result": result,
+        "proposals": proposals,
+        "to_vote": [
+            c
+            for c in selectors.candidates(result, proposals)
+            if c.rule.needs_votes and not c.proposed
+        ],
+        "can_propose": not locked and selectors.can_adjust(user, term),
+        "proposal_form": forms.get("proposal_form") or ProposalForm(members=members),
         "summary": result.group.group.summary,
         "record": record,
-        "locked": bool(record and record.locked),
+        "locked": locked,
         "covenant": covenant,
         "covenant_readable": readable,
         "grid": [(c, [m.leaves.get(c.code) for m in result.members]) for c in result.criteria],
@@ -152,6 +163,51 @@ def term_covenant(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, term=term, instrument=data["covenant"]
         ),
         "Đã ghi giao ước thi đua của năm.",
+    )
+
+
+@login_required
+@require_POST
+def term_proposal_save(request: HttpRequest, pk: int) -> HttpResponse:
+    return _term_form_action(
+        request,
+        pk,
+        "proposal_form",
+        lambda term: ProposalForm(request.POST, members=term.members.all()),
+        lambda term, data: services.proposal_save(
+            actor=request.user,
+            term=term,
+            unit=data["unit"],
+            title=data["title"],
+            votes_for=data["votes_for"],
+            note=data["note"],
+        ),
+        "Đã ghi đề nghị danh hiệu.",
+    )
+
+
+@login_required
+@require_POST
+def term_proposal_remove(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    term = selectors.get_term_for_user(request.user, pk, write=True)
+    proposal = selectors.get_proposal(term, proposal_pk)
+    return act_and_redirect(
+        request,
+        lambda: services.proposal_remove(actor=request.user, proposal=proposal),
+        f"Đã bỏ đề nghị {proposal.title_name} của {proposal.unit.name}.",
+        reverse("term_detail", args=[term.pk]) + "#de-nghi",
+    )
+
+
+@login_required
+@require_POST
+def term_proposals_derive(request: HttpRequest, pk: int) -> HttpResponse:
+    term = selectors.get_term_for_user(request.user, pk, write=True)
+    return act_and_redirect(
+        request,
+        lambda: services.proposals_derive(actor=request.user, term=term),
+        "Đã lập danh sách đề nghị theo kết quả xếp hạng.",
+        reverse("term_detail", args=[term.pk]) + "#de-nghi",
     )
 
 

@@ -34,6 +34,7 @@ from kiemsat.agreements.services import DutyData, InstrumentData, PartyData, Rev
 from kiemsat.audit.models import AuditEntry
 from kiemsat.emulation import services as emulation
 from kiemsat.emulation.demo import SHEET as DEMO_SHEET
+from kiemsat.emulation.models import Proposal
 from kiemsat.emulation.sheets import read_sheet_file, sheet_load
 from kiemsat.indicators.models import Figure, Indicator, Quota, Submission, SubmissionStatus
 from kiemsat.ingest import services as ingest
@@ -185,6 +186,9 @@ def build_world(code: str) -> dict[str, Any]:
         "cluster": cluster,
         "term": term,
         "evidence": evidence,
+        "proposal": Proposal.objects.create(
+            term=term, unit=unit, title="TIEN-TIEN", title_name="Tập thể lao động tiên tiến"
+        ),
         "month": month,
     }
 
@@ -240,6 +244,10 @@ def _term(w: W) -> dict[str, Any]:
 
 def _term_unit(w: W) -> dict[str, Any]:
     return {"pk": w["term"].pk, "unit_pk": w["unit"].pk}
+
+
+def _proposal(w: W) -> dict[str, Any]:
+    return {"pk": w["term"].pk, "proposal_pk": w["proposal"].pk}
 
 
 def _evidence(w: W) -> dict[str, Any]:
@@ -311,6 +319,9 @@ ROUTES: dict[str, Route] = {
     "term_officers": Route(_term, get=False, post=True),
     "term_exclude": Route(_term, get=False, post=True),
     "term_covenant": Route(_term, get=False, post=True, owner_post=LEADER_ONLY),
+    "term_proposal_save": Route(_term, get=False, post=True),
+    "term_proposals_derive": Route(_term, get=False, post=True, owner_post=LEADER_ONLY),
+    "term_proposal_remove": Route(_proposal, get=False, post=True, owner_post=LEADER_ONLY),
     "term_lock": Route(_term, get=False, post=True, owner_post=LEADER_ONLY),
     "term_reopen": Route(_term, get=False, post=True, owner_post=LEADER_ONLY),
     "term_open_next": Route(_term, get=False, post=True, owner_post=LEADER_ONLY),
