@@ -19,7 +19,9 @@ from django.views.decorators.http import require_POST
 
 from kiemsat.agreements.selectors import visible_instruments
 from kiemsat.audit.selectors import history_for
-from kiemsat.emulation import excel, selectors, services
+from kiemsat.documents.nd30 import DOCX
+from kiemsat.documents.pdf import PDF
+from kiemsat.emulation import documents, excel, selectors, services
 from kiemsat.emulation.forms import (
     AdjustForm,
     CovenantForm,
@@ -98,6 +100,34 @@ def _render_term(
 @login_required
 def term_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_term(request, selectors.get_term_for_user(request.user, pk))
+
+
+def _document(request: HttpRequest, pk: int, build: Any, fmt: str) -> HttpResponse:
+    term = selectors.get_term_for_user(request.user, pk)
+    spec = build(term, timezone.localdate())
+    if fmt == "pdf":
+        return download(documents.to_pdf(spec), PDF, f"{spec.filename}.pdf")
+    return download(documents.to_docx(spec), DOCX, f"{spec.filename}.docx")
+
+
+@login_required
+def term_report_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    return _document(request, pk, documents.year_report, "docx")
+
+
+@login_required
+def term_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _document(request, pk, documents.year_report, "pdf")
+
+
+@login_required
+def term_proposal_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    return _document(request, pk, documents.proposal_letter, "docx")
+
+
+@login_required
+def term_proposal_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _document(request, pk, documents.proposal_letter, "pdf")
 
 
 @login_required

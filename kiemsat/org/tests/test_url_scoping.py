@@ -316,6 +316,10 @@ ROUTES: dict[str, Route] = {
     # emulation (the cluster's managing unit names officers, locks and reopens)
     "term_detail": Route(_term),
     "term_ranking_xlsx": Route(_term),
+    "term_report_docx": Route(_term),
+    "term_report_pdf": Route(_term),
+    "term_proposal_docx": Route(_term),
+    "term_proposal_pdf": Route(_term),
     "term_officers": Route(_term, get=False, post=True),
     "term_exclude": Route(_term, get=False, post=True),
     "term_covenant": Route(_term, get=False, post=True, owner_post=LEADER_ONLY),
