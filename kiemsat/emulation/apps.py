@@ -7,7 +7,8 @@ class EmulationConfig(AppConfig):
 
     def ready(self) -> None:
         from kiemsat.audit import render
-        from kiemsat.org import plugins
+        from kiemsat.emulation.today import self_assessment_section
+        from kiemsat.org import plugins, today
 
         render.register(
             actions={
@@ -40,4 +41,5 @@ class EmulationConfig(AppConfig):
             },
         )
 
+        today.register(self_assessment_section)
         plugins.add(plugins.DEMO_BUILDERS, "kiemsat.emulation.demo.build")

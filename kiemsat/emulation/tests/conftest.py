@@ -19,6 +19,7 @@ from kiemsat.org.models import Cluster, ClusterKind, ClusterTerm, Membership, Ro
 YEAR = 2024
 MEMBERS = ("QUANG-NINH-HA-LONG", "QUANG-NINH-CAM-PHA", "QUANG-NINH-UONG-BI", "QUANG-NINH-MONG-CAI")
 LEADER = "QUANG-NINH-CAM-PHA"
+HA_LONG, CAM_PHA, UONG_BI, MONG_CAI = MEMBERS
 
 
 def sheet_data(**overrides: Any) -> dict[str, Any]:

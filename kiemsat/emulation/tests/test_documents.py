@@ -11,14 +11,9 @@ from kiemsat.agreements.tests.test_documents import docx_text, pdf_text, pdf_to_
 from kiemsat.emulation import services
 from kiemsat.emulation.models import Exclusion
 from kiemsat.emulation.services import SelfEntry
+from kiemsat.emulation.tests.conftest import CAM_PHA, HA_LONG, MONG_CAI, UONG_BI
 
 pytestmark = pytest.mark.django_db
-CAM_PHA, HA_LONG, UONG_BI, MONG_CAI = (
-    "QUANG-NINH-CAM-PHA",
-    "QUANG-NINH-HA-LONG",
-    "QUANG-NINH-UONG-BI",
-    "QUANG-NINH-MONG-CAI",
-)
 
 
 @pytest.fixture

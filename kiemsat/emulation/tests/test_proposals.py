@@ -11,14 +11,9 @@ from kiemsat.audit.models import AuditEntry
 from kiemsat.emulation import services, titles
 from kiemsat.emulation.models import Exclusion, Proposal
 from kiemsat.emulation.services import SelfEntry
+from kiemsat.emulation.tests.conftest import CAM_PHA, HA_LONG, MONG_CAI, UONG_BI
 
 pytestmark = pytest.mark.django_db
-CAM_PHA, HA_LONG, UONG_BI, MONG_CAI = (
-    "QUANG-NINH-CAM-PHA",
-    "QUANG-NINH-HA-LONG",
-    "QUANG-NINH-UONG-BI",
-    "QUANG-NINH-MONG-CAI",
-)
 
 
 @pytest.fixture
