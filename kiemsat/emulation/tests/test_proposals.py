@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from conftest import sign_in
 from kiemsat.audit.models import AuditEntry
 from kiemsat.emulation import services, titles
 from kiemsat.emulation.models import Exclusion, Proposal
@@ -157,7 +158,7 @@ def test_only_the_leaders_unit_or_the_parent_proposes(scored, units, cast, camph
 
 def test_the_page_lists_proposals_and_the_leader_adds_one(scored, units, client, campha_leader):
     services.proposals_derive(actor=None, term=scored)
-    client.force_login(campha_leader)
+    sign_in(client, campha_leader)
     url = reverse("term_detail", args=[scored.pk])
     page = client.get(url).content.decode()
     section = page[page.index('id="de-nghi"') : page.index("Điểm theo tiêu chí")]
