@@ -10,6 +10,7 @@ from kiemsat.emulation.api import router as emulation_router
 from kiemsat.indicators.api import router as indicators_router
 from kiemsat.ingest.api import router as ingest_router
 from kiemsat.lib.api import install_error_handlers, refuse_unknown_parameters
+from kiemsat.meetings.api import router as meetings_router
 from kiemsat.oversight.api import router as oversight_router
 
 
@@ -41,3 +42,4 @@ api.add_router("/", agreements_router)
 api.add_router("/", oversight_router)
 api.add_router("/", emulation_router)
 api.add_router("/", ingest_router)
+api.add_router("/", meetings_router)

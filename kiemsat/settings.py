@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "kiemsat.emulation",
     "kiemsat.accounts",
     "kiemsat.backup",
+    "kiemsat.meetings",
     "kiemsat.demo",
 ]
 

@@ -34,5 +34,6 @@ urlpatterns = [
     path("thi-dua/", include("kiemsat.emulation.urls")),
     path("tin-bai/", include(article_urls)),
     path("thong-tin-bao-chi/", include(press_urls)),
+    path("hoi-nghi/", include("kiemsat.meetings.urls")),
     path("", include("kiemsat.org.urls")),
 ]

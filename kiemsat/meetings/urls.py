@@ -1,0 +1,32 @@
+from django.urls import path
+
+from kiemsat.meetings import views
+
+urlpatterns = [
+    path("", views.conference_list, name="conference_list"),
+    path("moi/", views.conference_create, name="conference_create"),
+    path("<int:pk>/", views.conference_detail, name="conference_detail"),
+    path("<int:pk>/sua/", views.conference_edit, name="conference_edit"),
+    path("<int:pk>/xoa/", views.conference_delete, name="conference_delete"),
+    path("<int:pk>/nguoi-du/", views.participant_add, name="participant_add"),
+    path(
+        "<int:pk>/nguoi-du/<int:participant_pk>/xoa/",
+        views.participant_remove,
+        name="participant_remove",
+    ),
+    path("<int:pk>/ket-qua/", views.result_add, name="result_add"),
+    path("<int:pk>/ket-qua/<int:result_pk>/xoa/", views.result_delete, name="result_delete"),
+    path("<int:pk>/ket-luan/", views.conclusion_add, name="conclusion_add"),
+    path("<int:pk>/ket-luan/<int:conclusion_pk>/nhiem-vu/", views.task_add, name="task_add"),
+    path("nhiem-vu/", views.task_list, name="task_list"),
+    path("nhiem-vu/<int:pk>/", views.task_detail, name="task_detail"),
+    path("nhiem-vu/<int:pk>/bao-cao/", views.task_report, name="task_report"),
+    path("nhiem-vu/<int:pk>/xac-nhan/", views.task_confirm, name="task_confirm"),
+    path("nhiem-vu/<int:pk>/tra-lai/", views.task_reopen, name="task_reopen"),
+    path("nhiem-vu/<int:pk>/xoa/", views.task_delete, name="task_delete"),
+    path(
+        "nhiem-vu/<int:pk>/bao-cao/<int:report_pk>/tai-lieu/",
+        views.evidence_download,
+        name="evidence_download",
+    ),
+]

@@ -1,0 +1,383 @@
+"""Pages of conferences and follow-up tasks: gate → form → one service → redirect/render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kiemsat.audit.selectors import history_for
+from kiemsat.lib.excel import XLSX
+from kiemsat.lib.http import act_and_redirect, download
+from kiemsat.meetings import excel, selectors, services
+from kiemsat.meetings.forms import (
+    ConclusionForm,
+    ConferenceFilterForm,
+    ConferenceForm,
+    ParticipantForm,
+    ReopenForm,
+    ReportForm,
+    ResultForm,
+    TaskFilterForm,
+    TaskForm,
+)
+from kiemsat.meetings.models import Conference, ProgressReport, Task
+from kiemsat.org.access import access_for
+from kiemsat.org.models import Role
+from kiemsat.org.selectors import get_unit_for_user
+
+PAGE_SIZE = 50
+NO_UNIT = "Bạn không có quyền ghi hội nghị cho đơn vị nào."
+
+
+def _attach_errors(form: Form, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for name, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(name if name in form.fields else None, error)
+
+
+def _query(request: HttpRequest, **overrides: str) -> str:
+    params = {k: v for k, v in request.GET.items() if v and k not in ("page", "format")}
+    params.update(overrides)
+    return urlencode(params)
+
+
+# --- conferences ---------------------------------------------------------------------------
+
+
+@login_required
+def conference_list(request: HttpRequest) -> HttpResponse:
+    form = ConferenceFilterForm(request.GET or None, user=request.user)
+    qs = selectors.filter_conferences(selectors.visible_conferences(request.user), form.filters())
+    if request.GET.get("format") == "xlsx":
+        return download(excel.conferences_xlsx(list(qs)), XLSX, "hoi-nghi.xlsx")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "query": _query(request),
+        "export_query": _query(request, format="xlsx"),
+        "can_enter": bool(access_for(request.user).unit_ids(Role.STAFF)),
+    }
+    return render(request, "meetings/list.html", context)
+
+
+@login_required
+def conference_create(request: HttpRequest) -> HttpResponse:
+    if not access_for(request.user).unit_ids(Role.STAFF):
+        raise PermissionDenied(NO_UNIT)
+    form = ConferenceForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        unit = get_unit_for_user(request.user, form.cleaned_data["unit"].pk, write=True)
+        try:
+            conference = services.conference_record(
+                actor=request.user, unit=unit, data=form.data_object()
+            )
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, f"Đã ghi {conference}.")
+            return redirect("conference_detail", pk=conference.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "meetings/form.html", {"form": form, "creating": True}, status=status)
+
+
+@login_required
+def conference_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = selectors.get_conference_for_user(request.user, pk, write=True)
+    initial = services.conference_values(conference)
+    initial.update(
+        co_units=conference.co_units.all(),
+        partners=conference.partners.all(),
+        instruments=conference.instruments.all(),
+        bridge_units=[p.unit_id for p in conference.bridge_points.all() if p.unit_id],
+        bridge_places="\n".join(p.place for p in conference.bridge_points.all() if not p.unit_id),
+    )
+    form = ConferenceForm(
+        request.POST or None, initial=initial, user=request.user, fixed_unit=conference.unit
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.conference_update(
+                actor=request.user, conference=conference, data=form.data_object()
+            )
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, "Đã lưu thay đổi.")
+            return redirect("conference_detail", pk=conference.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "conference": conference}
+    return render(request, "meetings/form.html", context, status=status)
+
+
+def _detail(
+    request: HttpRequest, conference: Conference, status: int = 200, **forms: Form
+) -> HttpResponse:
+    user = request.user
+    detail = selectors.conference_detail(conference)
+    today = timezone.localdate()
+    failed = forms.get("task_form")
+    for conclusion in detail["conclusions"]:
+        selectors.with_state(list(conclusion.tasks.all()), today)
+        conclusion.task_form = (  # one form per conclusion, each with its own ids
+            failed
+            if failed is not None and forms.get("task_conclusion") == conclusion.pk
+            else TaskForm(user=user, auto_id=f"id_kl{conclusion.pk}_%s")
+        )
+    for result in detail["results"]:
+        result.own = selectors.own_result(user, result)
+    context = {
+        "conference": conference,
+        **detail,
+        "can_write": selectors.can_write(user, conference),
+        "readable_units": access_for(user).unit_ids(),
+        "history": history_for(conference)[:50],
+        "participant_form": forms.get("participant_form") or ParticipantForm(),
+        "result_form": forms.get("result_form") or ResultForm(user=user),
+        "conclusion_form": forms.get("conclusion_form") or ConclusionForm(),
+    }
+    return render(request, "meetings/detail.html", context, status=status)
+
+
+@login_required
+def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, selectors.get_conference_for_user(request.user, pk))
+
+
+def _on_detail(
+    request: HttpRequest,
+    conference: Conference,
+    name: str,
+    form: Form,
+    act: Callable[[dict[str, Any]], object],
+    done: str,
+    **extra: Any,
+) -> HttpResponse:
+    """A form on the conference page: ``act(cleaned_data)`` then back to the page; when
+    refused, the page again (400) with the errors on the form."""
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("conference_detail", pk=conference.pk)
+    return _detail(request, conference, 400, **{name: form}, **extra)
+
+
+@login_required
+@require_POST
+def conference_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = selectors.get_conference_for_user(request.user, pk, write=True)
+    try:
+        services.conference_delete(actor=request.user, conference=conference)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("conference_detail", pk=pk)
+    messages.success(request, "Đã xóa hội nghị.")
+    return redirect("conference_list")
+
+
+@login_required
+@require_POST
+def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = selectors.get_conference_for_user(request.user, pk, write=True)
+
+    def act(d: dict[str, Any]) -> object:
+        return services.participant_add(actor=request.user, conference=conference, **d)
+
+    form = ParticipantForm(request.POST)
+    return _on_detail(request, conference, "participant_form", form, act, "Đã thêm người dự.")
+
+
+@login_required
+@require_POST
+def participant_remove(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+    conference = selectors.get_conference_for_user(request.user, pk, write=True)
+    participant = get_object_or_404(conference.participants, pk=participant_pk)
+    services.participant_remove(actor=request.user, participant=participant)
+    messages.success(request, "Đã bỏ người dự khỏi danh sách.")
+    return redirect("conference_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def result_add(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = selectors.get_conference_for_user(request.user, pk, write=True)
+    form = ResultForm(request.POST, user=request.user)
+
+    def act(d: dict[str, Any]) -> object:
+        data = form.data_object()
+        return services.result_add(actor=request.user, conference=conference, data=data)
+
+    return _on_detail(request, conference, "result_form", form, act, "Đã ghi kết quả công bố.")
+
+
+@login_required
+@require_POST
+def result_delete(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
+    conference = selectors.get_conference_for_user(request.user, pk, write=True)
+    result = get_object_or_404(conference.results, pk=result_pk)
+    services.result_delete(actor=request.user, result=result)
+    messages.success(request, "Đã xóa kết quả công bố.")
+    return redirect("conference_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def conclusion_add(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = selectors.get_conference_for_user(request.user, pk, write=True)
+
+    def act(d: dict[str, Any]) -> object:
+        return services.conclusion_add(actor=request.user, conference=conference, text=d["text"])
+
+    form = ConclusionForm(request.POST)
+    return _on_detail(request, conference, "conclusion_form", form, act, "Đã ghi kết luận.")
+
+
+@login_required
+@require_POST
+def task_add(request: HttpRequest, pk: int, conclusion_pk: int) -> HttpResponse:
+    conference = selectors.get_conference_for_user(request.user, pk, write=True)
+    conclusion = selectors.conclusion_of(conference, conclusion_pk)
+    form = TaskForm(request.POST, user=request.user, auto_id=f"id_kl{conclusion.pk}_%s")
+
+    def act(d: dict[str, Any]) -> object:
+        data = form.data_object()
+        return services.task_add(actor=request.user, conclusion=conclusion, data=data)
+
+    done = "Đã giao nhiệm vụ."
+    return _on_detail(
+        request, conference, "task_form", form, act, done, task_conclusion=conclusion.pk
+    )
+
+
+# --- tasks ---------------------------------------------------------------------------------
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    form = TaskFilterForm(request.GET or None, user=request.user)
+    today = timezone.localdate()
+    qs = selectors.filter_tasks(selectors.visible_tasks(request.user), form.filters(), today=today)
+    if request.GET.get("format") == "xlsx":
+        rows = selectors.with_state(list(qs), today)
+        return download(excel.tasks_xlsx(rows), XLSX, "nhiem-vu-sau-hoi-nghi.xlsx")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "rows": selectors.with_state(list(page), today),
+        "today": today,
+        "query": _query(request),
+        "export_query": _query(request, format="xlsx"),
+    }
+    return render(request, "meetings/task_list.html", context)
+
+
+def _task_page(request: HttpRequest, task: Task, status: int = 200, **forms: Form) -> HttpResponse:
+    today = timezone.localdate()
+    selectors.with_state([task], today)
+    conference = task.conclusion.conference
+    context = {
+        "task": task,
+        "conference": conference,
+        "conference_readable": selectors.can_read_conference(request.user, conference),
+        "reports": selectors.task_reports(task),
+        "history": history_for(task)[:50],
+        "report_form": forms.get("report_form") or ReportForm(),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        **selectors.task_permissions(request.user, task),
+    }
+    return render(request, "meetings/task_detail.html", context, status=status)
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _task_page(request, selectors.get_task_for_user(request.user, pk))
+
+
+@login_required
+@require_POST
+def task_report(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.get_task_for_user(request.user, pk, write=True)
+    form = ReportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.task_report(actor=request.user, task=task, **form.cleaned_data)
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, "Đã ghi báo cáo tiến độ.")
+            return redirect("task_detail", pk=pk)
+    task.refresh_from_db()
+    return _task_page(request, task, 400, report_form=form)
+
+
+@login_required
+@require_POST
+def task_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.get_task_for_user(request.user, pk, organiser=Role.LEADER)
+    return act_and_redirect(
+        request,
+        lambda: services.task_confirm(actor=request.user, task=task),
+        "Đã xác nhận hoàn thành nhiệm vụ.",
+        reverse("task_detail", args=[task.pk]),
+    )
+
+
+@login_required
+@require_POST
+def task_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.get_task_for_user(request.user, pk, organiser=Role.LEADER)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.task_reopen(actor=request.user, task=task, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, "Đã trả lại nhiệm vụ cho đơn vị thực hiện.")
+            return redirect("task_detail", pk=pk)
+    return _task_page(request, task, 400, reopen_form=form)
+
+
+@login_required
+@require_POST
+def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.get_task_for_user(request.user, pk, organiser=Role.STAFF)
+    conference_pk = task.conclusion.conference_id
+    try:
+        services.task_delete(actor=request.user, task=task)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("task_detail", pk=pk)
+    messages.success(request, "Đã xóa nhiệm vụ.")
+    return redirect("conference_detail", pk=conference_pk)
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int, report_pk: int) -> FileResponse:
+    task = selectors.get_task_for_user(request.user, pk)
+    report: ProgressReport = get_object_or_404(task.reports, pk=report_pk)
+    if not report.evidence:
+        raise Http404("Báo cáo không có tài liệu kèm theo.")
+    name = (report.evidence.name or "tai-lieu").rsplit("/", 1)[-1]
+    return FileResponse(report.evidence.open("rb"), as_attachment=True, filename=name)
