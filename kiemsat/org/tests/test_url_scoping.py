@@ -40,6 +40,9 @@ from kiemsat.indicators.models import Figure, Indicator, Quota, Submission, Subm
 from kiemsat.ingest import services as ingest
 from kiemsat.ingest.models import PressKind
 from kiemsat.lib.periods import Month
+from kiemsat.meetings import services as meetings
+from kiemsat.meetings.models import Kind as ConferenceKind
+from kiemsat.meetings.models import Measure, TaskStatus
 from kiemsat.org.models import Cluster, ClusterKind, ClusterTerm, Membership, Partner, Unit
 from kiemsat.oversight import services as oversight
 from kiemsat.oversight.excel import IMPORT_COLUMNS as INTERVENTION_COLUMNS
@@ -172,6 +175,7 @@ def build_world(code: str) -> dict[str, Any]:
         unit=unit, period=month.shift(-1).index, status=SubmissionStatus.APPROVED
     )
     return {
+        **meetings_world(unit),
         "unit": unit,
         "membership": Membership.objects.filter(unit=unit).order_by("pk").first(),
         "instrument": instrument,
@@ -190,6 +194,52 @@ def build_world(code: str) -> dict[str, Any]:
             term=term, unit=unit, title="TIEN-TIEN", title_name="Tập thể lao động tiên tiến"
         ),
         "month": month,
+    }
+
+
+def meetings_world(unit: Unit) -> dict[str, Any]:
+    """A conference of the unit with a person, a result, a conclusion and a task of its
+    own (reported on, with evidence)."""
+    conference = meetings.conference_record(
+        actor=None,
+        unit=unit,
+        data=meetings.ConferenceData(
+            kind=ConferenceKind.REVIEW,
+            title=f"Hội nghị tổng kết {marker(unit.code)}",
+            held_on=date(2025, 1, 20),
+            partners=[Partner.objects.get(code=PARTNER[unit.code])],
+        ),
+    )
+    participant = meetings.participant_add(
+        actor=None, conference=conference, role="chu_tri", name="Người chủ trì", title="Viện trưởng"
+    )
+    result = meetings.result_add(
+        actor=None,
+        conference=conference,
+        data=meetings.ResultData(measure=Measure.MET, part=127, whole=129),
+    )
+    conclusion = meetings.conclusion_add(actor=None, conference=conference, text="Kết luận")
+    task = meetings.task_add(
+        actor=None,
+        conclusion=conclusion,
+        data=meetings.TaskData(
+            title=f"Nhiệm vụ {marker(unit.code)}", unit=unit, due_on=date(2025, 2, 28)
+        ),
+    )
+    report = meetings.task_report(
+        actor=None,
+        task=task,
+        status=TaskStatus.IN_PROGRESS,
+        note="Đang làm",
+        evidence=SimpleUploadedFile("bao-cao.pdf", PDF, content_type="application/pdf"),
+    )
+    return {
+        "conference": conference,
+        "participant": participant,
+        "result": result,
+        "conclusion": conclusion,
+        "task": task,
+        "report": report,
     }
 
 
@@ -224,6 +274,14 @@ def _iv(w: W) -> dict[str, Any]:
 
 def _ins(w: W, **extra: str) -> dict[str, Any]:
     return {"pk": w["instrument"].pk, **{k: w[v].pk for k, v in extra.items()}}
+
+
+def _conf(w: W, **extra: str) -> dict[str, Any]:
+    return {"pk": w["conference"].pk, **{k: w[v].pk for k, v in extra.items()}}
+
+
+def _task(w: W) -> dict[str, Any]:
+    return {"pk": w["task"].pk}
 
 
 def _unit(w: W) -> dict[str, Any]:
@@ -343,7 +401,26 @@ ROUTES: dict[str, Route] = {
     "press_detail": Route(lambda w: {"pk": w["press_item"].pk}),
     "press_edit": Route(lambda w: {"pk": w["press_item"].pk}, post=True),
     "press_done": Route(lambda w: {"pk": w["press_item"].pk}, get=False, post=True),
+    # meetings
+    "conference_detail": Route(_conf),
+    "conference_edit": Route(_conf, post=True),
+    "conference_delete": Route(_conf, get=False, post=True),
+    "participant_add": Route(_conf, get=False, post=True),
+    "participant_remove": Route(
+        lambda w: _conf(w, participant_pk="participant"), get=False, post=True
+    ),
+    "result_add": Route(_conf, get=False, post=True),
+    "result_delete": Route(lambda w: _conf(w, result_pk="result"), get=False, post=True),
+    "conclusion_add": Route(_conf, get=False, post=True),
+    "task_add": Route(lambda w: _conf(w, conclusion_pk="conclusion"), get=False, post=True),
+    "task_detail": Route(_task),
+    "task_report": Route(_task, get=False, post=True),
+    "task_confirm": Route(_task, get=False, post=True, owner_post=LEADER_ONLY),
+    "task_reopen": Route(_task, get=False, post=True, owner_post=LEADER_ONLY),
+    "task_delete": Route(_task, get=False, post=True),
+    "evidence_download": Route(lambda w: {**_task(w), "report_pk": w["report"].pk}),
     # API
+    "api:conference_get": Route(lambda w: {"conference_id": w["conference"].pk}),
     "api:instrument": Route(lambda w: {"instrument_id": w["instrument"].pk}),
     "api:intervention_get": Route(lambda w: {"intervention_id": w["intervention"].pk}),
     "api:unit_evaluation": Route(lambda w: {"code": w["unit"].code}, query=RANGE),
@@ -402,6 +479,11 @@ FLAT: dict[str, Flat] = {
     "press_create": Flat(),
     "api:api-root": Flat(public=True),
     "api:press_items_list": Flat(),
+    "conference_list": Flat(),
+    "conference_create": Flat(),
+    "task_list": Flat(),
+    "api:conferences_list": Flat(),
+    "api:tasks_list": Flat(),
     "api:instruments": Flat(),
     "api:interventions_list": Flat(),
     "api:quotas_list": Flat(),
@@ -705,6 +787,40 @@ def test_api_lists_stay_in_scope(client_for, worlds):  # type: ignore[no-untyped
     assert outsider.get("/api/instruments").json() == []
     assert outsider.get("/api/interventions").json()["count"] == 0
     assert outsider.get("/api/emulation/terms").json()["count"] == 0
+
+
+def test_meetings_lists_stay_in_scope(client_for, worlds):  # type: ignore[no-untyped-def]
+    """Conferences and tasks: pages, exports and API lists show Hạ Long's, never Hà Giang's,
+    whatever the filter asks for; Hà Giang's staff see their own."""
+    halong = client_for("halong.ksv")
+    theirs = worlds[HA_GIANG]
+    leaks = [
+        reverse("conference_detail", args=[theirs["conference"].pk]),
+        reverse("task_detail", args=[theirs["task"].pk]),
+        f"Nhiệm vụ {SECRET}",  # the search box repeats the query itself
+        f"tổng kết {SECRET}",
+    ]
+    other = theirs["unit"]
+    for name, query in [
+        ("conference_list", ""),
+        ("conference_list", f"?q={SECRET}&unit={other.pk}"),
+        ("task_list", ""),
+        ("task_list", f"?q={SECRET}&unit={other.pk}"),
+        ("home", ""),
+    ]:
+        page = _text(halong.get(reverse(name) + query))
+        assert not [leak for leak in leaks if leak in page], (name, query)
+    assert MINE in _text(halong.get(reverse("conference_list")))
+    assert MINE in _text(halong.get(reverse("task_list")))
+    for name in ("conference_list", "task_list"):
+        text = _xlsx_text(halong.get(reverse(name) + "?format=xlsx"))
+        assert MINE in text and SECRET not in text, name
+    for url in ("/api/conferences", "/api/tasks", f"/api/tasks?unit={HA_GIANG}"):
+        body = halong.get(url).json()
+        assert SECRET not in str(body), url
+    assert halong.get("/api/tasks").json()["count"] == 1
+    assert client_for("nguoingoai").get("/api/conferences").json()["count"] == 0
+    assert SECRET in _text(client_for("hagiang.ksv").get(reverse("task_list")))
 
 
 def test_api_figures_refuse_other_units(client_for, worlds):  # type: ignore[no-untyped-def]
