@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +13,7 @@ from kiemsat.audit.models import AuditEntry, DataRevision
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, (date, datetime, Decimal)):
+    if isinstance(value, (date, datetime, time, Decimal)):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk

@@ -161,9 +161,9 @@ def _conference_filters(q: ConferenceQuery) -> selectors.ConferenceFilters:
     ),
 )
 @paginate(Pagination)
-def conferences_list(request: HttpRequest, q: Query[ConferenceQuery]):  # type: ignore[no-untyped-def]
+def conferences_list(request: HttpRequest, params: Query[ConferenceQuery]):  # type: ignore[no-untyped-def]
     qs = selectors.filter_conferences(
-        selectors.visible_conferences(request.user), _conference_filters(q)
+        selectors.visible_conferences(request.user), _conference_filters(params)
     )
     return LazyPage(qs, lambda rows: [_conference(c) for c in rows])
 
