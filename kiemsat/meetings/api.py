@@ -40,9 +40,9 @@ class TaskOut(Schema):
 class ResultOut(Schema):
     measure: str
     part: int
-    whole: int
+    whole: int | None
     printed_percent: Decimal | None
-    computed_percent: Decimal
+    computed_percent: Decimal | None
     printed_wrong: bool
 
 

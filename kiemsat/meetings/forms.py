@@ -133,7 +133,9 @@ class ParticipantForm(forms.Form):
 class ResultForm(forms.Form):
     measure = forms.ChoiceField(label="Loại kết quả", choices=Measure.choices)
     part = forms.IntegerField(label="Số chỉ tiêu đạt (vượt)", min_value=0, error_messages=REQUIRED)
-    whole = forms.IntegerField(label="Trên tổng số", min_value=1, error_messages=REQUIRED)
+    whole = forms.IntegerField(
+        label="Trên tổng số", min_value=1, required=False, help_text="Để trống khi không nêu."
+    )
     printed_percent = forms.DecimalField(
         label="Tỷ lệ công bố (%)",
         max_digits=4,

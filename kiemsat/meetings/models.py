@@ -175,7 +175,9 @@ class PublishedResult(models.Model):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="results")
     measure = models.CharField("Loại kết quả", max_length=6, choices=Measure.choices)
     part = models.PositiveIntegerField("Số chỉ tiêu đạt (vượt)")
-    whole = models.PositiveIntegerField("Trên tổng số")
+    whole = models.PositiveIntegerField(
+        "Trên tổng số", null=True, blank=True, help_text="Để trống khi báo cáo không nêu."
+    )
     printed_percent = models.DecimalField(
         "Tỷ lệ công bố (%)", max_digits=5, decimal_places=1, null=True, blank=True
     )
@@ -206,7 +208,8 @@ class PublishedResult(models.Model):
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(whole__gte=1) & Q(part__lte=F("whole")), name="result_part_of_whole"
+                condition=Q(whole__isnull=True) | (Q(whole__gte=1) & Q(part__lte=F("whole"))),
+                name="result_part_of_whole",
             ),
             models.CheckConstraint(
                 condition=Q(subject_unit__isnull=True) | Q(subject_cluster__isnull=True),
@@ -215,15 +218,20 @@ class PublishedResult(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.part}/{self.whole} {self.get_measure_display()}"
+        counts = f"{self.part}/{self.whole}" if self.whole else str(self.part)
+        return f"{counts} {self.get_measure_display()}"
 
     @property
-    def computed_percent(self) -> Decimal:
+    def computed_percent(self) -> Decimal | None:
+        """100·part/whole rounded once, half up, to one decimal (98,4496… → 98,4)."""
+        if not self.whole:
+            return None
         return round_half_up(percent_value(self.part, self.whole), 1)
 
     @property
     def printed_wrong(self) -> bool:
-        return self.printed_percent is not None and self.printed_percent != self.computed_percent
+        computed = self.computed_percent
+        return None not in (self.printed_percent, computed) and self.printed_percent != computed
 
     @property
     def printed_display(self) -> str:

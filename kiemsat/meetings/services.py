@@ -308,7 +308,7 @@ def participant_remove(*, actor: Any, participant: Participant) -> None:
 class ResultData:
     measure: str
     part: int
-    whole: int
+    whole: int | None
     printed_percent: Decimal | None = None
     subject_unit: Unit | None = None
     subject_cluster: ClusterTerm | None = None
@@ -327,6 +327,8 @@ def _result_errors(result: PublishedResult) -> dict[str, list[str]]:
         errors["part"] = [f"Số đạt ({result.part}) không được lớn hơn tổng số ({result.whole})."]
     if result.whole == 0:
         errors["whole"] = ["Tổng số phải từ 1 trở lên."]
+    if result.whole is None and result.printed_percent is not None:
+        errors["whole"] = ["Cần tổng số để kiểm tra tỷ lệ công bố."]
     if result.subject_unit and result.subject_cluster:
         errors["subject_cluster"] = ["Chọn một đơn vị hoặc một cụm thi đua, không chọn cả hai."]
     months = [result.period_from, result.period_to]
