@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:pk>/", views.conference_detail, name="conference_detail"),
     path("<int:pk>/sua/", views.conference_edit, name="conference_edit"),
     path("<int:pk>/xoa/", views.conference_delete, name="conference_delete"),
+    path("<int:pk>/<str:name>.<str:fmt>", views.conference_paper, name="conference_paper"),
     path("<int:pk>/nguoi-du/", views.participant_add, name="participant_add"),
     path(
         "<int:pk>/nguoi-du/<int:participant_pk>/xoa/",

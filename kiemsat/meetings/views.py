@@ -18,9 +18,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kiemsat.audit.selectors import history_for
+from kiemsat.documents.nd30 import DOCX
+from kiemsat.documents.pdf import PDF
 from kiemsat.lib.excel import XLSX
 from kiemsat.lib.http import act_and_redirect, download
-from kiemsat.meetings import excel, selectors, services
+from kiemsat.meetings import documents, excel, selectors, services
 from kiemsat.meetings.forms import (
     ConclusionForm,
     ConferenceFilterForm,
@@ -267,6 +269,21 @@ def task_add(request: HttpRequest, pk: int, conclusion_pk: int) -> HttpResponse:
     return _on_detail(
         request, conference, "task_form", form, act, done, task_conclusion=conclusion.pk
     )
+
+
+@login_required
+def conference_paper(request: HttpRequest, pk: int, name: str, fmt: str) -> HttpResponse:
+    """The invitation, the minutes or the notice of conclusions, in Word or PDF."""
+    build = documents.PAPERS.get(name)
+    if build is None or fmt not in ("docx", "pdf"):
+        raise Http404("Không có văn bản này.")
+    conference = selectors.get_conference_for_user(request.user, pk)
+    paper = build(conference, timezone.localdate())
+    if fmt == "pdf":
+        body, content_type = documents.paper_pdf(paper), PDF
+    else:
+        body, content_type = documents.paper_docx(paper), DOCX
+    return download(body, content_type, f"{name}-{conference.pk}.{fmt}")
 
 
 # --- tasks ---------------------------------------------------------------------------------

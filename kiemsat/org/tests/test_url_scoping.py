@@ -405,6 +405,7 @@ ROUTES: dict[str, Route] = {
     "conference_detail": Route(_conf),
     "conference_edit": Route(_conf, post=True),
     "conference_delete": Route(_conf, get=False, post=True),
+    "conference_paper": Route(lambda w: {**_conf(w), "name": "bien-ban", "fmt": "docx"}),
     "participant_add": Route(_conf, get=False, post=True),
     "participant_remove": Route(
         lambda w: _conf(w, participant_pk="participant"), get=False, post=True
