@@ -10,7 +10,7 @@ leader of the host unit confirms it done.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -318,3 +318,36 @@ def own_result(user: Any, result: PublishedResult) -> str:
     if summary.arising == 0:
         return ""
     return summary.met_line() if result.measure == Measure.MET else summary.exceeded_line()
+
+
+# --- the calendar --------------------------------------------------------------------------
+
+FEED_PAST_DAYS = 90
+
+
+def conferences_between(user: Any, start: date, end: date) -> QuerySet[Conference]:
+    return (
+        visible_conferences(user)
+        .filter(held_on__gte=start, held_on__lte=end)
+        .order_by("held_on", "starts_at", "pk")
+    )
+
+
+def tasks_due_between(user: Any, start: date, end: date) -> QuerySet[Task]:
+    """Open tasks of the user's units (owner or taking part) due in the range."""
+    ids = access_for(user).unit_ids()
+    mine = Task.objects.filter(Q(unit_id__in=ids) | Q(participants__in=ids)).values("pk")
+    return (
+        _tasks()
+        .filter(pk__in=mine, due_on__gte=start, due_on__lte=end)
+        .exclude(status=TaskStatus.DONE)
+        .order_by("due_on", "pk")
+    )
+
+
+def feed_items(user: Any, today: date) -> tuple[QuerySet[Conference], QuerySet[Task]]:
+    """What the user's calendar feed carries: conferences from three months back on, and
+    their units' open tasks."""
+    start = today - timedelta(days=FEED_PAST_DAYS)
+    far = date(today.year + 5, 12, 31)
+    return conferences_between(user, start, far), tasks_due_between(user, start, far)

@@ -5,6 +5,8 @@ from kiemsat.meetings import views
 urlpatterns = [
     path("", views.conference_list, name="conference_list"),
     path("moi/", views.conference_create, name="conference_create"),
+    path("lich/", views.conference_calendar, name="conference_calendar"),
+    path("lich/<str:token>.ics", views.conference_feed, name="conference_feed"),
     path("<int:pk>/", views.conference_detail, name="conference_detail"),
     path("<int:pk>/sua/", views.conference_edit, name="conference_edit"),
     path("<int:pk>/xoa/", views.conference_delete, name="conference_delete"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,9 +22,11 @@ from django.views.decorators.http import require_POST
 from kiemsat.audit.selectors import history_for
 from kiemsat.documents.nd30 import DOCX
 from kiemsat.documents.pdf import PDF
+from kiemsat.indicators.entry_forms import parse_month_text
 from kiemsat.lib.excel import XLSX
 from kiemsat.lib.http import act_and_redirect, download
-from kiemsat.meetings import documents, excel, selectors, services
+from kiemsat.lib.periods import Month
+from kiemsat.meetings import calendar, documents, excel, selectors, services
 from kiemsat.meetings.forms import (
     ConclusionForm,
     ConferenceFilterForm,
@@ -284,6 +288,52 @@ def conference_paper(request: HttpRequest, pk: int, name: str, fmt: str) -> Http
     else:
         body, content_type = documents.paper_docx(paper), DOCX
     return download(body, content_type, f"{name}-{conference.pk}.{fmt}")
+
+
+@login_required
+def conference_calendar(request: HttpRequest) -> HttpResponse:
+    """The month's conferences and task deadlines of the user's units, week by week."""
+    today = timezone.localdate()
+    try:
+        month = parse_month_text(request.GET.get("thang") or str(Month.of(today)))
+    except ValueError:
+        month = Month.of(today)
+        messages.error(request, "Tháng không hợp lệ: nhập tháng/năm, ví dụ 03/2025.")
+    start, end = month.first_day(), month.last_day()
+    by_day: dict[date, list[tuple[str, str, bool]]] = defaultdict(list)
+    for c in selectors.conferences_between(request.user, start, end):
+        by_day[c.held_on].append((c.title, reverse("conference_detail", args=[c.pk]), False))
+    for t in selectors.tasks_due_between(request.user, start, end):
+        label = f"Hạn: {t.title} ({t.unit.name})"
+        by_day[t.due_on].append((label, reverse("task_detail", args=[t.pk]), True))
+    weeks = [
+        [(d, by_day.get(d, [])) if d else None for d in week]
+        for week in calendar.month_weeks(month.year, month.month)
+    ]
+    feed = reverse("conference_feed", args=[calendar.feed_token(request.user)])
+    context = {
+        "month": month,
+        "weeks": weeks,
+        "days": [(d, by_day[d]) for d in sorted(by_day)],
+        "previous": month.shift(-1).label,
+        "next": month.shift(1).label,
+        "today": today,
+        "feed_url": request.build_absolute_uri(feed),
+    }
+    return render(request, "meetings/calendar.html", context)
+
+
+def conference_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The user's iCalendar feed; the private token in the address stands for the sign-in."""
+    user = calendar.user_for_token(token)
+    if user is None:
+        raise Http404("Không tìm thấy lịch.")
+    conferences, tasks = selectors.feed_items(user, timezone.localdate())
+    base = request.build_absolute_uri("/").rstrip("/")
+    body = calendar.ics(conferences, tasks, now=timezone.now(), base=base)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="kiemsat-hoi-nghi.ics"'
+    return response
 
 
 # --- tasks ---------------------------------------------------------------------------------

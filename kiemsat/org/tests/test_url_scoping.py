@@ -481,6 +481,9 @@ FLAT: dict[str, Flat] = {
     "api:api-root": Flat(public=True),
     "api:press_items_list": Flat(),
     "conference_list": Flat(),
+    "conference_calendar": Flat(),
+    # The private token in the address is the credential (phones cannot sign in).
+    "conference_feed": Flat(public=True),
     "conference_create": Flat(),
     "task_list": Flat(),
     "api:conferences_list": Flat(),
@@ -493,6 +496,7 @@ FLAT: dict[str, Flat] = {
 }
 
 REFERENCE_KWARGS: dict[str, Callable[[], dict[str, Any]]] = {
+    "conference_feed": lambda: {"token": "0-khong-hop-le"},
     "partner_detail": lambda: {"pk": Partner.objects.order_by("pk").first().pk},  # type: ignore[union-attr]
     "indicator_detail": lambda: {"pk": Indicator.objects.order_by("pk").first().pk},  # type: ignore[union-attr]
 }
