@@ -176,7 +176,7 @@ def conferences_list(request: HttpRequest, params: Query[ConferenceQuery]):  # t
 )
 def conference_get(request: HttpRequest, conference_id: int):  # type: ignore[no-untyped-def]
     c = selectors.get_conference_for_user(request.user, conference_id)
-    detail = selectors.conference_detail(c)
+    detail = selectors.conference_detail(c, request.user)
     today = timezone.localdate()
     return {
         **_conference(c),

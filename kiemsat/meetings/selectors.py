@@ -103,14 +103,10 @@ def visible_conferences(user: Any) -> QuerySet[Conference]:
 
 
 def can_read_conference(user: Any, conference: Conference) -> bool:
-    access = access_for(user)
-    if access.can_read(conference.unit_id):
+    if organised_by_readable(user, conference):
         return True
-    ids = access.unit_ids()
-    return (
-        conference.co_units.filter(pk__in=ids).exists()
-        or _task_unit_conferences(ids).filter(conclusion__conference=conference).exists()
-    )
+    ids = access_for(user).unit_ids()
+    return _task_unit_conferences(ids).filter(conclusion__conference=conference).exists()
 
 
 def get_conference_for_user(user: Any, pk: int, *, write: bool = False) -> Conference:
@@ -128,9 +124,20 @@ def can_write(user: Any, conference: Conference) -> bool:
     return access_for(user).has(conference.unit_id, Role.STAFF)
 
 
-def conference_detail(conference: Conference) -> dict[str, Any]:
-    """Everything the page shows, prefetched."""
+def organised_by_readable(user: Any, conference: Conference) -> bool:
+    """The user reads the host or a co-organising unit (not only one of its tasks)."""
+    access = access_for(user)
+    if access.can_read(conference.unit_id):
+        return True
+    return conference.co_units.filter(pk__in=access.unit_ids()).exists()
+
+
+def conference_detail(conference: Conference, user: Any = None) -> dict[str, Any]:
+    """Everything the page shows, prefetched. With a ``user`` who reads the conference only
+    through a task of theirs, the other units' tasks are left out."""
     tasks = Task.objects.select_related("unit").prefetch_related("participants")
+    if user is not None and not organised_by_readable(user, conference):
+        tasks = tasks.filter(pk__in=visible_tasks(user).values("pk"))
     conclusions = conference.conclusions.prefetch_related(Prefetch("tasks", queryset=tasks))
     return {
         "co_units": list(conference.co_units.order_by("name_folded")),

@@ -136,7 +136,7 @@ def _detail(
     request: HttpRequest, conference: Conference, status: int = 200, **forms: Form
 ) -> HttpResponse:
     user = request.user
-    detail = selectors.conference_detail(conference)
+    detail = selectors.conference_detail(conference, user)
     today = timezone.localdate()
     failed = forms.get("task_form")
     for conclusion in detail["conclusions"]:
@@ -282,6 +282,8 @@ def conference_paper(request: HttpRequest, pk: int, name: str, fmt: str) -> Http
     if build is None or fmt not in ("docx", "pdf"):
         raise Http404("Không có văn bản này.")
     conference = selectors.get_conference_for_user(request.user, pk)
+    if not selectors.organised_by_readable(request.user, conference):
+        raise PermissionDenied("Văn bản hội nghị dành cho đơn vị tổ chức và cấp trên.")
     paper = build(conference, timezone.localdate())
     if fmt == "pdf":
         body, content_type = documents.paper_pdf(paper), PDF

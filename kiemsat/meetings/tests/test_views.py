@@ -215,3 +215,23 @@ def test_conference_list_filters(client_for, make_conference) -> None:
         "Lễ ký quy chế",
         "Sơ kết sáu tháng",
     ]
+
+
+def test_a_task_shows_its_conference_but_not_the_others_tasks(client_for, make_task) -> None:
+    """Hạ Long reads Quảng Ninh's conference through its own task only: Cẩm Phả's task,
+    the papers (which list every task) and the edit forms stay out of its view."""
+    mine = make_task(title="Nhiệm vụ của Hạ Long")
+    theirs = make_task("QUANG-NINH-CAM-PHA", title="Nhiệm vụ của Cẩm Phả")
+    conference = mine.conclusion.conference
+    client = client_for("halong.ksv")
+    page = client.get(reverse("conference_detail", args=[conference.pk])).content.decode()
+    assert "Nhiệm vụ của Hạ Long" in page
+    assert "Nhiệm vụ của Cẩm Phả" not in page
+    assert "Ghi kết luận" not in page
+    body = client.get(f"/api/conferences/{conference.pk}").json()
+    assert [t["title"] for t in body["tasks"]] == ["Nhiệm vụ của Hạ Long"]
+    paper = reverse("conference_paper", args=[conference.pk, "thong-bao-ket-luan", "docx"])
+    assert client.get(paper).status_code == 403
+    assert client.get(reverse("task_detail", args=[theirs.pk])).status_code == 404
+    page = client_for("qn.xem").get(reverse("conference_detail", args=[conference.pk]))
+    assert "Nhiệm vụ của Cẩm Phả" in page.content.decode()
