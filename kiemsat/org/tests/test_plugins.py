@@ -22,6 +22,7 @@ def test_apps_register_their_seeders_and_demo_builders_by_path() -> None:
         "kiemsat.oversight.demo.build_demo",
         "kiemsat.ingest.demo.build",
         "kiemsat.emulation.demo.build",
+        "kiemsat.meetings.demo.build_demo",
     ]
     assert plugins.CALENDAR_LISTENERS == ["kiemsat.oversight.services.calendar_changed"]
     from kiemsat.agreements.demo import build
