@@ -1,4 +1,4 @@
-"""Wiring into the shared registries: Hôm nay, reminders, the demo."""
+"""Wiring into the shared registries: Hôm nay, reminders, the demo, the work calendar."""
 
 from __future__ import annotations
 
@@ -10,3 +10,4 @@ def connect() -> None:
     reminders.register(task_reminders)
     today.register(open_tasks_section)
     plugins.add(plugins.DEMO_BUILDERS, "kiemsat.meetings.demo.build_demo")
+    plugins.add(plugins.CALENDAR_LISTENERS, "kiemsat.meetings.services.calendar_changed")

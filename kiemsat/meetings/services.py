@@ -559,3 +559,33 @@ def task_delete(*, actor: Any, task: Task) -> None:
         raise ValidationError("Nhiệm vụ đã có báo cáo tiến độ; không xóa được.")
     _audit(actor, "task_delete", task, host, {"title": task.title, "unit": task.unit_id})
     task.delete()
+
+
+def calendar_changed(*, actor: Any) -> str:
+    """After an edit of the work calendar (org.plugins.CALENDAR_LISTENERS): open tasks due
+    N working days after their conference follow the new calendar."""
+    changed = task_dues_recompute(actor=actor)
+    return f"Đã tính lại hạn nhiệm vụ sau hội nghị theo lịch mới: đổi {changed}."
+
+
+@transaction.atomic
+def task_dues_recompute(*, actor: Any) -> int:
+    """Recompute the due dates counted in working days of the tasks not yet done."""
+    calendar = work_calendar()
+    rows = (
+        Task.objects.select_related("conclusion__conference")
+        .filter(due_working_days__isnull=False)
+        .exclude(status=TaskStatus.DONE)
+    )
+    changed = 0
+    for task in rows:
+        held = task.conclusion.conference.held_on
+        new_due = calendar.add_working_days(held, task.due_working_days or 1)
+        if new_due == task.due_on:
+            continue
+        old, task.due_on = task.due_on, new_due
+        task.save(update_fields=["due_on", "updated_at"])
+        host = task.conclusion.conference.unit_id
+        _audit(actor, "task_due_recompute", task, host, {"due_on": [old, new_due]})
+        changed += 1
+    return changed

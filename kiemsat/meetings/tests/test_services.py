@@ -23,7 +23,7 @@ from kiemsat.meetings.models import (
 )
 from kiemsat.meetings.selectors import State
 from kiemsat.meetings.tests.conftest import HA_GIANG, HA_LONG, QN
-from kiemsat.org.models import Partner
+from kiemsat.org.models import CalendarDay, DayKind, Partner
 
 pytestmark = pytest.mark.django_db
 
@@ -248,3 +248,24 @@ def test_hagiang_is_untouched_by_a_partner(units, make_conference) -> None:
     """Naming the Hà Giang court as partner gives Hà Giang's users nothing."""
     conference = make_conference(partners=[Partner.objects.get(code="TAND-HA-GIANG")])
     assert units[HA_GIANG].pk not in {u.pk for u in conference.co_units.all()}
+
+
+def test_an_extra_day_off_moves_working_day_dues(make_task, cast) -> None:
+    """The admin adds 05/02/2025 as a day off: a 5-working-day task moves to 07/02, a task
+    due on a given date and a completed one stay."""
+    counted = make_task()
+    fixed = make_task(due_on=date(2025, 2, 6))
+    done = make_task(due_working_days=1)
+    services.task_report(actor=None, task=done, status=TaskStatus.DONE, note="Xong")
+    CalendarDay.objects.create(day=date(2025, 2, 5), kind=DayKind.DAY_OFF)
+    message = services.calendar_changed(actor=cast["admin"])
+    assert message.endswith("đổi 1.")
+    for task in (counted, fixed, done):
+        task.refresh_from_db()
+    assert (counted.due_on, fixed.due_on, done.due_on) == (
+        date(2025, 2, 7),
+        date(2025, 2, 6),
+        date(2025, 1, 24),
+    )
+    entry = AuditEntry.objects.get(action="meetings.task_due_recompute")
+    assert entry.changes == {"due_on": ["2025-02-06", "2025-02-07"]}

@@ -235,3 +235,49 @@ def test_a_task_shows_its_conference_but_not_the_others_tasks(client_for, make_t
     assert client.get(reverse("task_detail", args=[theirs.pk])).status_code == 404
     page = client_for("qn.xem").get(reverse("conference_detail", args=[conference.pk]))
     assert "Nhiệm vụ của Cẩm Phả" in page.content.decode()
+
+
+def test_edit_conference_is_audited_and_keeps_tasks_after_it(client_for, units, make_task) -> None:
+    task = make_task(due_on=date(2025, 2, 3))
+    conference = task.conclusion.conference
+    client = client_for("qn.vientruong")
+    url = reverse("conference_edit", args=[conference.pk])
+    assert client.get(url).status_code == 200
+    data = {"kind": "trien_khai", "title": conference.title, "place": "Hội trường tầng 3"}
+    before = _counts()
+    response = client.post(url, {**data, "held_on": "04/02/2025"})  # after its task's day
+    assert response.status_code == 400
+    assert "Có nhiệm vụ có hạn trước ngày hội nghị mới" in response.content.decode()
+    assert _counts() == before
+    assert client.post(url, {**data, "held_on": "22/01/2025"}).status_code == 302
+    conference.refresh_from_db()
+    assert (conference.held_on, conference.place) == (date(2025, 1, 22), "Hội trường tầng 3")
+    entry = AuditEntry.objects.get(action="meetings.conference_update")
+    assert entry.changes["held_on"] == ["2025-01-23", "2025-01-22"]
+    assert client_for("qn.xem").post(url, data).status_code == 403
+
+
+def test_removals(client_for, make_task) -> None:
+    from kiemsat.meetings import services
+
+    task = make_task()
+    conference = task.conclusion.conference
+    participant = services.participant_add(
+        actor=None, conference=conference, role="dai_bieu", name="Lê Văn An"
+    )
+    client = client_for("qn.vientruong")
+    client.post(reverse("participant_remove", args=[conference.pk, participant.pk]))
+    assert not conference.participants.exists()
+    response = client.post(reverse("conference_delete", args=[conference.pk]), follow=True)
+    assert "đã có nhiệm vụ được giao; không xóa được" in response.content.decode()
+    assert Conference.objects.filter(pk=conference.pk).exists()
+    client.post(reverse("task_delete", args=[task.pk]))
+    assert not Task.objects.exists()
+    client.post(reverse("conference_delete", args=[conference.pk]))
+    assert not Conference.objects.exists()
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {
+        "meetings.participant_remove",
+        "meetings.task_delete",
+        "meetings.conference_delete",
+    } <= actions

@@ -24,7 +24,10 @@ def test_apps_register_their_seeders_and_demo_builders_by_path() -> None:
         "kiemsat.emulation.demo.build",
         "kiemsat.meetings.demo.build_demo",
     ]
-    assert plugins.CALENDAR_LISTENERS == ["kiemsat.oversight.services.calendar_changed"]
+    assert plugins.CALENDAR_LISTENERS == [
+        "kiemsat.oversight.services.calendar_changed",
+        "kiemsat.meetings.services.calendar_changed",
+    ]
     from kiemsat.agreements.demo import build
 
     assert plugins.loaded(plugins.DEMO_BUILDERS)[0] is build
