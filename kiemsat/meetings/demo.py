@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from kiemsat.agreements.models import Instrument
 from kiemsat.lib.workdays import WorkCalendar
-from kiemsat.meetings import services
+from kiemsat.meetings import services, task_services
 from kiemsat.meetings.models import Conference, Kind, Measure, ParticipantRole, TaskStatus
 from kiemsat.org.models import ClusterTerm, Partner, Unit
 from kiemsat.org.selectors import work_calendar
@@ -438,18 +438,18 @@ def _bridge_places(spec: Spec) -> list[str]:
 
 def _task(conclusion: Any, spec: TaskSpec, calendar: WorkCalendar, today: date) -> None:
     held = conclusion.conference.held_on
-    data = services.TaskData(
+    data = task_services.TaskData(
         title=spec.title,
         unit=Unit.objects.get(code=spec.unit),
         due_on=spec.due_on,
         due_working_days=spec.working_days,
         person=spec.person,
     )
-    task = services.task_add(actor=None, conclusion=conclusion, data=data, calendar=calendar)
+    task = task_services.task_add(actor=None, conclusion=conclusion, data=data, calendar=calendar)
     if spec.progress_after is not None:
         on = min(calendar.add_working_days(held, spec.progress_after), today)
         note = f"Đang tổng hợp ({DEMO.lower()})."
-        services.task_report(
+        task_services.task_report(
             actor=None, task=task, status=TaskStatus.IN_PROGRESS, note=note, reported_on=on
         )
     if spec.done_after is None:
@@ -458,8 +458,10 @@ def _task(conclusion: Any, spec: TaskSpec, calendar: WorkCalendar, today: date) 
     if done > today:  # a report never lies in the future
         return
     note = f"Đã thực hiện ({DEMO.lower()})."
-    services.task_report(actor=None, task=task, status=TaskStatus.DONE, note=note, reported_on=done)
-    services.task_confirm(actor=None, task=task)
+    task_services.task_report(
+        actor=None, task=task, status=TaskStatus.DONE, note=note, reported_on=done
+    )
+    task_services.task_confirm(actor=None, task=task)
 
 
 @transaction.atomic

@@ -11,7 +11,8 @@ from kiemsat.agreements.selectors import visible_instruments
 from kiemsat.indicators.entry_forms import MonthField
 from kiemsat.meetings import selectors
 from kiemsat.meetings.models import Kind, Measure, ParticipantRole, TaskStatus
-from kiemsat.meetings.services import ConferenceData, ResultData, TaskData
+from kiemsat.meetings.services import ConferenceData, ResultData
+from kiemsat.meetings.task_services import TaskData
 from kiemsat.org.access import access_for
 from kiemsat.org.models import ClusterTerm, Partner, Role, Unit
 from kiemsat.oversight.forms import ANY, UnitChoice, date_field

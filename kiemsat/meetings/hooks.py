@@ -10,4 +10,4 @@ def connect() -> None:
     reminders.register(task_reminders)
     today.register(open_tasks_section)
     plugins.add(plugins.DEMO_BUILDERS, "kiemsat.meetings.demo.build_demo")
-    plugins.add(plugins.CALENDAR_LISTENERS, "kiemsat.meetings.services.calendar_changed")
+    plugins.add(plugins.CALENDAR_LISTENERS, "kiemsat.meetings.task_services.calendar_changed")

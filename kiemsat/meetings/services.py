@@ -1,4 +1,5 @@
-"""Every write to conferences and tasks: keyword-only, atomic, validated, audited.
+"""Every write to conferences, their people, results and conclusions: keyword-only,
+atomic, validated, audited (the tasks' are in task_services).
 
 Services re-check the actor's right (views have already passed the gate); a ``None``
 actor is the system (the demo builder).
@@ -7,21 +8,18 @@ actor is the system (the demo builder).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import File
 from django.db import transaction
-from django.utils import timezone
 
 from kiemsat.agreements.models import Instrument
 from kiemsat.audit.services import record
 from kiemsat.lib.periods import Month
 from kiemsat.lib.vn import fold, short_date
-from kiemsat.lib.workdays import WorkCalendar
 from kiemsat.meetings.models import (
     BridgePoint,
     Conclusion,
@@ -29,38 +27,39 @@ from kiemsat.meetings.models import (
     Measure,
     Participant,
     Person,
-    ProgressReport,
     PublishedResult,
     Task,
-    TaskStatus,
 )
 from kiemsat.org.access import check
 from kiemsat.org.models import ClusterTerm, Partner, Role, Unit
-from kiemsat.org.selectors import work_calendar
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EVIDENCE_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png")
 
 
-def _require(actor: Any, unit_id: int, need: Role = Role.STAFF) -> None:
+def require(actor: Any, unit_id: int, need: Role = Role.STAFF) -> None:
     if actor is not None:
         check(actor, unit_id, write=True, need=need)
 
 
-def _audit(actor: Any, action: str, obj: Any, unit_id: int, changes: dict[str, Any]) -> None:
+def audit(actor: Any, action: str, obj: Any, unit_id: int, changes: dict[str, Any]) -> None:
     record(actor=actor, action=f"meetings.{action}", obj=obj, unit_id=unit_id, changes=changes)
 
 
-def _ended(unit: Unit | Partner, day: date) -> bool:
+def ended_on(unit: Unit | Partner, day: date) -> bool:
     return (unit.valid_from is not None and day < unit.valid_from) or (
         unit.valid_to is not None and day > unit.valid_to
     )
 
 
-def _not_valid(unit: Unit | Partner, day: date) -> str:
+def not_valid(unit: Unit | Partner, day: date) -> str:
     end = f" (đến {short_date(unit.valid_to)})" if unit.valid_to else ""
     start = f" (từ {short_date(unit.valid_from)})" if unit.valid_from else ""
     return f"{unit.name} không hoạt động vào ngày {short_date(day)}{end or start}."
+
+
+def user_or_none(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 # --- conferences ---------------------------------------------------------------------------
@@ -122,19 +121,19 @@ def _conference_errors(unit: Unit, data: ConferenceData) -> dict[str, list[str]]
     def add(name: str, message: str) -> None:
         errors.setdefault(name, []).append(message)
 
-    if _ended(unit, day):
-        add("held_on", _not_valid(unit, day))
+    if ended_on(unit, day):
+        add("held_on", not_valid(unit, day))
     for other in data.co_units:
-        if _ended(other, day):
-            add("co_units", _not_valid(other, day))
+        if ended_on(other, day):
+            add("co_units", not_valid(other, day))
         if other.pk == unit.pk:
             add("co_units", f"{unit.name} đã là đơn vị chủ trì.")
     for partner in data.partners:
-        if _ended(partner, day):
-            add("partners", _not_valid(partner, day))
+        if ended_on(partner, day):
+            add("partners", not_valid(partner, day))
     for point in data.bridge_units:
-        if _ended(point, day):
-            add("bridge_units", "Điểm cầu: " + _not_valid(point, day))
+        if ended_on(point, day):
+            add("bridge_units", "Điểm cầu: " + not_valid(point, day))
     if data.online and not (data.bridge_units or data.bridge_places):
         add("bridge_units", "Hội nghị trực tuyến cần ít nhất một điểm cầu.")
     for place in data.bridge_places:
@@ -189,19 +188,19 @@ def _snapshot(conference: Conference, data: ConferenceData) -> dict[str, Any]:
 @transaction.atomic
 def conference_record(*, actor: Any, unit: Unit, data: ConferenceData) -> Conference:
     """Record a conference hosted by ``unit``."""
-    _require(actor, unit.pk)
+    require(actor, unit.pk)
     conference = Conference(unit=unit, **data.scalars())
     _validate(conference, _conference_errors(unit, data))
     conference.search_folded = _search_text(conference, data)
     conference.save()
     _set_links(conference, data)
-    _audit(actor, "conference_record", conference, unit.pk, _snapshot(conference, data))
+    audit(actor, "conference_record", conference, unit.pk, _snapshot(conference, data))
     return conference
 
 
 @transaction.atomic
 def conference_update(*, actor: Any, conference: Conference, data: ConferenceData) -> Conference:
-    _require(actor, conference.unit_id)
+    require(actor, conference.unit_id)
     before = _snapshot(conference, _data_of(conference))
     for name, value in data.scalars().items():
         setattr(conference, name, value)
@@ -214,7 +213,7 @@ def conference_update(*, actor: Any, conference: Conference, data: ConferenceDat
     changes = {
         k: [before.get(k), after.get(k)] for k in before | after if before.get(k) != after.get(k)
     }
-    _audit(actor, "conference_update", conference, conference.unit_id, changes)
+    audit(actor, "conference_update", conference, conference.unit_id, changes)
     return conference
 
 
@@ -244,10 +243,10 @@ def conference_values(conference: Conference) -> dict[str, Any]:
 
 @transaction.atomic
 def conference_delete(*, actor: Any, conference: Conference) -> None:
-    _require(actor, conference.unit_id)
+    require(actor, conference.unit_id)
     if Task.objects.filter(conclusion__conference=conference).exists():
         raise ValidationError("Hội nghị đã có nhiệm vụ được giao; không xóa được.")
-    _audit(actor, "conference_delete", conference, conference.unit_id, {"title": conference.title})
+    audit(actor, "conference_delete", conference, conference.unit_id, {"title": conference.title})
     conference.delete()
 
 
@@ -279,7 +278,7 @@ def participant_add(
     organisation: str = "",
     person: Person | None = None,
 ) -> Participant:
-    _require(actor, conference.unit_id)
+    require(actor, conference.unit_id)
     if person is None:
         person = person_for(name=name, title=title, organisation=organisation)
     participant = Participant(
@@ -288,17 +287,17 @@ def participant_add(
     participant.full_clean()
     participant.save()
     changes = {"person": person.pk, "name": person.name, "role": role, "title": participant.title}
-    _audit(actor, "participant_add", conference, conference.unit_id, changes)
+    audit(actor, "participant_add", conference, conference.unit_id, changes)
     return participant
 
 
 @transaction.atomic
 def participant_remove(*, actor: Any, participant: Participant) -> None:
     conference = participant.conference
-    _require(actor, conference.unit_id)
+    require(actor, conference.unit_id)
     changes = {"person": participant.person_id, "role": participant.role}
     participant.delete()
-    _audit(actor, "participant_remove", conference, conference.unit_id, changes)
+    audit(actor, "participant_remove", conference, conference.unit_id, changes)
 
 
 # --- published results ---------------------------------------------------------------------
@@ -346,7 +345,7 @@ def _result_errors(result: PublishedResult) -> dict[str, list[str]]:
 @transaction.atomic
 def result_add(*, actor: Any, conference: Conference, data: ResultData) -> PublishedResult:
     """Record a result as announced; the check of the printed percentage is computed."""
-    _require(actor, conference.unit_id)
+    require(actor, conference.unit_id)
     result = PublishedResult(conference=conference, **data.values())
     errors = _result_errors(result)
     if data.measure not in Measure.values:
@@ -356,236 +355,26 @@ def result_add(*, actor: Any, conference: Conference, data: ResultData) -> Publi
     result.full_clean()
     result.save()
     changes = {k: v for k, v in data.values().items() if v not in (None, "", False)}
-    _audit(actor, "result_add", conference, conference.unit_id, changes)
+    audit(actor, "result_add", conference, conference.unit_id, changes)
     return result
 
 
 @transaction.atomic
 def result_delete(*, actor: Any, result: PublishedResult) -> None:
     conference = result.conference
-    _require(actor, conference.unit_id)
-    _audit(actor, "result_delete", conference, conference.unit_id, {"result": str(result)})
+    require(actor, conference.unit_id)
+    audit(actor, "result_delete", conference, conference.unit_id, {"result": str(result)})
     result.delete()
 
 
-# --- conclusions and tasks -----------------------------------------------------------------
+# --- conclusions ---------------------------------------------------------------------------
 
 
 @transaction.atomic
 def conclusion_add(*, actor: Any, conference: Conference, text: str) -> Conclusion:
-    _require(actor, conference.unit_id)
+    require(actor, conference.unit_id)
     conclusion = Conclusion(conference=conference, text=text.strip())
     conclusion.full_clean()
     conclusion.save()
-    _audit(actor, "conclusion_add", conclusion, conference.unit_id, {"text": conclusion.text})
+    audit(actor, "conclusion_add", conclusion, conference.unit_id, {"text": conclusion.text})
     return conclusion
-
-
-@dataclass
-class TaskData:
-    title: str
-    unit: Unit
-    due_on: date | None = None
-    due_working_days: int | None = None
-    person: str = ""
-    participants: Sequence[Unit] = field(default_factory=tuple)
-
-
-def task_due(held_on: date, data: TaskData, calendar: WorkCalendar) -> date | None:
-    """The due date given, or N working days after the conference (its day not counted)."""
-    if data.due_working_days:
-        return calendar.add_working_days(held_on, data.due_working_days)
-    return data.due_on
-
-
-def _task_errors(conference: Conference, data: TaskData, due: date | None) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    held = conference.held_on
-    if data.due_on and data.due_working_days:
-        errors["due_on"] = "Nhập hạn là một ngày hoặc một số ngày làm việc, không nhập cả hai."
-    elif due is None:
-        errors["due_on"] = "Cần hạn hoàn thành: một ngày, hoặc số ngày làm việc kể từ hội nghị."
-    elif due < held:
-        errors["due_on"] = (
-            f"Hạn {short_date(due)} trước ngày hội nghị {short_date(held)}: không hợp lệ."
-        )
-    if _ended(data.unit, held):
-        errors["unit"] = _not_valid(data.unit, held)
-    ended = [u for u in data.participants if _ended(u, held)]
-    if ended:
-        errors["participants"] = " ".join(_not_valid(u, held) for u in ended)
-    return errors
-
-
-@transaction.atomic
-def task_add(
-    *, actor: Any, conclusion: Conclusion, data: TaskData, calendar: WorkCalendar | None = None
-) -> Task:
-    """A task from a conclusion, for a unit, due on a date or N working days after."""
-    conference = conclusion.conference
-    _require(actor, conference.unit_id)
-    due = task_due(conference.held_on, data, calendar or work_calendar())
-    errors = _task_errors(conference, data, due)
-    task = Task(
-        conclusion=conclusion,
-        title=data.title.strip(),
-        unit=data.unit,
-        person=data.person.strip(),
-        due_working_days=data.due_working_days,
-        due_on=due,  # type: ignore[misc]  # None only with an error, refused below
-        title_folded=fold(data.title),
-    )
-    try:
-        task.full_clean(exclude=list(errors))
-    except ValidationError as exc:
-        errors.update({k: " ".join(v) for k, v in exc.message_dict.items()})
-    if errors:
-        raise ValidationError(errors)
-    task.save()
-    task.participants.set(data.participants)
-    changes = {
-        "title": task.title,
-        "unit": task.unit_id,
-        "due_on": task.due_on,
-        "due_working_days": task.due_working_days,
-        "person": task.person,
-        "participants": sorted(u.pk for u in data.participants),
-    }
-    _audit(actor, "task_add", task, conference.unit_id, changes)
-    return task
-
-
-def _check_evidence(evidence: File) -> None:
-    name = (evidence.name or "").lower()
-    if not name.endswith(EVIDENCE_SUFFIXES):
-        raise ValidationError(
-            {"evidence": "Tài liệu chứng minh phải là tệp PDF, Word, Excel hoặc ảnh (JPG, PNG)."}
-        )
-    if (evidence.size or 0) > MAX_EVIDENCE_BYTES:
-        raise ValidationError({"evidence": "Tài liệu chứng minh tối đa 10 MB."})
-
-
-@transaction.atomic
-def task_report(
-    *,
-    actor: Any,
-    task: Task,
-    status: str,
-    note: str,
-    reported_on: date | None = None,
-    evidence: File | None = None,
-) -> ProgressReport:
-    """The owner unit reports progress; reporting "hoàn thành" closes the task (pending the
-    organiser's confirmation) on the report's date."""
-    _require(actor, task.unit_id)
-    today = timezone.localdate()
-    reported_on = reported_on or today
-    errors: dict[str, str] = {}
-    if task.status == TaskStatus.DONE:
-        errors["status"] = "Nhiệm vụ đã hoàn thành; không báo cáo thêm."
-    if status not in (TaskStatus.IN_PROGRESS, TaskStatus.DONE):
-        errors["status"] = "Chọn tình trạng: đang thực hiện hoặc hoàn thành."
-    if not note.strip():
-        errors["note"] = "Cần nêu kết quả thực hiện."
-    if reported_on > today:
-        errors["reported_on"] = f"Ngày báo cáo {short_date(reported_on)} chưa tới."
-    held = task.conclusion.conference.held_on
-    if reported_on < held:
-        errors["reported_on"] = f"Ngày báo cáo trước ngày hội nghị {short_date(held)}."
-    if evidence is not None and "evidence" not in errors:
-        try:
-            _check_evidence(evidence)
-        except ValidationError as exc:
-            errors.update({k: " ".join(v) for k, v in exc.message_dict.items()})
-    if errors:
-        raise ValidationError(errors)
-    report = ProgressReport(
-        task=task, reported_on=reported_on, status=status, note=note.strip(), actor=_user(actor)
-    )
-    if evidence is not None:
-        report.evidence.save(evidence.name or "tai-lieu", evidence, save=False)
-    report.save()
-    old = task.status
-    task.status = status
-    task.done_on = reported_on if status == TaskStatus.DONE else None
-    task.save(update_fields=["status", "done_on", "updated_at"])
-    changes = {"status": [old, status], "note": report.note, "reported_on": reported_on}
-    if report.evidence:
-        changes["evidence"] = report.evidence.name
-    _audit(actor, "task_report", task, task.unit_id, changes)
-    return report
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-@transaction.atomic
-def task_confirm(*, actor: Any, task: Task) -> Task:
-    """A leader of the organising unit confirms the reported completion."""
-    host = task.conclusion.conference.unit_id
-    _require(actor, host, Role.LEADER)
-    if task.status != TaskStatus.DONE:
-        raise ValidationError("Đơn vị được giao chưa báo cáo hoàn thành.")
-    if task.confirmed_on is not None:
-        raise ValidationError("Nhiệm vụ đã được xác nhận hoàn thành.")
-    task.confirmed_on = timezone.localdate()
-    task.confirmed_by = _user(actor)
-    task.save(update_fields=["confirmed_on", "confirmed_by", "updated_at"])
-    _audit(actor, "task_confirm", task, host, {"confirmed_on": task.confirmed_on})
-    return task
-
-
-@transaction.atomic
-def task_reopen(*, actor: Any, task: Task, reason: str) -> Task:
-    """A leader of the organising unit sends a reported completion back (with a reason)."""
-    host = task.conclusion.conference.unit_id
-    _require(actor, host, Role.LEADER)
-    if task.status != TaskStatus.DONE or task.confirmed_on is not None:
-        raise ValidationError("Chỉ trả lại nhiệm vụ đã báo cáo hoàn thành, chưa xác nhận.")
-    if not reason.strip():
-        raise ValidationError({"reason": "Cần nêu lý do trả lại."})
-    task.status, task.done_on = TaskStatus.IN_PROGRESS, None
-    task.save(update_fields=["status", "done_on", "updated_at"])
-    _audit(actor, "task_reopen", task, host, {"reason": reason.strip()})
-    return task
-
-
-@transaction.atomic
-def task_delete(*, actor: Any, task: Task) -> None:
-    host = task.conclusion.conference.unit_id
-    _require(actor, host)
-    if task.reports.exists():
-        raise ValidationError("Nhiệm vụ đã có báo cáo tiến độ; không xóa được.")
-    _audit(actor, "task_delete", task, host, {"title": task.title, "unit": task.unit_id})
-    task.delete()
-
-
-def calendar_changed(*, actor: Any) -> str:
-    """After an edit of the work calendar (org.plugins.CALENDAR_LISTENERS): open tasks due
-    N working days after their conference follow the new calendar."""
-    changed = task_dues_recompute(actor=actor)
-    return f"Đã tính lại hạn nhiệm vụ sau hội nghị theo lịch mới: đổi {changed}."
-
-
-@transaction.atomic
-def task_dues_recompute(*, actor: Any) -> int:
-    """Recompute the due dates counted in working days of the tasks not yet done."""
-    calendar = work_calendar()
-    rows = (
-        Task.objects.select_related("conclusion__conference")
-        .filter(due_working_days__isnull=False)
-        .exclude(status=TaskStatus.DONE)
-    )
-    changed = 0
-    for task in rows:
-        held = task.conclusion.conference.held_on
-        new_due = calendar.add_working_days(held, task.due_working_days or 1)
-        if new_due == task.due_on:
-            continue
-        old, task.due_on = task.due_on, new_due
-        task.save(update_fields=["due_on", "updated_at"])
-        host = task.conclusion.conference.unit_id
-        _audit(actor, "task_due_recompute", task, host, {"due_on": [old, new_due]})
-        changed += 1
-    return changed

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kiemsat.meetings import views
+from kiemsat.meetings import task_views, views
 
 urlpatterns = [
     path("", views.conference_list, name="conference_list"),
@@ -21,15 +21,15 @@ urlpatterns = [
     path("<int:pk>/ket-qua/<int:result_pk>/xoa/", views.result_delete, name="result_delete"),
     path("<int:pk>/ket-luan/", views.conclusion_add, name="conclusion_add"),
     path("<int:pk>/ket-luan/<int:conclusion_pk>/nhiem-vu/", views.task_add, name="task_add"),
-    path("nhiem-vu/", views.task_list, name="task_list"),
-    path("nhiem-vu/<int:pk>/", views.task_detail, name="task_detail"),
-    path("nhiem-vu/<int:pk>/bao-cao/", views.task_report, name="task_report"),
-    path("nhiem-vu/<int:pk>/xac-nhan/", views.task_confirm, name="task_confirm"),
-    path("nhiem-vu/<int:pk>/tra-lai/", views.task_reopen, name="task_reopen"),
-    path("nhiem-vu/<int:pk>/xoa/", views.task_delete, name="task_delete"),
+    path("nhiem-vu/", task_views.task_list, name="task_list"),
+    path("nhiem-vu/<int:pk>/", task_views.task_detail, name="task_detail"),
+    path("nhiem-vu/<int:pk>/bao-cao/", task_views.task_report, name="task_report"),
+    path("nhiem-vu/<int:pk>/xac-nhan/", task_views.task_confirm, name="task_confirm"),
+    path("nhiem-vu/<int:pk>/tra-lai/", task_views.task_reopen, name="task_reopen"),
+    path("nhiem-vu/<int:pk>/xoa/", task_views.task_delete, name="task_delete"),
     path(
         "nhiem-vu/<int:pk>/bao-cao/<int:report_pk>/tai-lieu/",
-        views.evidence_download,
+        task_views.evidence_download,
         name="evidence_download",
     ),
 ]

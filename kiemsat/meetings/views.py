@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,21 +24,18 @@ from kiemsat.documents.nd30 import DOCX
 from kiemsat.documents.pdf import PDF
 from kiemsat.indicators.entry_forms import parse_month_text
 from kiemsat.lib.excel import XLSX
-from kiemsat.lib.http import act_and_redirect, download
+from kiemsat.lib.http import download
 from kiemsat.lib.periods import Month
-from kiemsat.meetings import calendar, documents, excel, selectors, services
+from kiemsat.meetings import calendar, documents, excel, selectors, services, task_services
 from kiemsat.meetings.forms import (
     ConclusionForm,
     ConferenceFilterForm,
     ConferenceForm,
     ParticipantForm,
-    ReopenForm,
-    ReportForm,
     ResultForm,
-    TaskFilterForm,
     TaskForm,
 )
-from kiemsat.meetings.models import Conference, ProgressReport, Task
+from kiemsat.meetings.models import Conference
 from kiemsat.org.access import access_for
 from kiemsat.org.models import Role
 from kiemsat.org.selectors import get_unit_for_user
@@ -47,7 +44,7 @@ PAGE_SIZE = 50
 NO_UNIT = "Bạn không có quyền ghi hội nghị cho đơn vị nào."
 
 
-def _attach_errors(form: Form, exc: ValidationError) -> None:
+def attach_errors(form: Form, exc: ValidationError) -> None:
     if not hasattr(exc, "error_dict"):
         for message in exc.messages:
             form.add_error(None, message)
@@ -57,7 +54,7 @@ def _attach_errors(form: Form, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, error)
 
 
-def _query(request: HttpRequest, **overrides: str) -> str:
+def query_string(request: HttpRequest, **overrides: str) -> str:
     params = {k: v for k, v in request.GET.items() if v and k not in ("page", "format")}
     params.update(overrides)
     return urlencode(params)
@@ -76,8 +73,8 @@ def conference_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "query": _query(request),
-        "export_query": _query(request, format="xlsx"),
+        "query": query_string(request),
+        "export_query": query_string(request, format="xlsx"),
         "can_enter": bool(access_for(request.user).unit_ids(Role.STAFF)),
     }
     return render(request, "meetings/list.html", context)
@@ -95,7 +92,7 @@ def conference_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, unit=unit, data=form.data_object()
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, f"Đã ghi {conference}.")
             return redirect("conference_detail", pk=conference.pk)
@@ -123,7 +120,7 @@ def conference_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, conference=conference, data=form.data_object()
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, "Đã lưu thay đổi.")
             return redirect("conference_detail", pk=conference.pk)
@@ -181,7 +178,7 @@ def _on_detail(
         try:
             act(form.cleaned_data)
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, done)
             return redirect("conference_detail", pk=conference.pk)
@@ -267,7 +264,7 @@ def task_add(request: HttpRequest, pk: int, conclusion_pk: int) -> HttpResponse:
 
     def act(d: dict[str, Any]) -> object:
         data = form.data_object()
-        return services.task_add(actor=request.user, conclusion=conclusion, data=data)
+        return task_services.task_add(actor=request.user, conclusion=conclusion, data=data)
 
     done = "Đã giao nhiệm vụ."
     return _on_detail(
@@ -336,117 +333,3 @@ def conference_feed(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="kiemsat-hoi-nghi.ics"'
     return response
-
-
-# --- tasks ---------------------------------------------------------------------------------
-
-
-@login_required
-def task_list(request: HttpRequest) -> HttpResponse:
-    form = TaskFilterForm(request.GET or None, user=request.user)
-    today = timezone.localdate()
-    qs = selectors.filter_tasks(selectors.visible_tasks(request.user), form.filters(), today=today)
-    if request.GET.get("format") == "xlsx":
-        rows = selectors.with_state(list(qs), today)
-        return download(excel.tasks_xlsx(rows), XLSX, "nhiem-vu-sau-hoi-nghi.xlsx")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "form": form,
-        "page": page,
-        "rows": selectors.with_state(list(page), today),
-        "today": today,
-        "query": _query(request),
-        "export_query": _query(request, format="xlsx"),
-    }
-    return render(request, "meetings/task_list.html", context)
-
-
-def _task_page(request: HttpRequest, task: Task, status: int = 200, **forms: Form) -> HttpResponse:
-    today = timezone.localdate()
-    selectors.with_state([task], today)
-    conference = task.conclusion.conference
-    context = {
-        "task": task,
-        "conference": conference,
-        "conference_readable": selectors.can_read_conference(request.user, conference),
-        "reports": selectors.task_reports(task),
-        "history": history_for(task)[:50],
-        "report_form": forms.get("report_form") or ReportForm(),
-        "reopen_form": forms.get("reopen_form") or ReopenForm(),
-        **selectors.task_permissions(request.user, task),
-    }
-    return render(request, "meetings/task_detail.html", context, status=status)
-
-
-@login_required
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _task_page(request, selectors.get_task_for_user(request.user, pk))
-
-
-@login_required
-@require_POST
-def task_report(request: HttpRequest, pk: int) -> HttpResponse:
-    task = selectors.get_task_for_user(request.user, pk, write=True)
-    form = ReportForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.task_report(actor=request.user, task=task, **form.cleaned_data)
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        else:
-            messages.success(request, "Đã ghi báo cáo tiến độ.")
-            return redirect("task_detail", pk=pk)
-    task.refresh_from_db()
-    return _task_page(request, task, 400, report_form=form)
-
-
-@login_required
-@require_POST
-def task_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    task = selectors.get_task_for_user(request.user, pk, organiser=Role.LEADER)
-    return act_and_redirect(
-        request,
-        lambda: services.task_confirm(actor=request.user, task=task),
-        "Đã xác nhận hoàn thành nhiệm vụ.",
-        reverse("task_detail", args=[task.pk]),
-    )
-
-
-@login_required
-@require_POST
-def task_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    task = selectors.get_task_for_user(request.user, pk, organiser=Role.LEADER)
-    form = ReopenForm(request.POST)
-    if form.is_valid():
-        try:
-            services.task_reopen(actor=request.user, task=task, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        else:
-            messages.success(request, "Đã trả lại nhiệm vụ cho đơn vị thực hiện.")
-            return redirect("task_detail", pk=pk)
-    return _task_page(request, task, 400, reopen_form=form)
-
-
-@login_required
-@require_POST
-def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    task = selectors.get_task_for_user(request.user, pk, organiser=Role.STAFF)
-    conference_pk = task.conclusion.conference_id
-    try:
-        services.task_delete(actor=request.user, task=task)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("task_detail", pk=pk)
-    messages.success(request, "Đã xóa nhiệm vụ.")
-    return redirect("conference_detail", pk=conference_pk)
-
-
-@login_required
-def evidence_download(request: HttpRequest, pk: int, report_pk: int) -> FileResponse:
-    task = selectors.get_task_for_user(request.user, pk)
-    report: ProgressReport = get_object_or_404(task.reports, pk=report_pk)
-    if not report.evidence:
-        raise Http404("Báo cáo không có tài liệu kèm theo.")
-    name = (report.evidence.name or "tai-lieu").rsplit("/", 1)[-1]
-    return FileResponse(report.evidence.open("rb"), as_attachment=True, filename=name)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from kiemsat.meetings import services
+from kiemsat.meetings import services, task_services
 from kiemsat.meetings.models import Conclusion, Conference, Kind, Task
 
 # A Thursday two days before Tết 2025 (25/01–02/02 off): 5 working days → Thu 06/02/2025.
@@ -46,7 +46,7 @@ def make_task(units, conclusion):  # type: ignore[no-untyped-def]
         values.update(fields)
         if "due_on" not in values and "due_working_days" not in values:
             values["due_working_days"] = 5
-        data = services.TaskData(unit=units[unit], **values)
-        return services.task_add(actor=None, conclusion=conclusion, data=data)
+        data = task_services.TaskData(unit=units[unit], **values)
+        return task_services.task_add(actor=None, conclusion=conclusion, data=data)
 
     return build

@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from kiemsat.meetings import services
+from kiemsat.meetings import task_services
 from kiemsat.meetings.models import TaskStatus
 from kiemsat.meetings.reminders import CONFIRM_KIND, KIND
 from kiemsat.org.reminders import reminders_for
@@ -47,14 +47,14 @@ def test_task_shows_on_home_from_the_day_it_is_given(client_for, cast, make_task
 def test_done_task_leaves_the_owner_and_asks_the_leader(client_for, cast, make_task) -> None:
     task = make_task(due_on=date(2025, 2, 6))
     with time_machine.travel("2025-02-05 09:00 +0700", tick=False):
-        services.task_report(actor=None, task=task, status=TaskStatus.DONE, note="Xong")
+        task_services.task_report(actor=None, task=task, status=TaskStatus.DONE, note="Xong")
         today = date(2025, 2, 5)
         assert not [r for r in reminders_for(cast["halong.ksv"], today) if r.kind == KIND]
         assert not [r for r in reminders_for(cast["halong.ksv"], today) if r.kind == CONFIRM_KIND]
         [ask] = [r for r in reminders_for(cast["qn.vientruong"], today) if r.kind == CONFIRM_KIND]
         assert ask.url == reverse("task_detail", args=[task.pk])
         assert not [r for r in reminders_for(cast["qn.xem"], today) if r.kind == CONFIRM_KIND]
-        services.task_confirm(actor=cast["qn.vientruong"], task=task)
+        task_services.task_confirm(actor=cast["qn.vientruong"], task=task)
         assert not [
             r for r in reminders_for(cast["qn.vientruong"], today) if r.kind == CONFIRM_KIND
         ]

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from kiemsat.audit.models import AuditEntry
-from kiemsat.meetings import selectors, services
+from kiemsat.meetings import selectors, services, task_services
 from kiemsat.meetings.models import (
     BridgePoint,
     Conference,
@@ -66,7 +66,7 @@ def test_state_by_day(make_task, now, state, overdue) -> None:
 def test_completed_late_then_confirmed(make_task, cast) -> None:
     task = make_task()
     with time_machine.travel("2025-02-10 09:00 +0700", tick=False):
-        services.task_report(
+        task_services.task_report(
             actor=cast["halong.ksv"], task=task, status=TaskStatus.DONE, note="Đã rà soát xong."
         )
         task.refresh_from_db()
@@ -74,10 +74,10 @@ def test_completed_late_then_confirmed(make_task, cast) -> None:
         assert selectors.state_of(task, date(2025, 2, 10)) == State.AWAITING
         assert not task.is_overdue(date(2025, 2, 10))
         with pytest.raises(Http404):  # Hạ Long does not see Quảng Ninh, its organiser
-            services.task_confirm(actor=cast["halong.ksv"], task=task)
+            task_services.task_confirm(actor=cast["halong.ksv"], task=task)
         with pytest.raises(PermissionDenied):  # a viewer of Quảng Ninh is no leader
-            services.task_confirm(actor=cast["qn.xem"], task=task)
-        services.task_confirm(actor=cast["qn.vientruong"], task=task)
+            task_services.task_confirm(actor=cast["qn.xem"], task=task)
+        task_services.task_confirm(actor=cast["qn.vientruong"], task=task)
     task.refresh_from_db()
     assert task.confirmed_on == date(2025, 2, 10)
     assert task.confirmed_by == cast["qn.vientruong"]
@@ -106,9 +106,9 @@ def test_task_for_an_ended_unit_is_refused(units, conclusion) -> None:
     conference = conclusion.conference
     conference.held_on = date(2025, 8, 1)  # Hạ Long ended on 30/06/2025
     conference.save(update_fields=["held_on"])
-    data = services.TaskData(title="X", unit=units[HA_LONG], due_on=date(2025, 9, 1))
+    data = task_services.TaskData(title="X", unit=units[HA_LONG], due_on=date(2025, 9, 1))
     with pytest.raises(ValidationError) as exc:
-        services.task_add(actor=None, conclusion=conclusion, data=data)
+        task_services.task_add(actor=None, conclusion=conclusion, data=data)
     assert "không hoạt động vào ngày 01/08/2025" in exc.value.message_dict["unit"][0]
     assert not Task.objects.exists()
 
@@ -174,10 +174,10 @@ def test_progress_report_refusals_change_nothing(make_task, cast) -> None:
     before = AuditEntry.objects.count()
     with time_machine.travel("2025-02-03 09:00 +0700", tick=False):
         with pytest.raises(ValidationError) as exc:
-            services.task_report(actor=cast["halong.ksv"], task=task, status="x", note="")
+            task_services.task_report(actor=cast["halong.ksv"], task=task, status="x", note="")
         assert set(exc.value.message_dict) == {"status", "note"}
         with pytest.raises(ValidationError) as exc:
-            services.task_report(
+            task_services.task_report(
                 actor=cast["halong.ksv"],
                 task=task,
                 status=TaskStatus.IN_PROGRESS,
@@ -193,8 +193,8 @@ def test_progress_report_refusals_change_nothing(make_task, cast) -> None:
 def test_reopen_sends_back_to_in_progress(make_task, cast) -> None:
     task = make_task()
     with time_machine.travel("2025-02-04 09:00 +0700", tick=False):
-        services.task_report(actor=None, task=task, status=TaskStatus.DONE, note="Xong")
-        services.task_reopen(actor=cast["qn.vientruong"], task=task, reason="Thiếu tài liệu")
+        task_services.task_report(actor=None, task=task, status=TaskStatus.DONE, note="Xong")
+        task_services.task_reopen(actor=cast["qn.vientruong"], task=task, reason="Thiếu tài liệu")
     task.refresh_from_db()
     assert (task.status, task.done_on) == (TaskStatus.IN_PROGRESS, None)
 
@@ -256,9 +256,9 @@ def test_an_extra_day_off_moves_working_day_dues(make_task, cast) -> None:
     counted = make_task()
     fixed = make_task(due_on=date(2025, 2, 6))
     done = make_task(due_working_days=1)
-    services.task_report(actor=None, task=done, status=TaskStatus.DONE, note="Xong")
+    task_services.task_report(actor=None, task=done, status=TaskStatus.DONE, note="Xong")
     CalendarDay.objects.create(day=date(2025, 2, 5), kind=DayKind.DAY_OFF)
-    message = services.calendar_changed(actor=cast["admin"])
+    message = task_services.calendar_changed(actor=cast["admin"])
     assert message.endswith("đổi 1.")
     for task in (counted, fixed, done):
         task.refresh_from_db()

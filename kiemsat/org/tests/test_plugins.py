@@ -26,7 +26,7 @@ def test_apps_register_their_seeders_and_demo_builders_by_path() -> None:
     ]
     assert plugins.CALENDAR_LISTENERS == [
         "kiemsat.oversight.services.calendar_changed",
-        "kiemsat.meetings.services.calendar_changed",
+        "kiemsat.meetings.task_services.calendar_changed",
     ]
     from kiemsat.agreements.demo import build
 

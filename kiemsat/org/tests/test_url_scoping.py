@@ -41,6 +41,7 @@ from kiemsat.ingest import services as ingest
 from kiemsat.ingest.models import PressKind
 from kiemsat.lib.periods import Month
 from kiemsat.meetings import services as meetings
+from kiemsat.meetings import task_services as meeting_tasks
 from kiemsat.meetings.models import Kind as ConferenceKind
 from kiemsat.meetings.models import Measure, TaskStatus
 from kiemsat.org.models import Cluster, ClusterKind, ClusterTerm, Membership, Partner, Unit
@@ -219,14 +220,14 @@ def meetings_world(unit: Unit) -> dict[str, Any]:
         data=meetings.ResultData(measure=Measure.MET, part=127, whole=129),
     )
     conclusion = meetings.conclusion_add(actor=None, conference=conference, text="Kết luận")
-    task = meetings.task_add(
+    task = meeting_tasks.task_add(
         actor=None,
         conclusion=conclusion,
-        data=meetings.TaskData(
+        data=meeting_tasks.TaskData(
             title=f"Nhiệm vụ {marker(unit.code)}", unit=unit, due_on=date(2025, 2, 28)
         ),
     )
-    report = meetings.task_report(
+    report = meeting_tasks.task_report(
         actor=None,
         task=task,
         status=TaskStatus.IN_PROGRESS,
