@@ -131,6 +131,18 @@ class ParticipantForm(forms.Form):
     organisation = forms.CharField(label="Cơ quan", max_length=200, required=False)
 
 
+class DocumentForm(forms.Form):
+    title = forms.CharField(
+        label="Tên tài liệu",
+        max_length=300,
+        required=False,
+        help_text="Ví dụ: Báo cáo tổng kết; để trống thì lấy tên tệp.",
+    )
+    file = forms.FileField(
+        label="Tệp (PDF, Word, Excel, ảnh)", error_messages={"required": "Chọn tệp."}
+    )
+
+
 class ResultForm(forms.Form):
     measure = forms.ChoiceField(label="Loại kết quả", choices=Measure.choices)
     part = forms.IntegerField(label="Số chỉ tiêu đạt (vượt)", min_value=0, error_messages=REQUIRED)

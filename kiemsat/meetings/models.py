@@ -134,6 +134,32 @@ class BridgePoint(models.Model):
         return self.unit.name if self.unit else self.place
 
 
+def _document_path(instance: ConferenceDocument, filename: str) -> str:
+    """A random stored name: documents leave only through the conference's gate."""
+    return f"meetings/documents/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class ConferenceDocument(models.Model):
+    """A paper of the conference: a report presented, a speech, a decision signed there."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField("Tên tài liệu", max_length=300)
+    file = models.FileField("Tệp", upload_to=_document_path, max_length=300)
+    name = models.CharField("Tên tệp", max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("Tải lên lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Tài liệu hội nghị"
+        verbose_name_plural = "Tài liệu hội nghị"
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class ParticipantRole(models.TextChoices):
     CHAIR = "chu_tri", "Chủ trì"
     CO_CHAIR = "dong_chu_tri", "Đồng chủ trì"

@@ -151,6 +151,7 @@ def conference_detail(conference: Conference, user: Any = None) -> dict[str, Any
         ),
         "conclusions": list(conclusions),
         "instruments": list(conference.instruments.order_by("-signed_on")),
+        "documents": list(conference.documents.all()),
     }
 
 

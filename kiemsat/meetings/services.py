@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.db import transaction
 
 from kiemsat.agreements.models import Instrument
@@ -24,6 +25,7 @@ from kiemsat.meetings.models import (
     BridgePoint,
     Conclusion,
     Conference,
+    ConferenceDocument,
     Measure,
     Participant,
     Person,
@@ -33,8 +35,8 @@ from kiemsat.meetings.models import (
 from kiemsat.org.access import check
 from kiemsat.org.models import ClusterTerm, Partner, Role, Unit
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-EVIDENCE_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png")
+MAX_FILE_BYTES = 10 * 1024 * 1024
+FILE_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png")
 
 
 def require(actor: Any, unit_id: int, need: Role = Role.STAFF) -> None:
@@ -60,6 +62,17 @@ def not_valid(unit: Unit | Partner, day: date) -> str:
 
 def user_or_none(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def check_file(upload: File, field: str, label: str) -> None:
+    """A Word, Excel, PDF or image file of at most 10 MB; else an error on ``field``."""
+    name = (upload.name or "").lower()
+    if not name.endswith(FILE_SUFFIXES):
+        raise ValidationError({field: f"{label} phải là tệp PDF, Word, Excel hoặc ảnh (JPG, PNG)."})
+    if not upload.size:
+        raise ValidationError({field: f"{label}: tệp rỗng."})
+    if upload.size > MAX_FILE_BYTES:
+        raise ValidationError({field: f"{label} tối đa 10 MB."})
 
 
 # --- conferences ---------------------------------------------------------------------------
@@ -248,6 +261,43 @@ def conference_delete(*, actor: Any, conference: Conference) -> None:
         raise ValidationError("Hội nghị đã có nhiệm vụ được giao; không xóa được.")
     audit(actor, "conference_delete", conference, conference.unit_id, {"title": conference.title})
     conference.delete()
+
+
+# --- documents attached ------------------------------------------------------------------
+
+
+@transaction.atomic
+def document_attach(
+    *, actor: Any, conference: Conference, title: str, upload: File
+) -> ConferenceDocument:
+    """A report presented, a speech, a decision: kept with the conference, served gated."""
+    require(actor, conference.unit_id)
+    check_file(upload, "file", "Tài liệu")
+    name = (upload.name or "tai-lieu").rsplit("/", 1)[-1][-200:]
+    document = ConferenceDocument(
+        conference=conference,
+        title=title.strip() or name,
+        name=name,
+        uploaded_by=user_or_none(actor),
+    )
+    document.file.save(name, upload, save=False)
+    document.full_clean()
+    document.save()
+    changes = {"title": document.title, "file": name}
+    audit(actor, "document_attach", conference, conference.unit_id, changes)
+    return document
+
+
+@transaction.atomic
+def document_delete(*, actor: Any, document: ConferenceDocument) -> None:
+    conference = document.conference
+    require(actor, conference.unit_id)
+    stored, storage = document.file.name or "", document.file.storage
+    changes = {"title": document.title, "file": document.name}
+    document.delete()
+    if stored:  # the file goes only once the row is gone for good
+        transaction.on_commit(lambda: storage.delete(stored))
+    audit(actor, "document_delete", conference, conference.unit_id, changes)
 
 
 # --- people --------------------------------------------------------------------------------

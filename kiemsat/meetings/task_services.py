@@ -15,12 +15,16 @@ from django.utils import timezone
 from kiemsat.lib.vn import fold, short_date
 from kiemsat.lib.workdays import WorkCalendar
 from kiemsat.meetings.models import Conclusion, Conference, ProgressReport, Task, TaskStatus
-from kiemsat.meetings.services import audit, ended_on, not_valid, require, user_or_none
+from kiemsat.meetings.services import (
+    audit,
+    check_file,
+    ended_on,
+    not_valid,
+    require,
+    user_or_none,
+)
 from kiemsat.org.models import Role, Unit
 from kiemsat.org.selectors import work_calendar
-
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-EVIDENCE_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png")
 
 
 @dataclass
@@ -97,16 +101,6 @@ def task_add(
     return task
 
 
-def _check_evidence(evidence: File) -> None:
-    name = (evidence.name or "").lower()
-    if not name.endswith(EVIDENCE_SUFFIXES):
-        raise ValidationError(
-            {"evidence": "Tài liệu chứng minh phải là tệp PDF, Word, Excel hoặc ảnh (JPG, PNG)."}
-        )
-    if (evidence.size or 0) > MAX_EVIDENCE_BYTES:
-        raise ValidationError({"evidence": "Tài liệu chứng minh tối đa 10 MB."})
-
-
 @transaction.atomic
 def task_report(
     *,
@@ -136,7 +130,7 @@ def task_report(
         errors["reported_on"] = f"Ngày báo cáo trước ngày hội nghị {short_date(held)}."
     if evidence is not None and "evidence" not in errors:
         try:
-            _check_evidence(evidence)
+            check_file(evidence, "evidence", "Tài liệu chứng minh")
         except ValidationError as exc:
             errors.update({k: " ".join(v) for k, v in exc.message_dict.items()})
     if errors:

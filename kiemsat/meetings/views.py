@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from kiemsat.meetings.forms import (
     ConclusionForm,
     ConferenceFilterForm,
     ConferenceForm,
+    DocumentForm,
     ParticipantForm,
     ResultForm,
     TaskForm,
@@ -152,6 +153,7 @@ def _detail(
         "readable_units": access_for(user).unit_ids(),
         "history": history_for(conference)[:50],
         "participant_form": forms.get("participant_form") or ParticipantForm(),
+        "document_form": forms.get("document_form") or DocumentForm(),
         "result_form": forms.get("result_form") or ResultForm(user=user),
         "conclusion_form": forms.get("conclusion_form") or ConclusionForm(),
     }
@@ -217,6 +219,37 @@ def participant_remove(request: HttpRequest, pk: int, participant_pk: int) -> Ht
     participant = get_object_or_404(conference.participants, pk=participant_pk)
     services.participant_remove(actor=request.user, participant=participant)
     messages.success(request, "Đã bỏ người dự khỏi danh sách.")
+    return redirect("conference_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def document_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = selectors.get_conference_for_user(request.user, pk, write=True)
+    form = DocumentForm(request.POST, request.FILES)
+
+    def act(d: dict[str, Any]) -> object:
+        return services.document_attach(
+            actor=request.user, conference=conference, title=d["title"], upload=d["file"]
+        )
+
+    return _on_detail(request, conference, "document_form", form, act, "Đã đính kèm tài liệu.")
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    conference = selectors.get_conference_for_user(request.user, pk)
+    document = get_object_or_404(conference.documents, pk=document_pk)
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
+
+
+@login_required
+@require_POST
+def document_delete(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    conference = selectors.get_conference_for_user(request.user, pk, write=True)
+    document = get_object_or_404(conference.documents, pk=document_pk)
+    services.document_delete(actor=request.user, document=document)
+    messages.success(request, "Đã xóa tài liệu.")
     return redirect("conference_detail", pk=pk)
 
 

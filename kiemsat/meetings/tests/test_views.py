@@ -281,3 +281,55 @@ def test_removals(client_for, make_task) -> None:
         "meetings.task_delete",
         "meetings.conference_delete",
     } <= actions
+
+
+def test_documents_attached_to_a_conference(
+    client_for, make_conference, settings, tmp_path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    conference = make_conference("QUANG-NINH-HA-LONG")
+    client = client_for("halong.ksv")
+    url = reverse("document_attach", args=[conference.pk])
+    before = AuditEntry.objects.count()
+    response = client.post(url, {"title": "Mã độc", "file": SimpleUploadedFile("x.exe", b"MZ")})
+    assert response.status_code == 400
+    assert "phải là tệp PDF, Word, Excel hoặc ảnh" in response.content.decode()
+    assert not conference.documents.exists() and AuditEntry.objects.count() == before
+    upload = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4\n")
+    assert (
+        client.post(url, {"title": "Báo cáo tổng kết năm 2021", "file": upload}).status_code == 302
+    )
+    document = conference.documents.get()
+    page = client_for("qn.vientruong").get(reverse("conference_detail", args=[conference.pk]))
+    assert "Báo cáo tổng kết năm 2021" in page.content.decode()
+    download = client_for("qn.xem").get(
+        reverse("document_download", args=[conference.pk, document.pk])
+    )
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4\n"
+    assert (
+        client_for("hagiang.ksv")
+        .get(reverse("document_download", args=[conference.pk, document.pk]))
+        .status_code
+        == 404
+    )
+    client = client_for("halong.ksv")
+    client.post(reverse("document_delete", args=[conference.pk, document.pk]))
+    assert not conference.documents.exists()
+    assert AuditEntry.objects.filter(action="meetings.document_delete").count() == 1
+
+
+def test_partners_and_bridge_points_give_no_access(client_for, units, make_conference) -> None:
+    """Quảng Ninh names the Hà Giang court as partner and links Hà Giang as a bridge point:
+    Hà Giang's staff still see nothing of it."""
+    from kiemsat.org.models import Partner
+
+    conference = make_conference(
+        partners=[Partner.objects.get(code="TAND-HA-GIANG")],
+        online=True,
+        bridge_units=[units["HA-GIANG"]],
+    )
+    client = client_for("hagiang.ksv")
+    assert client.get(reverse("conference_detail", args=[conference.pk])).status_code == 404
+    assert conference.title not in client.get(reverse("conference_list")).content.decode()
+    assert client.get("/api/conferences").json()["count"] == 0
+    assert client.get(f"/api/conferences/{conference.pk}").status_code == 404

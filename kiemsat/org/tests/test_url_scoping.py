@@ -234,8 +234,15 @@ def meetings_world(unit: Unit) -> dict[str, Any]:
         note="Đang làm",
         evidence=SimpleUploadedFile("bao-cao.pdf", PDF, content_type="application/pdf"),
     )
+    document = meetings.document_attach(
+        actor=None,
+        conference=conference,
+        title="Báo cáo tổng kết",
+        upload=SimpleUploadedFile("bao-cao-tong-ket.pdf", PDF, content_type="application/pdf"),
+    )
     return {
         "conference": conference,
+        "document": document,
         "participant": participant,
         "result": result,
         "conclusion": conclusion,
@@ -411,6 +418,9 @@ ROUTES: dict[str, Route] = {
     "participant_remove": Route(
         lambda w: _conf(w, participant_pk="participant"), get=False, post=True
     ),
+    "document_attach": Route(_conf, get=False, post=True),
+    "document_download": Route(lambda w: _conf(w, document_pk="document")),
+    "document_delete": Route(lambda w: _conf(w, document_pk="document"), get=False, post=True),
     "result_add": Route(_conf, get=False, post=True),
     "result_delete": Route(lambda w: _conf(w, result_pk="result"), get=False, post=True),
     "conclusion_add": Route(_conf, get=False, post=True),
@@ -861,7 +871,8 @@ def test_files_are_never_public(client, client_for, worlds, settings):  # type: 
     """Uploads live under MEDIA_ROOT and leave only through the gated views."""
     attachment = worlds[HA_GIANG]["attachment"]
     iv = worlds[HA_GIANG]["intervention"]
-    for stored in (attachment.file.name, iv.document.name):
+    document = worlds[HA_GIANG]["document"]
+    for stored in (attachment.file.name, iv.document.name, document.file.name):
         assert client_for("hagiang.ksv").get(f"/{settings.MEDIA_URL}{stored}").status_code == 404
     assert not any(route.startswith("media") for route, _ in _walk(get_resolver().url_patterns))
 
