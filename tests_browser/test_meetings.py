@@ -21,7 +21,7 @@ def _field(page: Page, label: str):  # type: ignore[no-untyped-def]
 def _no_sideways_scroll(page: Page, width: int) -> None:
     page.set_viewport_size({"width": width, "height": 900})
     scroll = page.evaluate("document.scrollingElement.scrollWidth")
-    assert scroll <= width, (width, scroll)
+    assert scroll <= width, (page.url, width, scroll)
 
 
 def test_conference_task_reported_and_confirmed(page: Page, live_url: str, login, shot) -> None:
@@ -73,3 +73,13 @@ def test_conference_task_reported_and_confirmed(page: Page, live_url: str, login
     task.refresh_from_db()
     assert task.confirmed_on is not None
     shot(page, "meetings_task_confirmed")
+    _no_sideways_scroll(page, 390)
+    for name, query in (
+        ("task_list", ""),
+        ("conference_list", ""),
+        ("conference_calendar", "?thang=03/2025"),
+    ):
+        page.set_viewport_size({"width": 1366, "height": 900})
+        page.goto(live_url + reverse(name) + query)
+        _no_sideways_scroll(page, 390)
+    expect(page.locator("li", has_text="10/03/2025")).to_contain_text(TITLE)  # the month view

@@ -215,10 +215,24 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def participant_remove(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+    def remove(row: Any) -> object:
+        return services.participant_remove(actor=request.user, participant=row)
+
+    return _remove(request, pk, "participants", participant_pk, remove, "Đã bỏ người dự.")
+
+
+def _remove(
+    request: HttpRequest,
+    pk: int,
+    related: str,
+    row_pk: int,
+    remove: Callable[[Any], object],
+    done: str,
+) -> HttpResponse:
+    """Remove one row of the conference (a person, a document, a result), then back to it."""
     conference = selectors.get_conference_for_user(request.user, pk, write=True)
-    participant = get_object_or_404(conference.participants, pk=participant_pk)
-    services.participant_remove(actor=request.user, participant=participant)
-    messages.success(request, "Đã bỏ người dự khỏi danh sách.")
+    remove(get_object_or_404(getattr(conference, related), pk=row_pk))
+    messages.success(request, done)
     return redirect("conference_detail", pk=pk)
 
 
@@ -246,11 +260,10 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
 @login_required
 @require_POST
 def document_delete(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
-    conference = selectors.get_conference_for_user(request.user, pk, write=True)
-    document = get_object_or_404(conference.documents, pk=document_pk)
-    services.document_delete(actor=request.user, document=document)
-    messages.success(request, "Đã xóa tài liệu.")
-    return redirect("conference_detail", pk=pk)
+    def remove(row: Any) -> object:
+        return services.document_delete(actor=request.user, document=row)
+
+    return _remove(request, pk, "documents", document_pk, remove, "Đã xóa tài liệu.")
 
 
 @login_required
@@ -269,11 +282,10 @@ def result_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def result_delete(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
-    conference = selectors.get_conference_for_user(request.user, pk, write=True)
-    result = get_object_or_404(conference.results, pk=result_pk)
-    services.result_delete(actor=request.user, result=result)
-    messages.success(request, "Đã xóa kết quả công bố.")
-    return redirect("conference_detail", pk=pk)
+    def remove(row: Any) -> object:
+        return services.result_delete(actor=request.user, result=row)
+
+    return _remove(request, pk, "results", result_pk, remove, "Đã xóa kết quả công bố.")
 
 
 @login_required

@@ -333,3 +333,51 @@ def test_partners_and_bridge_points_give_no_access(client_for, units, make_confe
     assert conference.title not in client.get(reverse("conference_list")).content.decode()
     assert client.get("/api/conferences").json()["count"] == 0
     assert client.get(f"/api/conferences/{conference.pk}").status_code == 404
+
+
+def test_parent_leader_opens_every_page_of_a_district_conference(
+    client_for, make_conference, units, settings, tmp_path
+):  # type: ignore[no-untyped-def]
+    """The chief of Quảng Ninh reads and leads what Hạ Long records."""
+    from kiemsat.meetings import services, task_services
+
+    settings.MEDIA_ROOT = tmp_path
+    conference = make_conference("QUANG-NINH-HA-LONG")
+    conclusion = services.conclusion_add(actor=None, conference=conference, text="Kết luận")
+    task = task_services.task_add(
+        actor=None,
+        conclusion=conclusion,
+        data=task_services.TaskData(title="Việc", unit=units[HA_LONG], due_on=date(2025, 3, 3)),
+    )
+    pdf = b"%PDF-1.4\n"
+    report = task_services.task_report(
+        actor=None,
+        task=task,
+        status=TaskStatus.IN_PROGRESS,
+        note="Đang làm",
+        reported_on=date(2025, 1, 24),
+        evidence=SimpleUploadedFile("a.pdf", pdf),
+    )
+    document = services.document_attach(
+        actor=None, conference=conference, title="Báo cáo", upload=SimpleUploadedFile("b.pdf", pdf)
+    )
+    c = conference.pk
+    urls = [
+        reverse("conference_detail", args=[c]),
+        reverse("conference_edit", args=[c]),
+        reverse("conference_paper", args=[c, "bien-ban", "docx"]),
+        reverse("document_download", args=[c, document.pk]),
+        reverse("task_detail", args=[task.pk]),
+        reverse("evidence_download", args=[task.pk, report.pk]),
+        reverse("task_list") + f"?unit={units[HA_LONG].pk}",
+        reverse("conference_list") + f"?unit={units[HA_LONG].pk}",
+        reverse("conference_calendar") + "?thang=01/2025",
+        f"/api/conferences/{c}",
+        f"/api/tasks?unit={HA_LONG}",
+    ]
+    leader = client_for("qn.vientruong")
+    for url in urls:
+        assert leader.get(url).status_code == 200, url
+    response = leader.post(reverse("conclusion_add", args=[c]), {"text": "Chỉ đạo thêm"})
+    assert response.status_code == 302
+    assert conference.conclusions.count() == 2
