@@ -10,10 +10,10 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from kiemsat.lib.api import LazyPage, Pagination, responses
+from kiemsat.lib.api import IsoDate, LazyPage, Pagination, responses
 from kiemsat.meetings import selectors
 from kiemsat.meetings.models import Conference, Kind, Task, TaskStatus
-from kiemsat.org.models import Unit
+from kiemsat.org.selectors import visible_unit_by_code
 from kiemsat.oversight.selectors import parse_period
 
 router = Router(tags=["Hội nghị"])
@@ -82,15 +82,15 @@ class TaskQuery(Schema):
     status: str | None = None
     overdue: bool | None = None
     unit: str | None = None
-    due_from: date | None = None
-    due_to: date | None = None
+    due_from: IsoDate | None = None
+    due_to: IsoDate | None = None
 
 
-def _unit_pk(code: str) -> int:
-    pk = Unit.objects.filter(code=code).values_list("pk", flat=True).first()
-    if pk is None:
-        raise HttpError(400, f"Không có đơn vị mã '{code}'.")
-    return pk
+def _unit_pk(user: Any, code: str) -> int:
+    try:
+        return int(visible_unit_by_code(user, code).pk)
+    except LookupError as exc:
+        raise HttpError(400, str(exc)) from exc
 
 
 def _conference(c: Conference) -> dict[str, Any]:
@@ -131,7 +131,7 @@ def _task(t: Task, today: date) -> dict[str, Any]:
     }
 
 
-def _conference_filters(q: ConferenceQuery) -> selectors.ConferenceFilters:
+def _conference_filters(q: ConferenceQuery, user: Any) -> selectors.ConferenceFilters:
     f = selectors.ConferenceFilters(q=q.q or "")
     if q.kind:
         if q.kind not in Kind.values:
@@ -140,7 +140,7 @@ def _conference_filters(q: ConferenceQuery) -> selectors.ConferenceFilters:
             )
         f.kind = q.kind
     if q.unit:
-        f.unit_id = _unit_pk(q.unit)
+        f.unit_id = _unit_pk(user, q.unit)
     if q.period:
         try:
             months = parse_period(q.period)
@@ -163,7 +163,7 @@ def _conference_filters(q: ConferenceQuery) -> selectors.ConferenceFilters:
 @paginate(Pagination)
 def conferences_list(request: HttpRequest, params: Query[ConferenceQuery]):  # type: ignore[no-untyped-def]
     qs = selectors.filter_conferences(
-        selectors.visible_conferences(request.user), _conference_filters(params)
+        selectors.visible_conferences(request.user), _conference_filters(params, request.user)
     )
     return LazyPage(qs, lambda rows: [_conference(c) for c in rows])
 
@@ -203,7 +203,7 @@ def conference_get(request: HttpRequest, conference_id: int):  # type: ignore[no
     }
 
 
-def _task_filters(q: TaskQuery) -> selectors.TaskFilters:
+def _task_filters(q: TaskQuery, user: Any) -> selectors.TaskFilters:
     f = selectors.TaskFilters(overdue=bool(q.overdue), due_from=q.due_from, due_to=q.due_to)
     if q.status:
         allowed = [*TaskStatus.values, selectors.OVERDUE]
@@ -211,7 +211,7 @@ def _task_filters(q: TaskQuery) -> selectors.TaskFilters:
             raise HttpError(400, f"Tình trạng không hợp lệ '{q.status}': {', '.join(allowed)}.")
         f.status = q.status
     if q.unit:
-        f.unit_id = _unit_pk(q.unit)
+        f.unit_id = _unit_pk(user, q.unit)
     if q.due_from and q.due_to and q.due_from > q.due_to:
         raise HttpError(400, "due_from phải trước hoặc bằng due_to.")
     return f
@@ -231,6 +231,6 @@ def _task_filters(q: TaskQuery) -> selectors.TaskFilters:
 def tasks_list(request: HttpRequest, q: Query[TaskQuery]):  # type: ignore[no-untyped-def]
     today = timezone.localdate()
     qs = selectors.filter_tasks(
-        selectors.visible_tasks(request.user), _task_filters(q), today=today
+        selectors.visible_tasks(request.user), _task_filters(q, request.user), today=today
     )
     return LazyPage(qs, lambda rows: [_task(t, today) for t in rows])
