@@ -14,8 +14,9 @@ from kiemsat.meetings.models import Kind, Measure, ParticipantRole, TaskStatus
 from kiemsat.meetings.services import ConferenceData, ResultData
 from kiemsat.meetings.task_services import TaskData
 from kiemsat.org.access import access_for
+from kiemsat.org.forms import UnitChoiceField
 from kiemsat.org.models import ClusterTerm, Partner, Role, Unit
-from kiemsat.oversight.forms import ANY, UnitChoice, date_field
+from kiemsat.oversight.forms import ANY, date_field
 
 REQUIRED = {"required": "Cần nhập."}
 
@@ -40,7 +41,7 @@ def _lines(text: str) -> list[str]:
 
 
 class ConferenceForm(forms.Form):
-    unit = UnitChoice(
+    unit = UnitChoiceField(
         label="Đơn vị chủ trì",
         queryset=Unit.objects.none(),
         error_messages={"invalid_choice": "Bạn không có quyền ghi hội nghị của đơn vị này."},
@@ -159,7 +160,7 @@ class ResultForm(forms.Form):
         localize=True,
         help_text="Như trong báo cáo, ví dụ 98,5",
     )
-    subject_unit = UnitChoice(
+    subject_unit = UnitChoiceField(
         label="Kết quả của đơn vị", queryset=Unit.objects.none(), required=False
     )
     subject_cluster = TermChoice(
@@ -202,7 +203,7 @@ class ConclusionForm(forms.Form):
 
 class TaskForm(forms.Form):
     title = forms.CharField(label="Nhiệm vụ", max_length=500, error_messages=REQUIRED)
-    unit = UnitChoice(
+    unit = UnitChoiceField(
         label="Đơn vị chủ trì thực hiện",
         queryset=Unit.objects.none(),
         error_messages={
@@ -256,7 +257,7 @@ class ReopenForm(forms.Form):
 class ConferenceFilterForm(forms.Form):
     q = forms.CharField(label="Tìm", required=False, max_length=100)
     kind = forms.ChoiceField(label="Loại", choices=ANY + Kind.choices, required=False)
-    unit = UnitChoice(
+    unit = UnitChoiceField(
         label="Đơn vị tổ chức", queryset=Unit.objects.none(), required=False, empty_label="Tất cả"
     )
     start = MonthField(label="Từ tháng", required=False)
@@ -287,7 +288,7 @@ class TaskFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="Tình trạng", choices=ANY + TASK_STATUS_CHOICES, required=False
     )
-    unit = UnitChoice(
+    unit = UnitChoiceField(
         label="Đơn vị thực hiện", queryset=Unit.objects.none(), required=False, empty_label="Tất cả"
     )
     due_from = date_field("Hạn từ ngày", required=False)

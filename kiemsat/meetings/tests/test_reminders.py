@@ -39,7 +39,7 @@ def test_task_shows_on_home_from_the_day_it_is_given(client_for, cast, make_task
     with time_machine.travel("2025-07-02 09:00 +0700", tick=False):  # after: overdue
         [reminder] = _mine(cast["halong.ksv"], date(2025, 7, 2))
         assert reminder.overdue and reminder.due == date(2025, 6, 30)
-        page = _home(staff)
+        page = _home(client_for("halong.ksv"))  # signed in again: sessions expire meanwhile
         assert "Rà soát hồ sơ kiến nghị" in page and "Quá hạn" in page
     assert "Rà soát hồ sơ kiến nghị" not in _home(client_for("hagiang.ksv"))
 
