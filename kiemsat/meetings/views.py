@@ -38,6 +38,7 @@ from kiemsat.meetings.forms import (
 )
 from kiemsat.meetings.models import Conference
 from kiemsat.org.access import access_for
+from kiemsat.org.lifecycle import live_unit_ids, require_live_unit
 from kiemsat.org.models import Role
 from kiemsat.org.selectors import get_unit_for_user
 
@@ -76,7 +77,7 @@ def conference_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query_string(request),
         "export_query": query_string(request, format="xlsx"),
-        "can_enter": bool(access_for(request.user).unit_ids(Role.STAFF)),
+        "can_enter": bool(live_unit_ids(request.user, timezone.localdate())),
     }
     return render(request, "meetings/list.html", context)
 
@@ -85,6 +86,7 @@ def conference_list(request: HttpRequest) -> HttpResponse:
 def conference_create(request: HttpRequest) -> HttpResponse:
     if not access_for(request.user).unit_ids(Role.STAFF):
         raise PermissionDenied(NO_UNIT)
+    require_live_unit(request.user, timezone.localdate(), "ghi hội nghị mới")
     form = ConferenceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         unit = get_unit_for_user(request.user, form.cleaned_data["unit"].pk, write=True)
