@@ -129,7 +129,7 @@ def year_report(term: ClusterTerm, today: date) -> ClusterDocument:
         Block(
             "II. KẾT QUẢ THỰC HIỆN CHỈ TIÊU",
             [
-                f"Số chỉ tiêu đạt chung của cả cụm: {summary.met_line()}.",
+                f"Số chỉ tiêu đạt chung của cả cụm: {summary.headline()}.",
                 f"Số chỉ tiêu vượt chung của cả cụm: {summary.exceeded_line()}.",
             ],
         ),

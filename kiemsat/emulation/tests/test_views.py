@@ -43,7 +43,8 @@ def test_cluster_page_for_members_and_the_parent(term, units, client_for):
         assert page.status_code == 200, username
         text = page.content.decode()
         assert "Cụm thi đua số 1" in text and "Xếp hạng" in text
-        assert "Số chỉ tiêu đạt chung của cả cụm: 1/1 chỉ tiêu đạt (100,0%)" in text
+        assert "Số chỉ tiêu đạt chung của cả cụm: 1/1 chỉ tiêu đạt (100,0%); " in text
+        assert "chỉ tiêu chưa báo cáo" in text
     assert (
         "Duyệt và khóa điểm"
         in client_for("qn.vientruong").get(reverse("term_detail", args=[term.pk])).content.decode()
