@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models import Count, F, Max, Sum
 from django.http import Http404
 
+from kiemsat.lib.request_memo import per_request
 from kiemsat.org.models import ROLE_RANK, Membership, Role, Succession, Unit
 
 
@@ -43,7 +44,12 @@ class OrgGraph:
 
     @classmethod
     def load(cls) -> OrgGraph:
-        """The graph, rebuilt only when units or successions changed (cached per process)."""
+        """The graph, rebuilt only when units or successions changed (cached per process),
+        its fingerprint read once per request."""
+        return per_request("org-graph", cls._load)
+
+    @classmethod
+    def _load(cls) -> OrgGraph:
         version = _graph_version()
         cached = _GRAPH_CACHE.get(version)
         if cached is None:

@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from kiemsat.lib.request_memo import per_request
 from kiemsat.lib.vn import fold, sort_key
 from kiemsat.lib.workdays import WorkCalendar
 from kiemsat.org.access import access_for, check
@@ -156,6 +157,11 @@ def calendar_overrides() -> tuple[frozenset[date], frozenset[date]]:
 
 
 def work_calendar() -> WorkCalendar:
-    """The working-day calendar: public holidays plus the admin table of days."""
+    """The working-day calendar: public holidays plus the admin table of days (read once
+    per request)."""
+    return per_request("work-calendar", _build_work_calendar)
+
+
+def _build_work_calendar() -> WorkCalendar:
     off, work = calendar_overrides()
     return WorkCalendar(extra_days_off=off, make_up_days=work)
