@@ -138,8 +138,6 @@ def fold(text: str) -> str:
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _LETTER_RANK = {letter: rank for rank, letter in enumerate(_ALPHABET)}
 _LETTER_BASE = 0x110000  # above every code point: letters sort after digits and punctuation
-# Letter-forming marks (breve, circumflex, horn) versus tone marks.
-_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
 # Dictionary tone order: ngang, huyền, hỏi, ngã, sắc, nặng.
 _TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 
