@@ -20,8 +20,7 @@ from kiemsat.indicators.cache import Revision, cached, data_revision
 from kiemsat.indicators.charts import Series
 from kiemsat.indicators.evaluation import (
     GroupResult,
-    evaluate_cluster_term,
-    evaluate_members,
+    evaluate_cluster,
     evaluate_nation,
     evaluate_province,
     evaluate_unit,
@@ -276,18 +275,21 @@ def group_spec_for_code(code: str, months: MonthRange, *, with_subordinates: boo
 
 def group_evaluation(spec: GroupSpec) -> GroupResult:
     """The one evaluation of a group: its dashboard and `evaluate --group` both read it."""
+    return _evaluate(spec, _term_of(spec))
+
+
+def _term_of(spec: GroupSpec) -> ClusterTerm | None:
+    if spec.kind != "cluster":
+        return None
+    assert isinstance(spec.owner, Cluster)
+    return cluster_term(spec.owner, spec.months)
+
+
+def _evaluate(spec: GroupSpec, term: ClusterTerm | None) -> GroupResult:
     if spec.kind == "cluster":
         assert isinstance(spec.owner, Cluster)
-        term = cluster_term(spec.owner, spec.months)
-        if term is None:
-            return evaluate_members(
-                spec.owner.code,
-                spec.owner.name,
-                [],
-                spec.months,
-                with_subordinates=spec.with_subordinates,
-            )
-        return evaluate_cluster_term(term, spec.months, with_subordinates=spec.with_subordinates)
+        subs = spec.with_subordinates
+        return evaluate_cluster(spec.owner, term, spec.months, with_subordinates=subs)
     if spec.kind == "province":
         assert isinstance(spec.owner, Unit)
         return evaluate_province(spec.owner, spec.months)
@@ -295,10 +297,9 @@ def group_evaluation(spec: GroupSpec) -> GroupResult:
 
 
 def _build_group_data(spec: GroupSpec) -> GroupData:
-    result = group_evaluation(spec)
+    term = _term_of(spec)
+    result = _evaluate(spec, term)
     if spec.kind == "cluster":
-        assert isinstance(spec.owner, Cluster)
-        term = cluster_term(spec.owner, spec.months)
         year = work_year_of(spec.months.end)
         note = "" if term else f"Cụm chưa có thành phần cho năm công tác {year}."
         issuer = term.leader if term else None

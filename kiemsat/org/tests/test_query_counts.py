@@ -166,7 +166,7 @@ QUERIES = {
     "today": (24, 24, 24),
     "unit_dashboard": (30, 30, 30),
     "province_dashboard": (21, 9, 21),
-    "cluster_dashboard": (25, 10, 25),
+    "cluster_dashboard": (23, 10, 23),
     "nation_dashboard": (21, 8, 21),
     "completeness": (9, 9, 9),
     "figures": (14, 14, 14),
