@@ -5,7 +5,7 @@ scope: the unit and the units it took over), every emulation cluster of the year
 provincial unit "hai cấp" with its local units, and the nation (each province with its
 subordinates, pooled). kiemsat runs the way a page or command would:
 
-- ``api``: the public calls one by one (`evaluate_unit`, `evaluate_cluster_term`,
+- ``api``: the public calls one by one (`evaluate_unit`, `evaluate_cluster`,
   `evaluate_province`, `evaluate_nation`), each reading the database itself;
 - ``batched``: one `member_inputs` call for every member of every evaluation (a dict of
   member key -> unit ids), then `engine.evaluate`/`engine.pool` per table, as an
@@ -36,7 +36,7 @@ from kiemsat.indicators import engine
 from kiemsat.indicators.evaluation import (
     Line,
     Table,
-    evaluate_cluster_term,
+    evaluate_cluster,
     evaluate_nation,
     evaluate_province,
     evaluate_unit,
@@ -96,7 +96,7 @@ def kiemsat_api(months: MonthRange) -> dict[tuple[str, str], Row]:
         keep(f"U:{unit.code}", evaluate_unit(unit, months))
     year = work_year_of(months.end)
     for term in ClusterTerm.objects.filter(year=year).select_related("cluster"):
-        result = evaluate_cluster_term(term, months)
+        result = evaluate_cluster(term.cluster, term, months)
         keep(f"C:{term.cluster.code}", result.group)
         for table in result.members:
             keep(f"U:{table.code}", table)

@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.db.models import F
 
 from kiemsat.audit.models import AuditEntry, DataRevision
+from kiemsat.lib.request_memo import forget
 
 
 def _jsonable(value: Any) -> Any:
@@ -37,6 +38,7 @@ def record(
         raise RuntimeError("audit.record() phải được gọi trong một giao dịch.")
     user = actor if getattr(actor, "is_authenticated", False) else None
     transaction.on_commit(bump_revision)
+    forget()  # the org graph or the calendar may be what changed
     return AuditEntry.objects.create(
         actor=user,
         action=action,

@@ -24,20 +24,6 @@ from kiemsat.indicators.models import Aggregation, Catalogue, Confidence, Indica
 from kiemsat.indicators.providers import derived_codes
 from kiemsat.lib.excel import ImportRefused, open_xlsx, read_limited
 
-INDICATOR_COLUMNS = [
-    "code",
-    "field",
-    "name",
-    "numerator",
-    "denominator",
-    "count",
-    "base",
-    "op",
-    "target",
-    "levels",
-    "verified",
-    "target_verified",
-]
 STARTER = Path(__file__).resolve().parent / "data" / "catalog.yaml"
 
 

@@ -8,7 +8,7 @@ Coordinates are floats (they only place pixels); values stay exact until then.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from html import escape
@@ -18,6 +18,9 @@ from django.utils.safestring import SafeString, mark_safe
 from kiemsat.indicators.engine import Status
 from kiemsat.lib.periods import Month
 from kiemsat.lib.vn import format_decimal
+
+type XScale = Callable[[int], float]  # month position -> x coordinate
+type YScale = Callable[[Fraction], float]  # value -> y coordinate
 
 FONT = "Liberation Sans, DejaVu Sans, Arial, sans-serif"
 STATUS_COLOURS = {
@@ -191,7 +194,7 @@ def sparkline_svg(series: Series, *, width: int = 120, height: int = 30) -> Safe
     return mark_safe("".join(parts))  # noqa: S308 - every text and attribute is escaped above
 
 
-def _lines(series: Series, x, y, *, stroke_width: float) -> list[str]:  # type: ignore[no-untyped-def]
+def _lines(series: Series, x: XScale, y: YScale, *, stroke_width: float) -> list[str]:
     """A polyline per run of consecutive months with a value: gaps stay gaps."""
     runs: list[list[str]] = [[]]
     for i, point in enumerate(series.points):
@@ -207,7 +210,7 @@ def _lines(series: Series, x, y, *, stroke_width: float) -> list[str]:  # type: 
     ]
 
 
-def _markers(series: Series, x, y, *, radius: float, titled: bool) -> list[str]:  # type: ignore[no-untyped-def]
+def _markers(series: Series, x: XScale, y: YScale, *, radius: float, titled: bool) -> list[str]:
     out = []
     for i, point in enumerate(series.points):
         if point.value is None:

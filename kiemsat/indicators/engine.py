@@ -19,6 +19,13 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from kiemsat.indicators.formula import Term, evaluate_formula, parse_formula
+from kiemsat.lib.vn import (
+    format_decimal,
+    format_int,
+    format_percent,
+    format_percent_distinct,
+    round_half_up,
+)
 
 
 class Status(StrEnum):
@@ -417,7 +424,7 @@ def summarize(evaluations: Iterable[Evaluation]) -> Summary:
 
 
 def _summary_line(part: int, whole: int, verb: str) -> str:
-    percent = _percent(part, whole)
+    percent = format_percent(part, whole)
     line = f"{part}/{whole} chỉ tiêu {verb}"
     return f"{line} ({percent})" if percent else line
 
@@ -433,62 +440,23 @@ def display_value(evaluation: Evaluation) -> str:
     until it differs: with the ops we have, a value ≠ target never has the status that
     equality would give (VUOT/KHONG_DAT vs DAT), so showing it as equal would mislead.
     """
-    value, target = evaluation.value, evaluation.target
+    value = evaluation.value
     if value is None:
         return ""
     if evaluation.kind == "count":
-        return _format_decimal(value, 0)
-    decimals = 1
-    if target is not None and value != target:
-        while decimals < 20 and _round_half_up(value, decimals) == target:
-            decimals += 1
-    return _format_decimal(value, decimals) + "%"
+        return format_decimal(value, 0)
+    return format_percent_distinct(value, evaluation.target)
 
 
 def display_gap(evaluation: Evaluation) -> str:
     """ "cần thêm" column: the gap as a whole number, or why it cannot be closed."""
     if evaluation.gap_impossible:
         return "không thể đạt trong kỳ"
-    return "" if evaluation.gap is None else _format_decimal(Fraction(evaluation.gap), 0)
+    return "" if evaluation.gap is None else format_int(evaluation.gap)
 
 
 def csv_value(evaluation: Evaluation) -> str:
     """The value column of `evaluate --format csv|json`: "." and 4 decimals, "" when none."""
     if evaluation.value is None:
         return ""
-    return _plain_decimal(evaluation.value, 4)
-
-
-# TODO use kiemsat.lib.vn.format_percent
-def _percent(num: int, den: int) -> str:
-    """num/den as a percentage rounded half up once to one decimal: 127/129 → "98,4%"."""
-    if den == 0:
-        return ""
-    return _format_decimal(Fraction(100 * num, den), 1) + "%"
-
-
-def _round_half_up(value: Fraction, decimals: int) -> Fraction:
-    """Exact rounding to `decimals` places, ties away from zero."""
-    scaled = abs(value) * 10**decimals
-    units = (2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator)
-    return Fraction(units if value >= 0 else -units, 10**decimals)
-
-
-def _digits(value: Fraction, decimals: int) -> tuple[str, int, str]:
-    """Sign, integer part and zero-padded decimals of `value` rounded half up."""
-    rounded = _round_half_up(value, decimals)
-    units = abs(rounded.numerator) * 10**decimals // rounded.denominator
-    whole, frac = divmod(units, 10**decimals)
-    return ("-" if rounded < 0 else ""), whole, str(frac).zfill(decimals) if decimals else ""
-
-
-def _format_decimal(value: Fraction, decimals: int) -> str:
-    """Decimal comma, thousands dot: 1234.56 with 1 decimal → "1.234,6"."""
-    sign, whole, frac = _digits(value, decimals)
-    text = sign + f"{whole:,}".replace(",", ".")
-    return f"{text},{frac}" if frac else text
-
-
-def _plain_decimal(value: Fraction, decimals: int) -> str:
-    sign, whole, frac = _digits(value, decimals)
-    return f"{sign}{whole}.{frac}" if frac else f"{sign}{whole}"
+    return f"{round_half_up(evaluation.value, 4):f}"

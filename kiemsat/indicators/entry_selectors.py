@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-
 from kiemsat.indicators.models import Figure, Metric, Submission
 from kiemsat.indicators.providers import derived_codes
 from kiemsat.lib.periods import Month, MonthRange
@@ -34,13 +32,4 @@ def submission_for(unit: Unit, month: Month) -> Submission | None:
         Submission.objects.filter(unit=unit, period=month.index)
         .select_related("submitted_by", "decided_by")
         .first()
-    )
-
-
-def pending_approvals(unit_ids: set[int]) -> QuerySet[Submission]:
-    """Submitted months of units the user approves (callers pass those units)."""
-    return (
-        Submission.objects.filter(unit_id__in=unit_ids, status="submitted")
-        .select_related("unit")
-        .order_by("period", "unit__name_folded")
     )

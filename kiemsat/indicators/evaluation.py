@@ -26,7 +26,7 @@ from kiemsat.indicators.providers import PROVIDERS
 from kiemsat.lib.periods import MonthRange, work_year_of
 from kiemsat.lib.vn import sort_key
 from kiemsat.org.access import OrgGraph
-from kiemsat.org.models import ClusterTerm, Level, Unit, valid_on_q
+from kiemsat.org.models import Cluster, ClusterTerm, Level, Unit, valid_on_q
 
 MemberTotals = dict[str, int]
 
@@ -322,6 +322,7 @@ __all__ = [
     "GroupResult",
     "Line",
     "Table",
+    "evaluate_cluster",
     "evaluate_members",
     "evaluate_unit",
     "indicators_in_force",
@@ -330,13 +331,17 @@ __all__ = [
 ]
 
 
-def evaluate_cluster_term(
-    term: ClusterTerm, months: MonthRange, *, with_subordinates: bool = False
+def evaluate_cluster(
+    cluster: Cluster,
+    term: ClusterTerm | None,
+    months: MonthRange,
+    *,
+    with_subordinates: bool = False,
 ) -> GroupResult:
-    """A cluster's term pooled: the one evaluation behind its dashboard and `evaluate
-    --group` (members in Vietnamese name order, under the cluster's own code and name)."""
-    members = sorted(term.members.all(), key=lambda u: sort_key(u.name))
-    cluster = term.cluster
+    """A cluster's term pooled: the one evaluation behind its dashboard, `evaluate --group`
+    and published results (members in Vietnamese name order, under the cluster's own code
+    and name). Without a term for the year the cluster has no members."""
+    members = sorted(term.members.all(), key=lambda u: sort_key(u.name)) if term else []
     return evaluate_members(
         cluster.code, cluster.name, members, months, with_subordinates=with_subordinates
     )

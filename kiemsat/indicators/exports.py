@@ -30,7 +30,8 @@ from kiemsat.documents.nd30 import (
 from kiemsat.documents.pdf import PDF, render_pdf
 from kiemsat.indicators.charts import Series
 from kiemsat.indicators.evaluation import Line, Table
-from kiemsat.indicators.selectors import GroupDashboard, RankRow, UnitDashboard
+from kiemsat.indicators.ranking import RankRow
+from kiemsat.indicators.view_models import GroupDashboard, UnitDashboard
 from kiemsat.lib.excel import XLSX, set_widths, style_header, workbook_bytes
 from kiemsat.lib.http import download
 from kiemsat.lib.periods import MonthRange

@@ -17,11 +17,10 @@ from django.utils import timezone
 from kiemsat.indicators.evaluation import units_active_in
 from kiemsat.indicators.imports import approved_pairs
 from kiemsat.indicators.models import Indicator, Op, Quota, QuotaLock, SubmissionStatus
-from kiemsat.indicators.selectors import _tree_order
 from kiemsat.lib.periods import MonthRange, work_year_of
-from kiemsat.org.access import access_for
+from kiemsat.org.access import AnyUser, access_for
 from kiemsat.org.models import Role, Unit
-from kiemsat.org.selectors import visible_units
+from kiemsat.org.selectors import tree_order, visible_units
 
 FIRST_YEAR = 2020  # the first work year of the starter catalogue
 
@@ -40,12 +39,12 @@ def work_years() -> list[int]:
     return list(range(last_assignable_year(), FIRST_YEAR - 1, -1))
 
 
-def can_assign_quotas(user, parent: Unit) -> bool:  # type: ignore[no-untyped-def]
+def can_assign_quotas(user: AnyUser, parent: Unit) -> bool:
     """A leader of ``parent`` (or a sector admin) assigns the quotas of the units below it."""
     return access_for(user).has(parent.pk, Role.LEADER)
 
 
-def offers_quotas(user, unit: Unit) -> bool:  # type: ignore[no-untyped-def]
+def offers_quotas(user: AnyUser, unit: Unit) -> bool:
     """Whether pages about ``unit`` link to its quota grid: the user assigns there and the
     unit has units below it."""
     return can_assign_quotas(user, unit) and Unit.objects.filter(parent=unit).exists()
@@ -87,12 +86,12 @@ class QuotaGrid:
         return unit.level in indicator.levels
 
 
-def quota_grid(user, parent: Unit, year: int) -> QuotaGrid:  # type: ignore[no-untyped-def]
+def quota_grid(user: AnyUser, parent: Unit, year: int) -> QuotaGrid:
     """The units directly below ``parent`` that existed in the work year (in tree order),
     the quota indicators of that year and the quotas stored; ``parent`` passed the gate."""
     months = MonthRange.work_year(year)
     children = visible_units(user).filter(units_active_in(months), parent=parent)
-    units = [unit for unit, _ in _tree_order(list(children))]
+    units = [unit for unit, _ in tree_order(list(children))]
     indicators = quota_indicators(year)
     rows = Quota.objects.filter(
         unit__in=units, work_year=year, indicator_code__in=[i.code for i in indicators]
@@ -102,7 +101,9 @@ def quota_grid(user, parent: Unit, year: int) -> QuotaGrid:  # type: ignore[no-u
     return QuotaGrid(parent, year, indicators, units, values, lock.first())
 
 
-def visible_quotas(user, *, year: int | None = None, unit: Unit | None = None) -> QuerySet[Quota]:  # type: ignore[no-untyped-def]
+def visible_quotas(
+    user: AnyUser, *, year: int | None = None, unit: Unit | None = None
+) -> QuerySet[Quota]:
     """Quotas of the units the user may read, with ``locked`` (approved by the unit above)."""
     approved = QuotaLock.objects.filter(
         unit_id=OuterRef("assigner_id"),

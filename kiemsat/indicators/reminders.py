@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from kiemsat.indicators.models import Submission, SubmissionStatus
 from kiemsat.lib.periods import Month
+from kiemsat.lib.workdays import WorkCalendar
 from kiemsat.org.models import Level, Role, Unit, valid_on_q
 from kiemsat.org.reminders import Reminder
 from kiemsat.org.selectors import work_calendar
@@ -25,7 +26,7 @@ def statistics_reminders(today: date) -> Iterator[Reminder]:
     yield from _to_approve(today)
 
 
-def _unsubmitted(month: Month, calendar, today: date) -> Iterator[Reminder]:  # type: ignore[no-untyped-def]
+def _unsubmitted(month: Month, calendar: WorkCalendar, today: date) -> Iterator[Reminder]:
     due_by_level = {
         level: calendar.add_working_days(month.last_day(), days)
         for level, days in REPORT_DAYS.items()

@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from kiemsat.indicators import exports, quotas, selectors
+from kiemsat.indicators import access, exports, quotas, selectors, view_models
 from kiemsat.indicators.cache import cached, data_revision
 from kiemsat.indicators.entry_forms import MonthField, parse_month_text
 from kiemsat.lib.periods import Month, MonthRange, work_year_of
@@ -162,7 +162,7 @@ def indicator_dashboard(request: HttpRequest) -> HttpResponse:
         return redirect(reverse("indicator_unit", args=[unit.pk]) + (f"?{query}" if query else ""))
     context = {
         "units": selectors.dashboard_units(request.user, timezone.localdate()),
-        "nation": selectors.can_read_nation(request.user),
+        "nation": access.can_read_nation(request.user),
     }
     return render(request, "indicators/choose.html", context)
 
@@ -184,7 +184,7 @@ def indicator_unit(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "dash": dash,
         "clusters": selectors.unit_cluster_terms(unit, form.months),
-        "nation": selectors.can_read_nation(request.user),
+        "nation": access.can_read_nation(request.user),
         "offers_quotas": quotas.offers_quotas(request.user, unit),
         **_nav(form),
     }
@@ -251,7 +251,7 @@ def _group_page(
 
 @login_required
 def indicator_cluster(request: HttpRequest, cluster_pk: int) -> HttpResponse:
-    cluster = selectors.get_cluster_for_user(request.user, cluster_pk)
+    cluster = access.get_cluster_for_user(request.user, cluster_pk)
     today = timezone.localdate()
     form = _form(
         request,
@@ -283,7 +283,7 @@ def indicator_province(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 @login_required
 def indicator_nation(request: HttpRequest) -> HttpResponse:
-    selectors.require_nation_reader(request.user)
+    access.require_nation_reader(request.user)
     today = timezone.localdate()
     form = _form(request, lambda _: selectors.last_reported_month(None, today))
     if not form.is_valid():
@@ -311,8 +311,8 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     names = selectors.metric_names([indicator])
     context = {
         "indicator": indicator,
-        "formula": selectors.indicator_formula(indicator, names),
-        "target": selectors.target_words(indicator),
+        "formula": view_models.indicator_formula(indicator, names),
+        "target": view_models.target_words(indicator),
         "metrics": selectors.indicator_metrics(indicator),
         "versions": selectors.indicator_versions(indicator),
         "levels": [Level(code).label for code in indicator.levels if code in Level.values],
@@ -323,5 +323,5 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def indicator_list(request: HttpRequest) -> HttpResponse:
     indicators = selectors.catalogue_indicators()
-    rows = [(ind, selectors.target_words(ind)) for ind in indicators]
+    rows = [(ind, view_models.target_words(ind)) for ind in indicators]
     return render(request, "indicators/list.html", {"rows": rows})

@@ -15,7 +15,7 @@ from typing import Any
 
 Number = Fraction | Decimal | int
 
-_MAX_EXTRA_DECIMALS = 10
+_MAX_EXTRA_DECIMALS = 20
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -88,15 +88,15 @@ def check_percent(met: int, total: int, published: Number) -> PercentCheck | Non
     return PercentCheck(met=met, total=total, published=shown, computed=computed)
 
 
-def format_percent_distinct(value: Fraction, target: Fraction, differs: bool) -> str:
-    """Show a percentage `value` so that it does not look equal to `target` when it is not.
+def format_percent_distinct(value: Fraction, target: Fraction | None) -> str:
+    """A percentage that does not look equal to ``target`` when it is not (DESIGN §5.8).
 
-    With one decimal 89,96% would read "90,0%" against a 90% target it failed; when `differs`
-    is true, decimals are added (up to 10) until the rounded figure differs from the target.
-    A value exactly equal to the target keeps one decimal: no precision can separate them.
+    With one decimal 89,96% would read "90,0%" against a 90% target it failed: decimals
+    are added (up to 20) until the rounded figure differs from the target. A value exactly
+    equal to the target, or one without a target, keeps one decimal.
     """
     decimals = 1
-    if differs and value != target:
+    if target is not None and value != target:
         while decimals < _MAX_EXTRA_DECIMALS and round_half_up(value, decimals) == target:
             decimals += 1
     return format_decimal(value, decimals) + "%"
@@ -138,8 +138,6 @@ def fold(text: str) -> str:
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _LETTER_RANK = {letter: rank for rank, letter in enumerate(_ALPHABET)}
 _LETTER_BASE = 0x110000  # above every code point: letters sort after digits and punctuation
-# Letter-forming marks (breve, circumflex, horn) versus tone marks.
-_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
 # Dictionary tone order: ngang, huyền, hỏi, ngã, sắc, nặng.
 _TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 

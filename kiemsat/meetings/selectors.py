@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from kiemsat.indicators.evaluation import evaluate_cluster_term, evaluate_unit
+from kiemsat.indicators.evaluation import evaluate_cluster, evaluate_unit
 from kiemsat.lib.periods import Month, MonthRange
 from kiemsat.lib.vn import fold
 from kiemsat.lib.workdays import WorkCalendar
@@ -317,8 +317,8 @@ def own_result(user: Any, result: PublishedResult) -> str:
         term = result.subject_cluster
         if not readable_clusters(user).filter(pk=term.cluster_id).exists():
             return ""
-        table = evaluate_cluster_term(
-            term, months, with_subordinates=result.with_subordinates
+        table = evaluate_cluster(
+            term.cluster, term, months, with_subordinates=result.with_subordinates
         ).group
     else:
         return ""

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import contextlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Count, F, Max, Sum
 from django.http import Http404
 
+from kiemsat.lib.request_memo import per_request
 from kiemsat.org.models import ROLE_RANK, Membership, Role, Succession, Unit
 
 
@@ -32,6 +34,9 @@ def _graph_version() -> tuple[object, ...]:
     return (connection.alias, *units.values(), *links.values())
 
 
+# Who a request or a command acts for: a signed-in person or nobody.
+type AnyUser = User | AnonymousUser
+
 _GRAPH_CACHE: dict[tuple[object, ...], OrgGraph] = {}
 
 
@@ -43,7 +48,12 @@ class OrgGraph:
 
     @classmethod
     def load(cls) -> OrgGraph:
-        """The graph, rebuilt only when units or successions changed (cached per process)."""
+        """The graph, rebuilt only when units or successions changed (cached per process),
+        its fingerprint read once per request."""
+        return per_request("org-graph", cls._load)
+
+    @classmethod
+    def _load(cls) -> OrgGraph:
         version = _graph_version()
         cached = _GRAPH_CACHE.get(version)
         if cached is None:
@@ -74,7 +84,7 @@ class OrgGraph:
         )
 
     @staticmethod
-    def _closure(roots: Iterable[int], step) -> set[int]:  # type: ignore[no-untyped-def]
+    def _closure(roots: Iterable[int], step: Callable[[int], Iterable[int]]) -> set[int]:
         seen: set[int] = set()
         stack = list(roots)
         while stack:
@@ -114,7 +124,7 @@ def _grant(roles: dict[int, Role], units: Iterable[int], role: Role) -> None:
             roles[unit] = role
 
 
-def compute_access(user) -> Access:  # type: ignore[no-untyped-def]
+def compute_access(user: AnyUser) -> Access:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Access(roles={})
     memberships = list(Membership.objects.filter(user=user).values_list("unit_id", "role"))
@@ -132,17 +142,19 @@ def compute_access(user) -> Access:  # type: ignore[no-untyped-def]
     return Access(roles=roles)
 
 
-def access_for(user) -> Access:  # type: ignore[no-untyped-def]
+def access_for(user: AnyUser) -> Access:
     """The user's access, computed once per request (cached on the user object)."""
     cached = getattr(user, "_kiemsat_access", None)
     if cached is None:
         cached = compute_access(user)
         with contextlib.suppress(AttributeError):  # AnonymousUser cannot carry it
-            user._kiemsat_access = cached
+            user._kiemsat_access = cached  # type: ignore[union-attr]
     return cached
 
 
-def check(user, unit_id: int | None, *, write: bool = False, need: Role = Role.STAFF) -> None:  # type: ignore[no-untyped-def]
+def check(
+    user: AnyUser, unit_id: int | None, *, write: bool = False, need: Role = Role.STAFF
+) -> None:
     """The gate: 404 outside the user's units, 403 when they may read but not write."""
     access = access_for(user)
     if not access.can_read(unit_id):
@@ -151,10 +163,5 @@ def check(user, unit_id: int | None, *, write: bool = False, need: Role = Role.S
         raise PermissionDenied("Bạn không có quyền thay đổi dữ liệu của đơn vị này.")
 
 
-def require_sector_admin(user) -> None:  # type: ignore[no-untyped-def]
-    if not is_sector_admin(user):
-        raise PermissionDenied("Chỉ quản trị ngành được thực hiện thao tác này.")
-
-
-def is_sector_admin(user) -> bool:  # type: ignore[no-untyped-def]
+def is_sector_admin(user: AnyUser) -> bool:
     return access_for(user).sector_admin

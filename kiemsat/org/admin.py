@@ -1,8 +1,11 @@
+from typing import Any
+
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Model
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 
 from kiemsat.audit.admin import AuditedAdmin
 from kiemsat.org import plugins
@@ -66,19 +69,19 @@ class CalendarDayAdmin(AuditedAdmin):
     list_display = ["day", "kind", "note"]
     list_filter = ["kind"]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         self._calendar_changed(request)
 
-    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
         super().delete_model(request, obj)
         self._calendar_changed(request)
 
-    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         super().delete_queryset(request, queryset)
         self._calendar_changed(request)
 
-    def _calendar_changed(self, request) -> None:  # type: ignore[no-untyped-def]
+    def _calendar_changed(self, request: HttpRequest) -> None:
         for listener in plugins.loaded(plugins.CALENDAR_LISTENERS):
             self.message_user(request, listener(actor=request.user))
 

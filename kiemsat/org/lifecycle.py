@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from kiemsat.lib.vn import short_date
-from kiemsat.org.access import access_for
+from kiemsat.org.access import AnyUser, access_for
 from kiemsat.org.models import Membership, Role, Succession, Unit
 
 # The unit and partner that import templates, hints and API docs give as examples: they
@@ -45,9 +44,9 @@ class EndedUnit:
         return self.unit.valid_to
 
 
-def ended_units_of(user: Any, today: date) -> list[EndedUnit]:
+def ended_units_of(user: AnyUser | None, today: date) -> list[EndedUnit]:
     """The user's own units (memberships) that ended before ``today``."""
-    if not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return []
     units = [
         m.unit
@@ -105,15 +104,17 @@ def refuse_if_ended(unit: Unit, day: date, action: str) -> None:
         raise UnitEnded([unit], action)
 
 
-def live_unit_ids(user: Any, today: date, need: Role = Role.STAFF) -> set[int]:
+def live_unit_ids(user: AnyUser, today: date, need: Role = Role.STAFF) -> set[int]:
     """Units the user holds ``need`` on and that still exist ``today``."""
     ids = access_for(user).unit_ids(need)
     ended = Unit.objects.filter(pk__in=ids, valid_to__lt=today).values_list("pk", flat=True)
     return ids - set(ended)
 
 
-def require_live_unit(user: Any, today: date, action: str) -> None:
+def require_live_unit(user: AnyUser, today: date, action: str) -> None:
     """Refuse ``action`` when every unit the user may write for has ended."""
+    if not user.is_authenticated:
+        return
     if access_for(user).unit_ids(Role.STAFF) and not live_unit_ids(user, today):
         own = [m.unit for m in Membership.objects.filter(user=user).select_related("unit")]
         raise UnitEnded([u for u in own if u.has_ended(today)], action)

@@ -11,15 +11,15 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
 from kiemsat.lib.vn import person_name
-from kiemsat.org.access import access_for
+from kiemsat.org.access import Access, AnyUser, access_for
 from kiemsat.org.models import ReminderSent, Role
 
 SOON_WORKING_DAYS = 7
@@ -51,23 +51,23 @@ def all_reminders(today: date) -> list[Reminder]:
     return [r for source in SOURCES for r in source(today)]
 
 
-def reminders_for(user: Any, today: date, kind: str = "") -> list[Reminder]:
+def reminders_for(user: AnyUser, today: date, kind: str = "") -> list[Reminder]:
     """The reminders of the user's units, overdue first then by due date."""
     access = access_for(user)
     items = [r for r in all_reminders(today) if (not kind or r.kind == kind) and _shown(access, r)]
     return sorted(items, key=lambda r: (not r.overdue, r.due, r.title))
 
 
-def _shown(access: Any, reminder: Reminder) -> bool:
+def _shown(access: Access, reminder: Reminder) -> bool:
     """Work anyone in the unit may see, except tasks only a leader can do (approvals)."""
     if reminder.need == Role.STAFF:
         return access.can_read(reminder.unit_id)
     return access.has(reminder.unit_id, reminder.need)
 
 
-def _recipients(reminders: list[Reminder]) -> dict[Any, list[Reminder]]:
+def _recipients(reminders: list[Reminder]) -> dict[User, list[Reminder]]:
     """Users who hold the needed role on each reminder's unit (their own unit or above)."""
-    by_user: dict[Any, list[Reminder]] = defaultdict(list)
+    by_user: dict[User, list[Reminder]] = defaultdict(list)
     users = get_user_model().objects.filter(is_active=True, memberships__isnull=False).distinct()
     for user in users.exclude(email=""):
         access = access_for(user)
@@ -88,7 +88,7 @@ def send_due_reminders(today: date) -> int:
     return sent
 
 
-def _claim(user: Any, reminder: Reminder) -> bool:
+def _claim(user: User, reminder: Reminder) -> bool:
     """Record the reminder as sent; False when it already was (running twice sends once)."""
     key = f"{reminder.key}:{'overdue' if reminder.overdue else 'soon'}"
     try:
@@ -99,7 +99,7 @@ def _claim(user: Any, reminder: Reminder) -> bool:
     return True
 
 
-def _email(user: Any, items: list[Reminder], today: date) -> None:
+def _email(user: User, items: list[Reminder], today: date) -> None:
     from kiemsat.lib.vn import short_date
 
     lines = [f"Kính gửi {person_name(user)},", ""]

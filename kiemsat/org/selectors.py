@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from kiemsat.lib.request_memo import per_request
 from kiemsat.lib.vn import fold, sort_key
 from kiemsat.lib.workdays import WorkCalendar
-from kiemsat.org.access import access_for, check
+from kiemsat.org.access import AnyUser, access_for, check
 from kiemsat.org.models import (
     CalendarDay,
     Cluster,
     ClusterTerm,
     DayKind,
+    Level,
     Membership,
     Partner,
     Role,
@@ -23,12 +26,12 @@ from kiemsat.org.models import (
 )
 
 
-def visible_units(user, *, need: Role = Role.VIEWER) -> QuerySet[Unit]:  # type: ignore[no-untyped-def]
+def visible_units(user: AnyUser, *, need: Role = Role.VIEWER) -> QuerySet[Unit]:
     """Units the user may read (or hold ``need`` on)."""
     return Unit.objects.filter(pk__in=access_for(user).unit_ids(need)).select_related("parent")
 
 
-def visible_unit_by_code(user, code: str) -> Unit:  # type: ignore[no-untyped-def]
+def visible_unit_by_code(user: AnyUser, code: str) -> Unit:
     """A unit named in a filter: one the user may read. An unknown code and one outside the
     user's scope get the same answer (LookupError), so a filter never widens or leaks."""
     unit = visible_units(user).filter(code=code.strip().upper()).first()
@@ -37,33 +40,42 @@ def visible_unit_by_code(user, code: str) -> Unit:  # type: ignore[no-untyped-de
     return unit
 
 
-def get_unit_for_user(user, pk: int, *, write: bool = False, need: Role = Role.STAFF) -> Unit:  # type: ignore[no-untyped-def]
+def get_unit_for_user(
+    user: AnyUser, pk: int, *, write: bool = False, need: Role = Role.STAFF
+) -> Unit:
     check(user, pk, write=write, need=need)
     return get_object_or_404(Unit.objects.select_related("parent"), pk=pk)
 
 
-def unit_tree(user, on: date) -> list[tuple[Unit, int]]:  # type: ignore[no-untyped-def]
+def unit_tree(user: AnyUser, on: date) -> list[tuple[Unit, int]]:
     """Visible units valid on ``on`` as (unit, depth), in tree order."""
-    units = list(visible_units(user).filter(valid_on_q(on)))
+    return tree_order(list(visible_units(user).filter(valid_on_q(on))))
+
+
+LEVEL_ORDER = {Level.SUPREME: 0, Level.APPELLATE: 1, Level.PROVINCIAL: 2, Level.LOCAL: 3}
+
+
+def tree_order(units: list[Unit]) -> list[tuple[Unit, int]]:
+    """The units as (unit, depth), each under its parent when the parent is among them;
+    siblings by level (supreme first), then by their short names in Vietnamese order."""
     ids = {u.pk for u in units}
-    by_parent: dict[int | None, list[Unit]] = {}
+    by_parent: dict[int | None, list[Unit]] = defaultdict(list)
     for unit in units:
-        parent = unit.parent_id if unit.parent_id in ids else None
-        by_parent.setdefault(parent, []).append(unit)
+        by_parent[unit.parent_id if unit.parent_id in ids else None].append(unit)
     for children in by_parent.values():
-        children.sort(key=lambda u: (u.level != "supreme", sort_key(u.short_name or u.name)))
+        children.sort(
+            key=lambda u: (LEVEL_ORDER.get(Level(u.level), 9), sort_key(u.short_name or u.name))
+        )
     ordered: list[tuple[Unit, int]] = []
-
-    def walk(parent: int | None, depth: int) -> None:
-        for unit in by_parent.get(parent, []):
-            ordered.append((unit, depth))
-            walk(unit.pk, depth + 1)
-
-    walk(None, 0)
+    stack = [(u, 0) for u in reversed(by_parent[None])]
+    while stack:
+        unit, depth = stack.pop()
+        ordered.append((unit, depth))
+        stack.extend((c, depth + 1) for c in reversed(by_parent.get(unit.pk, [])))
     return ordered
 
 
-def unit_detail(unit: Unit, user) -> dict:  # type: ignore[no-untyped-def]
+def unit_detail(unit: Unit, user: AnyUser) -> dict:
     """What the unit page shows; subordinates and members limited to the user's scope."""
     readable = access_for(user).unit_ids()
     return {
@@ -80,7 +92,7 @@ def unit_detail(unit: Unit, user) -> dict:  # type: ignore[no-untyped-def]
     }
 
 
-def last_valid_day(user) -> date | None:  # type: ignore[no-untyped-def]
+def last_valid_day(user: AnyUser) -> date | None:
     """When all of the user's units have ended, the last day one of them existed."""
     ends = [m.unit.valid_to for m in user_units(user)]
     if not ends or None in ends:
@@ -88,8 +100,10 @@ def last_valid_day(user) -> date | None:  # type: ignore[no-untyped-def]
     return max(d for d in ends if d is not None)
 
 
-def user_units(user) -> QuerySet[Membership]:  # type: ignore[no-untyped-def]
+def user_units(user: AnyUser) -> QuerySet[Membership]:
     """The user's own memberships (the units they belong to)."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
     return Membership.objects.filter(user=user).select_related("unit", "unit__parent")
 
 
@@ -128,7 +142,7 @@ def cluster_year_shown(years: list[int], current: int) -> int | None:
     return max(past) if past else (min(years) if years else None)
 
 
-def readable_clusters(user) -> QuerySet[Cluster]:  # type: ignore[no-untyped-def]
+def readable_clusters(user: AnyUser) -> QuerySet[Cluster]:
     """Clusters whose results the user may read (the cluster gate and its links).
 
     Cluster results are shared within the cluster: anyone who can read a unit that is
@@ -142,10 +156,6 @@ def readable_clusters(user) -> QuerySet[Cluster]:  # type: ignore[no-untyped-def
     return Cluster.objects.filter(Q(pk__in=terms) | Q(owner_unit_id__in=ids))
 
 
-def get_cluster(pk: int) -> Cluster:
-    return get_object_or_404(Cluster, pk=pk)
-
-
 def calendar_overrides() -> tuple[frozenset[date], frozenset[date]]:
     """(extra days off, make-up working days) from the admin table."""
     off: set[date] = set()
@@ -156,6 +166,11 @@ def calendar_overrides() -> tuple[frozenset[date], frozenset[date]]:
 
 
 def work_calendar() -> WorkCalendar:
-    """The working-day calendar: public holidays plus the admin table of days."""
+    """The working-day calendar: public holidays plus the admin table of days (read once
+    per request)."""
+    return per_request("work-calendar", _build_work_calendar)
+
+
+def _build_work_calendar() -> WorkCalendar:
     off, work = calendar_overrides()
     return WorkCalendar(extra_days_off=off, make_up_days=work)

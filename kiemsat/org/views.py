@@ -11,7 +11,7 @@ from kiemsat.lib.periods import work_year_of
 from kiemsat.org import selectors, services
 from kiemsat.org.access import access_for
 from kiemsat.org.forms import MembershipForm, TreeDateForm
-from kiemsat.org.models import Membership, PartnerKind, Role
+from kiemsat.org.models import Membership, PartnerKind, Role, Unit
 from kiemsat.org.today import sections_for
 
 
@@ -49,8 +49,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_unit(
-    request: HttpRequest, unit, form: MembershipForm, status: int = 200
-) -> HttpResponse:  # type: ignore[no-untyped-def]
+    request: HttpRequest, unit: Unit, form: MembershipForm, status: int = 200
+) -> HttpResponse:
     context = {
         "unit": unit,
         "history": history_for(unit)[:50],

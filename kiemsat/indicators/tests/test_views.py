@@ -14,7 +14,7 @@ from kiemsat.indicators.charts import Point, Series, trend_svg
 from kiemsat.indicators.engine import Status
 from kiemsat.indicators.evaluation import Table
 from kiemsat.indicators.models import Figure, Indicator, Metric, Submission, SubmissionStatus
-from kiemsat.indicators.selectors import ranking
+from kiemsat.indicators.ranking import ranking
 from kiemsat.lib.periods import Month, MonthRange
 from kiemsat.org.models import Cluster, ClusterKind, ClusterTerm
 

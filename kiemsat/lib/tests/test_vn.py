@@ -62,15 +62,16 @@ def test_format_decimal_and_int():
 
 def test_format_percent_distinct():
     ninety = Fraction(90)
-    assert format_percent_distinct(Fraction("89.96"), ninety, differs=True) == "89,96%"
-    assert format_percent_distinct(Fraction("89.996"), ninety, differs=True) == "89,996%"
-    assert format_percent_distinct(Fraction("89.96"), ninety, differs=False) == "90,0%"
-    assert format_percent_distinct(Fraction("90.04"), ninety, differs=True) == "90,04%"
-    assert format_percent_distinct(Fraction("95.5"), ninety, differs=True) == "95,5%"
+    assert format_percent_distinct(Fraction("89.96"), ninety) == "89,96%"
+    assert format_percent_distinct(Fraction("89.996"), ninety) == "89,996%"
+    assert format_percent_distinct(Fraction("89.96"), None) == "90,0%"
+    assert format_percent_distinct(Fraction("90.04"), ninety) == "90,04%"
+    assert format_percent_distinct(Fraction("95.5"), ninety) == "95,5%"
     # Exactly on a strict target ("trên 90%"): no precision separates them.
-    assert format_percent_distinct(ninety, ninety, differs=True) == "90,0%"
-    tiny = ninety - Fraction(1, 10**12)
-    assert format_percent_distinct(tiny, ninety, differs=True) == "90,0000000000%"
+    assert format_percent_distinct(ninety, ninety) == "90,0%"
+    assert format_percent_distinct(ninety - Fraction(1, 10**12), ninety) == "89,999999999999%"
+    tiny = ninety - Fraction(1, 10**25)  # beyond 20 decimals the search stops
+    assert format_percent_distinct(tiny, ninety) == "90," + "0" * 20 + "%"
 
 
 def test_dates():
