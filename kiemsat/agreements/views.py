@@ -35,6 +35,7 @@ from kiemsat.audit.selectors import history_for
 from kiemsat.documents.nd30 import DOCX
 from kiemsat.documents.pdf import PDF
 from kiemsat.lib.excel import XLSX, ImportRefused
+from kiemsat.lib.forms import attach_errors
 from kiemsat.lib.http import download
 from kiemsat.lib.vn import short_date
 from kiemsat.org.access import access_for, check
@@ -48,16 +49,6 @@ from kiemsat.org.models import Role
 
 PAGE_SIZE = 50
 ALIASES = {"year": "number", "symbol": "number"}
-
-
-def _errors_to_form(form: Form, exc: ValidationError) -> None:
-    """Put a service's errors next to the fields they name (or on top of the form)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, errors in exc.message_dict.items():
-        name = ALIASES.get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _posted(request: HttpRequest, *, files: bool = False) -> Any:
@@ -77,7 +68,7 @@ def _saved(
     try:
         instrument = save()
     except ValidationError as exc:
-        _errors_to_form(form, exc)
+        attach_errors(form, exc, renamed=ALIASES)
         return None
     messages.success(request, done)
     return redirect("instrument_detail", pk=instrument.pk)

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,6 +36,7 @@ from kiemsat.ingest.forms import (
 )
 from kiemsat.ingest.models import Article, ArticleStatus, PressItem
 from kiemsat.lib.excel import XLSX
+from kiemsat.lib.forms import attach_errors
 from kiemsat.lib.http import act_and_redirect, download
 from kiemsat.org.access import access_for
 from kiemsat.org.models import Role
@@ -44,15 +44,6 @@ from kiemsat.org.selectors import get_unit_for_user, work_calendar
 
 PAGE_SIZE = 50
 NO_UNIT = "Bạn không có quyền nhập cho đơn vị nào."
-
-
-def _attach_errors(form: Form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(name if name in form.fields else None, error)
 
 
 def _require_some_unit(request: HttpRequest) -> None:
@@ -96,7 +87,7 @@ def article_create(request: HttpRequest) -> HttpResponse:
                 outlet=form.cleaned_data["outlet"],
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, "Đã đọc tin bài: kiểm tra, sửa các dữ kiện rồi xác nhận.")
             return redirect("article_detail", pk=article.pk)
@@ -163,7 +154,7 @@ def article_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.article_confirm(actor=request.user, article=article, confirmation=done)
         except ValidationError as exc:
-            _attach_errors(forms["facts_form"], exc)
+            attach_errors(forms["facts_form"], exc)
         else:
             return _confirmed(request, article)
     article.refresh_from_db()
@@ -255,7 +246,7 @@ def press_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, unit=unit, data=form.data_for_service()
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, "Đã vào sổ thông tin – báo chí.")
             return redirect("press_detail", pk=item.pk)
@@ -296,7 +287,7 @@ def press_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, item=item, data=form.data_for_service()
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, "Đã lưu thay đổi." if changed else "Không có gì thay đổi.")
             return redirect("press_detail", pk=item.pk)
@@ -313,7 +304,7 @@ def press_done(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.press_item_done(actor=request.user, item=item, **form.cleaned_data)
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, "Đã ghi kết quả xử lý.")
             return redirect("press_detail", pk=item.pk)

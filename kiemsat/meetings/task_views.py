@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 
 from kiemsat.audit.selectors import history_for
 from kiemsat.lib.excel import XLSX
+from kiemsat.lib.forms import attach_errors
 from kiemsat.lib.http import act_and_redirect, download
 from kiemsat.meetings import excel, selectors, task_services
 from kiemsat.meetings.forms import ReopenForm, ReportForm, TaskFilterForm
 from kiemsat.meetings.models import ProgressReport, Task
-from kiemsat.meetings.views import PAGE_SIZE, attach_errors, query_string
+from kiemsat.meetings.views import PAGE_SIZE, query_string
 from kiemsat.org.models import Role
 
 

@@ -22,10 +22,10 @@ from django.views.decorators.http import require_POST
 from kiemsat.audit.selectors import history_for
 from kiemsat.documents.nd30 import DOCX
 from kiemsat.documents.pdf import PDF
-from kiemsat.indicators.entry_forms import parse_month_text
 from kiemsat.lib.excel import XLSX
+from kiemsat.lib.forms import attach_errors
 from kiemsat.lib.http import download
-from kiemsat.lib.periods import Month
+from kiemsat.lib.periods import Month, parse_month_text
 from kiemsat.meetings import calendar, documents, excel, selectors, services, task_services
 from kiemsat.meetings.forms import (
     ConclusionForm,
@@ -44,16 +44,6 @@ from kiemsat.org.selectors import get_unit_for_user
 
 PAGE_SIZE = 50
 NO_UNIT = "Bạn không có quyền ghi hội nghị cho đơn vị nào."
-
-
-def attach_errors(form: Form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for name, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(name if name in form.fields else None, error)
 
 
 def query_string(request: HttpRequest, **overrides: str) -> str:

@@ -24,6 +24,7 @@ from kiemsat.audit.selectors import history_for
 from kiemsat.documents.nd30 import DOCX
 from kiemsat.documents.pdf import PDF
 from kiemsat.lib.excel import XLSX, ImportRefused
+from kiemsat.lib.forms import attach_errors
 from kiemsat.lib.http import download
 from kiemsat.org.access import access_for
 from kiemsat.org.lifecycle import live_unit_ids, require_live_unit
@@ -42,12 +43,6 @@ from kiemsat.oversight.forms import (
 from kiemsat.oversight.models import Intervention
 
 PAGE_SIZE = 50
-
-
-def _attach_errors(form: Form, exc: ValidationError) -> None:
-    for name, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(name if name in form.fields else None, error)
 
 
 def _filtered(request: HttpRequest) -> tuple[FilterForm, Any]:
@@ -123,7 +118,7 @@ def intervention_create(request: HttpRequest) -> HttpResponse:
                 document=form.cleaned_data.get("document"),
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, f"Đã vào sổ {iv}.")
             return redirect("intervention_detail", pk=iv.pk)
@@ -179,7 +174,7 @@ def intervention_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, intervention=iv, data=form.registration()
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, "Đã lưu thay đổi." if changed else "Không có gì thay đổi.")
             return redirect("intervention_detail", pk=iv.pk)
@@ -203,16 +198,12 @@ def _detail_form(
         try:
             service(actor=request.user, intervention=iv, **form.cleaned_data)
         except ValidationError as exc:
-            _attach_errors(form, _renamed(exc, renamed or {}))
+            attach_errors(form, exc, renamed=renamed)
         else:
             messages.success(request, done)
             return redirect("intervention_detail", pk=iv.pk)
     iv.refresh_from_db()  # a refused service may have changed it in memory
     return _detail(request, iv, 400, **{name: form})
-
-
-def _renamed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
-    return ValidationError({names.get(k, k): v for k, v in exc.message_dict.items()})
 
 
 @login_required
