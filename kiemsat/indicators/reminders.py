@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from kiemsat.indicators.models import Submission, SubmissionStatus
 from kiemsat.lib.periods import Month
+from kiemsat.lib.validity import valid_on_q
 from kiemsat.lib.workdays import SOON_WORKING_DAYS
-from kiemsat.org.models import Level, Role, Unit, valid_on_q
+from kiemsat.org.models import Level, Role, Unit
 from kiemsat.org.reminders import Reminder
 from kiemsat.org.selectors import work_calendar
 
