@@ -7,9 +7,10 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from kiemsat.lib.validity import valid_on_q
 from kiemsat.lib.vn import fold, sort_key
 from kiemsat.lib.workdays import WorkCalendar
-from kiemsat.org.access import access_for, check
+from kiemsat.org.access import OrgGraph, access_for, check
 from kiemsat.org.models import (
     CalendarDay,
     Cluster,
@@ -19,7 +20,6 @@ from kiemsat.org.models import (
     Partner,
     Role,
     Unit,
-    valid_on_q,
 )
 
 
@@ -40,6 +40,12 @@ def visible_unit_by_code(user, code: str) -> Unit:  # type: ignore[no-untyped-de
 def get_unit_for_user(user, pk: int, *, write: bool = False, need: Role = Role.STAFF) -> Unit:  # type: ignore[no-untyped-def]
     check(user, pk, write=write, need=need)
     return get_object_or_404(Unit.objects.select_related("parent"), pk=pk)
+
+
+def is_below(unit_id: int, ancestor_id: int) -> bool:
+    """Whether a unit is under another, at any depth and through mergers (no query when
+    the cached org graph is current)."""
+    return unit_id in OrgGraph.load().below([ancestor_id])
 
 
 def unit_tree(user, on: date) -> list[tuple[Unit, int]]:  # type: ignore[no-untyped-def]
