@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,7 +35,7 @@ from kiemsat.documents.nd30 import DOCX
 from kiemsat.documents.pdf import PDF
 from kiemsat.lib.excel import XLSX, ImportRefused
 from kiemsat.lib.forms import attach_errors
-from kiemsat.lib.http import download
+from kiemsat.lib.http import download, page_of, query_string
 from kiemsat.lib.vn import short_date
 from kiemsat.org.access import access_for, check
 from kiemsat.org.lifecycle import (
@@ -47,7 +46,6 @@ from kiemsat.org.lifecycle import (
 )
 from kiemsat.org.models import Role
 
-PAGE_SIZE = 50
 ALIASES = {"year": "number", "symbol": "number"}
 
 
@@ -110,13 +108,10 @@ def _filtered(request: HttpRequest) -> tuple[FilterForm, Any]:
 @login_required
 def instrument_list(request: HttpRequest) -> HttpResponse:
     form, rows = _filtered(request)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("trang"))
-    query = request.GET.copy()
-    query.pop("trang", None)
     context = {
         "form": form,
-        "page": page,
-        "query": query.urlencode(),
+        "page": page_of(request, rows),
+        "query": query_string(request),
         "can_register": bool(live_unit_ids(request.user, timezone.localdate())),
     }
     status = 400 if form.errors else 200

@@ -7,12 +7,10 @@ the unit gate), then a form, then one service.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,12 +35,11 @@ from kiemsat.ingest.forms import (
 from kiemsat.ingest.models import Article, ArticleStatus, PressItem
 from kiemsat.lib.excel import XLSX
 from kiemsat.lib.forms import attach_errors
-from kiemsat.lib.http import act_and_redirect, download
+from kiemsat.lib.http import act_and_redirect, download, page_of, query_string
 from kiemsat.org.access import access_for
 from kiemsat.org.models import Role
 from kiemsat.org.selectors import get_unit_for_user, work_calendar
 
-PAGE_SIZE = 50
 NO_UNIT = "Bạn không có quyền nhập cho đơn vị nào."
 
 
@@ -60,9 +57,9 @@ def article_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in ArticleStatus.values:
         qs = qs.filter(status=status)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "page": page,
+        "page": page_of(request, qs),
+        "query": query_string(request),
         "status": status,
         "statuses": ArticleStatus.choices,
         "can_enter": bool(access_for(request.user).unit_ids(Role.STAFF)),
@@ -205,12 +202,6 @@ def _filtered(request: HttpRequest) -> tuple[PressFilterForm, Any]:
     return form, qs
 
 
-def _query(request: HttpRequest, **overrides: str) -> str:
-    params = {k: v for k, v in request.GET.items() if v and k not in ("page", "format")}
-    params.update(overrides)
-    return urlencode(params)
-
-
 @login_required
 def press_list(request: HttpRequest) -> HttpResponse:
     form, qs = _filtered(request)
@@ -218,14 +209,14 @@ def press_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx" and not form.errors:
         rows = selectors.with_status(list(qs), today=today, calendar=calendar)
         return download(excel.export_xlsx(rows), XLSX, "thong-tin-bao-chi.xlsx")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     context = {
         "form": form,
         "page": page,
         "rows": selectors.with_status(list(page), today=today, calendar=calendar),
         "today": today,
-        "query": _query(request),
-        "export_query": _query(request, format="xlsx"),
+        "query": query_string(request),
+        "export_query": query_string(request, format="xlsx"),
         "can_enter": bool(access_for(request.user).unit_ids(Role.STAFF)),
     }
     return render(request, "ingest/press_list.html", context, status=400 if form.errors else 200)

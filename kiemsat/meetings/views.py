@@ -6,12 +6,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +22,7 @@ from kiemsat.documents.nd30 import DOCX
 from kiemsat.documents.pdf import PDF
 from kiemsat.lib.excel import XLSX
 from kiemsat.lib.forms import attach_errors
-from kiemsat.lib.http import download
+from kiemsat.lib.http import download, page_of, query_string
 from kiemsat.lib.periods import Month, parse_month_text
 from kiemsat.meetings import calendar, documents, excel, selectors, services, task_services
 from kiemsat.meetings.forms import (
@@ -42,14 +40,7 @@ from kiemsat.org.lifecycle import live_unit_ids, require_live_unit
 from kiemsat.org.models import Role
 from kiemsat.org.selectors import get_unit_for_user
 
-PAGE_SIZE = 50
 NO_UNIT = "Bạn không có quyền ghi hội nghị cho đơn vị nào."
-
-
-def query_string(request: HttpRequest, **overrides: str) -> str:
-    params = {k: v for k, v in request.GET.items() if v and k not in ("page", "format")}
-    params.update(overrides)
-    return urlencode(params)
 
 
 # --- conferences ---------------------------------------------------------------------------
@@ -61,10 +52,9 @@ def conference_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.filter_conferences(selectors.visible_conferences(request.user), form.filters())
     if request.GET.get("format") == "xlsx":
         return download(excel.conferences_xlsx(list(qs)), XLSX, "hoi-nghi.xlsx")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
-        "page": page,
+        "page": page_of(request, qs),
         "query": query_string(request),
         "export_query": query_string(request, format="xlsx"),
         "can_enter": bool(live_unit_ids(request.user, timezone.localdate())),

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,7 +23,7 @@ from kiemsat.documents.nd30 import DOCX
 from kiemsat.documents.pdf import PDF
 from kiemsat.lib.excel import XLSX, ImportRefused
 from kiemsat.lib.forms import attach_errors
-from kiemsat.lib.http import download
+from kiemsat.lib.http import download, page_of, query_string
 from kiemsat.org.access import access_for
 from kiemsat.org.lifecycle import live_unit_ids, require_live_unit
 from kiemsat.org.models import Role
@@ -42,8 +40,6 @@ from kiemsat.oversight.forms import (
 )
 from kiemsat.oversight.models import Intervention
 
-PAGE_SIZE = 50
-
 
 def _filtered(request: HttpRequest) -> tuple[FilterForm, Any]:
     """The filtered register; a filter in error (a unit outside the user's scope, a bad
@@ -58,12 +54,6 @@ def _filtered(request: HttpRequest) -> tuple[FilterForm, Any]:
     return form, qs
 
 
-def _query(request: HttpRequest, **overrides: str) -> str:
-    params = {k: v for k, v in request.GET.items() if v and k not in ("page", "format")}
-    params.update(overrides)
-    return urlencode(params)
-
-
 @login_required
 def intervention_list(request: HttpRequest) -> HttpResponse:
     form, qs = _filtered(request)
@@ -72,14 +62,14 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
         rows = selectors.with_status(list(qs), today=today, calendar=calendar)
         body = excel.export_xlsx(rows, title="Sổ theo dõi kháng nghị, kiến nghị, yêu cầu")
         return download(body, XLSX, "khang-nghi-kien-nghi.xlsx")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     context = {
         "form": form,
         "page": page,
         "rows": selectors.with_status(list(page), today=today, calendar=calendar),
         "today": today,
-        "query": _query(request),
-        "export_query": _query(request, format="xlsx"),
+        "query": query_string(request),
+        "export_query": query_string(request, format="xlsx"),
         "statuses": [Status.OVERDUE, Status.DUE_TODAY, Status.SOON],
         "this_week": selectors.THIS_WEEK,
         "can_enter": bool(live_unit_ids(request.user, today)),
@@ -96,7 +86,7 @@ def intervention_summary(request: HttpRequest) -> HttpResponse:
         "by_recipient": selectors.by_recipient(qs, today),
         "by_outcome": selectors.by_outcome(qs),
         "total": qs.count(),
-        "query": _query(request),
+        "query": query_string(request),
     }
     status = 400 if form.errors else 200
     return render(request, "oversight/summary.html", context, status=status)
