@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -37,14 +37,13 @@ from kiemsat.lib.excel import XLSX, ImportRefused
 from kiemsat.lib.forms import attach_errors
 from kiemsat.lib.http import download, page_of, query_string
 from kiemsat.lib.vn import short_date
-from kiemsat.org.access import access_for, check
+from kiemsat.org.access import check, check_any
 from kiemsat.org.lifecycle import (
     EXAMPLE_PARTNER_CODE,
     EXAMPLE_UNIT_CODE,
     live_unit_ids,
     require_live_unit,
 )
-from kiemsat.org.models import Role
 
 ALIASES = {"year": "number", "symbol": "number"}
 
@@ -129,11 +128,7 @@ def instrument_export(request: HttpRequest) -> HttpResponse:
 
 
 def _require_staff_somewhere(user: Any) -> None:
-    access = access_for(user)
-    if not access.unit_ids():
-        raise Http404("Không tìm thấy.")
-    if not access.unit_ids(Role.STAFF):
-        raise PermissionDenied("Bạn không có quyền đăng ký văn bản phối hợp.")
+    check_any(user, refusal="Bạn không có quyền đăng ký văn bản phối hợp.")
 
 
 @login_required

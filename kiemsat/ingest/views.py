@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,7 +36,7 @@ from kiemsat.ingest.models import Article, ArticleStatus, PressItem
 from kiemsat.lib.excel import XLSX
 from kiemsat.lib.forms import attach_errors
 from kiemsat.lib.http import act_and_redirect, download, page_of, query_string
-from kiemsat.org.access import access_for
+from kiemsat.org.access import access_for, check_any
 from kiemsat.org.models import Role
 from kiemsat.org.selectors import get_unit_for_user, work_calendar
 
@@ -44,8 +44,7 @@ NO_UNIT = "Bạn không có quyền nhập cho đơn vị nào."
 
 
 def _require_some_unit(request: HttpRequest) -> None:
-    if not access_for(request.user).unit_ids(Role.STAFF):
-        raise PermissionDenied(NO_UNIT)
+    check_any(request.user, refusal=NO_UNIT)
 
 
 # --- articles ------------------------------------------------------------------------------

@@ -35,9 +35,8 @@ from kiemsat.meetings.forms import (
     TaskForm,
 )
 from kiemsat.meetings.models import Conference
-from kiemsat.org.access import access_for
+from kiemsat.org.access import access_for, check_any
 from kiemsat.org.lifecycle import live_unit_ids, require_live_unit
-from kiemsat.org.models import Role
 from kiemsat.org.selectors import get_unit_for_user
 
 NO_UNIT = "Bạn không có quyền ghi hội nghị cho đơn vị nào."
@@ -64,8 +63,7 @@ def conference_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def conference_create(request: HttpRequest) -> HttpResponse:
-    if not access_for(request.user).unit_ids(Role.STAFF):
-        raise PermissionDenied(NO_UNIT)
+    check_any(request.user, refusal=NO_UNIT)
     require_live_unit(request.user, timezone.localdate(), "ghi hội nghị mới")
     form = ConferenceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,9 +24,8 @@ from kiemsat.documents.pdf import PDF
 from kiemsat.lib.excel import XLSX, ImportRefused
 from kiemsat.lib.forms import attach_errors
 from kiemsat.lib.http import download, page_of, query_string
-from kiemsat.org.access import access_for
+from kiemsat.org.access import check_any
 from kiemsat.org.lifecycle import live_unit_ids, require_live_unit
-from kiemsat.org.models import Role
 from kiemsat.org.selectors import get_unit_for_user, work_calendar
 from kiemsat.oversight import documents, excel, imports, selectors, services
 from kiemsat.oversight.clock import Status
@@ -39,6 +38,8 @@ from kiemsat.oversight.forms import (
     UploadForm,
 )
 from kiemsat.oversight.models import Intervention
+
+NO_UNIT = "Bạn không có quyền nhập kháng nghị, kiến nghị cho đơn vị nào."
 
 
 def _filtered(request: HttpRequest) -> tuple[FilterForm, Any]:
@@ -94,8 +95,7 @@ def intervention_summary(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def intervention_create(request: HttpRequest) -> HttpResponse:
-    if not access_for(request.user).unit_ids(Role.STAFF):
-        raise PermissionDenied("Bạn không có quyền nhập kháng nghị, kiến nghị cho đơn vị nào.")
+    check_any(request.user, refusal=NO_UNIT)
     require_live_unit(request.user, timezone.localdate(), "vào sổ kháng nghị, kiến nghị mới")
     form = InterventionForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -270,8 +270,7 @@ def intervention_chase(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @login_required
 def intervention_import(request: HttpRequest) -> HttpResponse:
-    if not access_for(request.user).unit_ids(Role.STAFF):
-        raise PermissionDenied("Bạn không có quyền nhập kháng nghị, kiến nghị cho đơn vị nào.")
+    check_any(request.user, refusal=NO_UNIT)
     require_live_unit(request.user, timezone.localdate(), "nhập kháng nghị, kiến nghị mới từ tệp")
     form = UploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
@@ -294,6 +293,5 @@ def intervention_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def intervention_template(request: HttpRequest) -> HttpResponse:
-    if not access_for(request.user).unit_ids(Role.STAFF):  # as for the import it serves
-        raise PermissionDenied("Bạn không có quyền nhập kháng nghị, kiến nghị cho đơn vị nào.")
+    check_any(request.user, refusal=NO_UNIT)  # as for the import it serves
     return download(excel.import_template(), XLSX, "mau-so-khang-nghi-kien-nghi.xlsx")
