@@ -326,7 +326,7 @@ def submission_reopen(*, actor: Any, submission: Submission, reason: str) -> Sub
     return submission
 
 
-LOADED = "indicators.submissions_load"
+LOADED = "indicators.submission_record"  # shown as "ghi số liệu tháng"
 
 
 @transaction.atomic
@@ -361,12 +361,12 @@ def submissions_load(*, actor: Any, months: Iterable[tuple[Unit, Month, str]]) -
 
 
 def _record_loaded(actor: Any, loaded: list[Submission]) -> None:
-    """One audit row per unit: its months loaded and their status, in month order."""
-    months: dict[Unit, dict[str, str]] = {}
+    """One audit row per unit ("ghi số liệu tháng"), naming its months in order."""
+    months: dict[Unit, list[str]] = {}
     for s in sorted(loaded, key=lambda s: s.period):
-        months.setdefault(s.unit, {})[s.month.label] = s.status
-    for unit, statuses in months.items():
-        record(actor=actor, action=LOADED, obj=unit, unit_id=unit.pk, changes={"months": statuses})
+        months.setdefault(s.unit, []).append(str(s.month))
+    for unit, periods in months.items():
+        record(actor=actor, action=LOADED, obj=unit, unit_id=unit.pk, changes={"periods": periods})
 
 
 __all__ = [

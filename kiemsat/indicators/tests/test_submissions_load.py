@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from kiemsat.audit.models import AuditEntry
+from kiemsat.audit.render import describe
 from kiemsat.indicators.cache import data_revision
 from kiemsat.indicators.models import Submission, SubmissionStatus
 from kiemsat.indicators.services import submissions_load
@@ -31,11 +32,14 @@ def test_loads_new_months_audits_each_unit_and_keeps_existing(
         Submission.objects.filter(unit__in=[ha_long, uong_bi]).values_list("period", "status")
     )
     assert saved == {JAN.index: SUBMITTED, FEB.index: APPROVED, MAR.index: SUBMITTED}
-    entries = AuditEntry.objects.filter(action="indicators.submissions_load").order_by("unit_id")
-    assert {e.unit_id: e.changes["months"] for e in entries} == {
-        ha_long.pk: {FEB.label: APPROVED},
-        uong_bi.pk: {MAR.label: SUBMITTED},
+    entries = AuditEntry.objects.filter(action="indicators.submission_record")
+    assert {e.unit_id: e.changes for e in entries} == {
+        ha_long.pk: {"periods": ["2024-02"]},
+        uong_bi.pk: {"periods": ["2024-03"]},
     }
+    line = describe([entries.get(unit_id=ha_long.pk)])[0]
+    assert line.sentence == "Dữ liệu ban đầu: ghi số liệu tháng"
+    assert line.details == ["Các tháng: 02/2024"]
     assert data_revision() != before
     assert submissions_load(actor=None, months=rows) == 0
 
