@@ -20,6 +20,7 @@ from django_otp import login as otp_login
 from kiemsat.accounts import selectors, services
 from kiemsat.accounts.forms import CodeForm
 from kiemsat.accounts.policy import second_factor_enrolled, second_factor_required
+from kiemsat.lib.forms import attach_errors
 from kiemsat.org.auth_views import LoginView
 from kiemsat.org.models import Membership
 
@@ -101,7 +102,7 @@ def second_factor_enrol(request: HttpRequest) -> HttpResponse:
                 actor=request.user, user=request.user, key=key, code=form.cleaned_data["code"]
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            attach_errors(form, error)
         else:
             del request.session[PENDING_KEY]
             otp_login(request, enrolment.device)

@@ -1,17 +1,16 @@
 """GET /api/instruments (scoped, filtered like the list page) and GET /api/instruments/{id}."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 
 from kiemsat.agreements import selectors
 from kiemsat.agreements.models import Instrument, InstrumentKind, Party, Status
-from kiemsat.lib.api import IsoDate, responses
+from kiemsat.lib.api import IsoDate, LazyPage, Pagination, responses
 from kiemsat.org.lifecycle import EXAMPLE_PARTNER_CODE, EXAMPLE_UNIT_CODE
 from kiemsat.org.models import Partner
 from kiemsat.org.selectors import visible_unit_by_code
@@ -167,11 +166,17 @@ def _filters(q: ListQuery, user: Any) -> selectors.Filters:
     "/instruments",
     response=responses(list[InstrumentOut]),
     summary="Danh sách văn bản phối hợp",
-    description="Văn bản phối hợp của các đơn vị trong phạm vi, lọc như trang danh sách.",
+    description=(
+        "Văn bản phối hợp của các đơn vị trong phạm vi, lọc như trang danh sách; tối đa 500 "
+        "dòng một trang (limit, offset)."
+    ),
 )
+@paginate(Pagination)
 def instruments(request: HttpRequest, q: Query[ListQuery]):  # type: ignore[no-untyped-def]
-    """Instruments of the user's units, with the list page's filters."""
-    return [_summary(i) for i in selectors.instrument_list(request.user, _filters(q, request.user))]
+    """Instruments of the user's units, with the list page's filters, one page at a time."""
+    qs = selectors.instrument_list(request.user, _filters(q, request.user))
+    qs = qs.select_related("owner_unit").prefetch_related("parties__unit", "parties__partner")
+    return LazyPage(qs, lambda rows: [_summary(i) for i in rows])
 
 
 @router.get(

@@ -7,13 +7,11 @@ from its dates and from whether a later instrument replaced it (see selectors.wi
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from kiemsat.lib.uploads import stored_name
 from kiemsat.org.models import Partner, Unit
 
 
@@ -135,19 +133,12 @@ class Instrument(models.Model):
 
     @property
     def status(self) -> Status:
-        """Annotated by selectors.with_status (the gate and every list); else computed."""
+        """Annotated in SQL by selectors.with_status (the gate, every list, the API); an
+        instrument read without it has no status rather than one query per row."""
         annotated = getattr(self, "status_now", None)
-        if annotated is not None:
-            return Status(annotated)
-        from django.utils import timezone
-
-        from kiemsat.agreements.schedule import derive_status
-
-        today = timezone.localdate()
-        replaced = self.replaced_by.filter(
-            Q(valid_from__lte=today) | Q(valid_from__isnull=True, signed_on__lte=today)
-        ).exists()
-        return derive_status(self.start_on, self.valid_to, replaced=replaced, today=today)
+        if annotated is None:
+            raise LookupError("Instrument.status needs selectors.with_status().")
+        return Status(annotated)
 
 
 class SignaturePrefix(models.TextChoices):
@@ -424,8 +415,7 @@ class Review(models.Model):
 
 
 def _attachment_path(instance: Attachment, filename: str) -> str:
-    suffix = Path(filename).suffix.lower()
-    return f"agreements/{instance.instrument_id}/{uuid.uuid4().hex}{suffix}"
+    return stored_name(f"agreements/{instance.instrument_id}", filename)
 
 
 class Attachment(models.Model):

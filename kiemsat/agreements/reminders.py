@@ -15,9 +15,9 @@ from django.urls import reverse
 from kiemsat.agreements.models import Duty, Instrument, ReviewSchedule, Status
 from kiemsat.agreements.selectors import cascade_coverage, with_status
 from kiemsat.lib.vn import short_date
-from kiemsat.lib.workdays import WorkCalendar
+from kiemsat.lib.workdays import SOON_WORKING_DAYS, WorkCalendar
 from kiemsat.org.models import Role
-from kiemsat.org.reminders import SOON_WORKING_DAYS, Reminder
+from kiemsat.org.reminders import Reminder
 from kiemsat.org.selectors import work_calendar
 
 REVIEW_KIND = "Sơ kết, tổng kết văn bản phối hợp"

@@ -37,9 +37,10 @@ from kiemsat.agreements.models import (
     Review,
     Status,
 )
+from kiemsat.lib.validity import valid_on_q
 from kiemsat.lib.vn import fold, sort_key
 from kiemsat.org.access import access_for
-from kiemsat.org.models import Partner, Role, Unit, valid_on_q
+from kiemsat.org.models import Partner, Role, Unit
 
 PARTIES = Prefetch(
     "parties", queryset=Party.objects.select_related("unit", "unit__parent", "partner")

@@ -33,9 +33,12 @@ from kiemsat.agreements.schedule import advance_due, next_review
 from kiemsat.audit.services import diff, record
 from kiemsat.documents.nd30 import expand_unit_name
 from kiemsat.lib.excel import ImportRefused, check_upload
+from kiemsat.lib.uploads import delete_on_commit
+from kiemsat.lib.validity import is_valid_on
 from kiemsat.lib.vn import fold, short_date
 from kiemsat.org.access import access_for
 from kiemsat.org.models import Partner, Role, Unit
+from kiemsat.org.selectors import is_below
 
 MIN_PARTIES = 2
 MAX_PARTIES = 10
@@ -159,15 +162,6 @@ def _check_number(instrument: Instrument) -> dict[str, str]:
     }
 
 
-def _below(unit: Unit, ancestor_id: int) -> bool:
-    current, steps = unit.parent, 0
-    while current is not None and steps < 6:
-        if current.pk == ancestor_id:
-            return True
-        current, steps = current.parent, steps + 1
-    return False
-
-
 def _check_links(instrument: Instrument) -> dict[str, str]:
     errors: dict[str, str] = {}
     if instrument.replaces_id is not None and instrument.replaces_id == instrument.pk:
@@ -176,7 +170,7 @@ def _check_links(instrument: Instrument) -> dict[str, str]:
     if parent is not None:
         if parent.pk == instrument.pk or parent.cascade_due is None:
             errors["parent"] = "Văn bản cấp trên này không chỉ đạo cấp dưới ký kết."
-        elif not _below(instrument.owner_unit, parent.owner_unit_id):
+        elif not is_below(instrument.owner_unit_id, parent.owner_unit_id):
             errors["parent"] = (
                 f"{instrument.owner_unit.name} không trực thuộc {parent.owner_unit.name}."
             )
@@ -204,7 +198,7 @@ def _party_problems(parties: Sequence[PartyData], signed_on: date | None) -> dic
         if key in seen:
             errors[key[0]] = f"{org.name} được nhập hai lần: mỗi bên chỉ ký một lần."
         seen.add(key)
-        if signed_on and not _valid_on(org, signed_on):
+        if signed_on and not is_valid_on(org, signed_on):
             errors[key[0]] = f"{org.name} không còn hoạt động vào ngày ký {short_date(signed_on)}."
     return errors
 
@@ -220,12 +214,6 @@ def _out_of_scope(actor: Any, parties: Sequence[PartyData]) -> dict[str, str]:
     if not outside:
         return {}
     return {"unit": f"{', '.join(outside)} ngoài phạm vi đơn vị của bạn: không thể ghi là bên ký."}
-
-
-def _valid_on(org: Unit | Partner, day: date) -> bool:
-    return (org.valid_from is None or org.valid_from <= day) and (
-        org.valid_to is None or day <= org.valid_to
-    )
 
 
 def _owner(parties: Sequence[PartyData]) -> Unit:
@@ -669,10 +657,8 @@ def attachment_add(*, actor: Any, instrument: Instrument, upload: UploadedFile) 
 @transaction.atomic
 def attachment_delete(*, actor: Any, attachment: Attachment) -> None:
     instrument, name = attachment.instrument, attachment.name
-    stored, storage = attachment.file.name or "", attachment.file.storage
     attachment.delete()
-    if stored:  # the file goes only once the row is gone for good
-        transaction.on_commit(lambda: storage.delete(stored))
+    delete_on_commit(attachment.file)
     _audit(actor, "agreements.attachment_delete", instrument, {"file": name})
 
 

@@ -7,8 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,29 +34,18 @@ from kiemsat.audit.selectors import history_for
 from kiemsat.documents.nd30 import DOCX
 from kiemsat.documents.pdf import PDF
 from kiemsat.lib.excel import XLSX, ImportRefused
-from kiemsat.lib.http import download
+from kiemsat.lib.forms import attach_errors
+from kiemsat.lib.http import download, page_of, query_string
 from kiemsat.lib.vn import short_date
-from kiemsat.org.access import access_for, check
+from kiemsat.org.access import check, check_any
 from kiemsat.org.lifecycle import (
     EXAMPLE_PARTNER_CODE,
     EXAMPLE_UNIT_CODE,
     live_unit_ids,
     require_live_unit,
 )
-from kiemsat.org.models import Role
 
-PAGE_SIZE = 50
 ALIASES = {"year": "number", "symbol": "number"}
-
-
-def _errors_to_form(form: Form, exc: ValidationError) -> None:
-    """Put a service's errors next to the fields they name (or on top of the form)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, errors in exc.message_dict.items():
-        name = ALIASES.get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _posted(request: HttpRequest, *, files: bool = False) -> Any:
@@ -77,7 +65,7 @@ def _saved(
     try:
         instrument = save()
     except ValidationError as exc:
-        _errors_to_form(form, exc)
+        attach_errors(form, exc, renamed=ALIASES)
         return None
     messages.success(request, done)
     return redirect("instrument_detail", pk=instrument.pk)
@@ -119,13 +107,10 @@ def _filtered(request: HttpRequest) -> tuple[FilterForm, Any]:
 @login_required
 def instrument_list(request: HttpRequest) -> HttpResponse:
     form, rows = _filtered(request)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("trang"))
-    query = request.GET.copy()
-    query.pop("trang", None)
     context = {
         "form": form,
-        "page": page,
-        "query": query.urlencode(),
+        "page": page_of(request, rows),
+        "query": query_string(request),
         "can_register": bool(live_unit_ids(request.user, timezone.localdate())),
     }
     status = 400 if form.errors else 200
@@ -143,11 +128,7 @@ def instrument_export(request: HttpRequest) -> HttpResponse:
 
 
 def _require_staff_somewhere(user: Any) -> None:
-    access = access_for(user)
-    if not access.unit_ids():
-        raise Http404("Không tìm thấy.")
-    if not access.unit_ids(Role.STAFF):
-        raise PermissionDenied("Bạn không có quyền đăng ký văn bản phối hợp.")
+    check_any(user, refusal="Bạn không có quyền đăng ký văn bản phối hợp.")
 
 
 @login_required

@@ -15,8 +15,10 @@ from typing import Any
 from django.utils import timezone
 
 from kiemsat.indicators.imports import RawRow
-from kiemsat.indicators.models import Figure, Quota, Source, Submission, SubmissionStatus
-from kiemsat.indicators.services import figures_import
+from kiemsat.indicators.models import Figure, Source, SubmissionStatus
+from kiemsat.indicators.quota_imports import QuotaRow
+from kiemsat.indicators.quota_services import quotas_set
+from kiemsat.indicators.services import figures_import, submissions_load
 from kiemsat.lib.periods import Month, MonthRange, work_year_of
 from kiemsat.org.models import Unit
 
@@ -110,9 +112,9 @@ def _rows(units: list[Unit], end: Month) -> Iterator[RawRow]:
             yield RawRow(line, unit.code, str(month), metric, value)
 
 
-def _quotas(units: list[Unit], end: Month) -> list[Quota]:
+def _quotas(units: list[Unit], end: Month) -> Iterator[QuotaRow]:
     """Each unit's quotas for the work years it lived in, up to the current one."""
-    quotas = []
+    line = 1
     for unit in units:
         rng = random.Random(f"kiemsat-quota-{unit.code}")
         months = _months(unit, end.shift(1))
@@ -120,31 +122,18 @@ def _quotas(units: list[Unit], end: Month) -> list[Quota]:
             continue
         for year in range(work_year_of(months[0]), work_year_of(months[-1]) + 1):
             for code, (low, high) in QUOTA_INDICATORS.items():
-                quotas.append(
-                    Quota(
-                        unit=unit, indicator_code=code, work_year=year, value=rng.randint(low, high)
-                    )
-                )
-    return quotas
+                line += 1
+                yield QuotaRow(line, unit.code, year, code, rng.randint(low, high))
 
 
-def _submissions(units: list[Unit], end: Month) -> list[Submission]:
+def _submissions(units: list[Unit], end: Month) -> Iterator[tuple[Unit, Month, str]]:
     """Approved up to two months ago; the last month submitted; a few gaps for the demo."""
-    now = timezone.now()
-    rows = []
     for unit in units:
         for month in _months(unit, end):
             if month == end and unit.code.endswith(("-2025", "QUANG-NINH")):
                 continue  # not yet submitted
-            status = (
-                SubmissionStatus.SUBMITTED if month >= end.shift(-1) else SubmissionStatus.APPROVED
-            )
-            rows.append(
-                Submission(
-                    unit=unit, period=month.index, status=status, submitted_at=now, decided_at=now
-                )
-            )
-    return rows
+            late = month >= end.shift(-1)
+            yield unit, month, SubmissionStatus.SUBMITTED if late else SubmissionStatus.APPROVED
 
 
 def build(stdout: Any) -> None:
@@ -156,6 +145,6 @@ def build(stdout: Any) -> None:
     result = figures_import(
         actor=None, rows=_rows(units, end), source=Source.DEMO, file_name="demo"
     )
-    Quota.objects.bulk_create(_quotas(units, end), ignore_conflicts=True)
-    Submission.objects.bulk_create(_submissions(units, end), ignore_conflicts=True)
+    quotas_set(actor=None, rows=_quotas(units, end))
+    submissions_load(actor=None, months=_submissions(units, end))
     stdout.write(f"Số liệu minh họa: {result.rows} số liệu tháng của {len(units)} đơn vị.")

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from kiemsat.lib.uploads import stored_name
 from kiemsat.org.models import ClusterTerm, Level, Unit
 
 
@@ -229,7 +230,8 @@ class Score(models.Model):
 
 
 def evidence_path(instance: EvidenceFile, filename: str) -> str:
-    return f"emulation/{instance.score.term.year}/{instance.score_id}/{filename}"
+    """A random stored name: evidence leaves only through the term's gate."""
+    return stored_name(f"emulation/{instance.score.term.year}/{instance.score_id}", filename)
 
 
 class EvidenceFile(models.Model):

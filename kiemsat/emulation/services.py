@@ -35,6 +35,7 @@ from kiemsat.emulation.scoring import parse_points
 from kiemsat.indicators.services import reopen_reason
 from kiemsat.lib.excel import check_upload
 from kiemsat.lib.periods import MonthRange
+from kiemsat.lib.uploads import delete_on_commit
 from kiemsat.lib.vn import format_points, sort_key
 from kiemsat.org.models import Cluster, ClusterTerm, Unit
 
@@ -399,10 +400,9 @@ def evidence_delete(*, actor: Any, evidence: EvidenceFile) -> None:
     """Remove an evidence file: the row, then (once committed) the file on disk."""
     score = evidence.score
     _require_member_writer(actor, score.term, score.unit)
-    name, stored, storage = evidence.name, evidence.file.name or "", evidence.file.storage
+    name = evidence.name
     evidence.delete()
-    if stored:
-        transaction.on_commit(lambda: storage.delete(stored))
+    delete_on_commit(evidence.file)
     record(
         actor=actor,
         action="emulation.evidence_delete",

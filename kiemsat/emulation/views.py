@@ -34,6 +34,7 @@ from kiemsat.emulation.forms import (
 )
 from kiemsat.emulation.models import Criterion
 from kiemsat.lib.excel import XLSX
+from kiemsat.lib.forms import attach_errors
 from kiemsat.lib.http import act_and_redirect, download
 from kiemsat.lib.periods import work_year_of
 from kiemsat.org.models import ClusterTerm, Unit
@@ -137,16 +138,6 @@ def term_ranking_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     return download(body, XLSX, f"xep-hang-thi-dua-{term.cluster.code.lower()}-{term.year}.xlsx")
 
 
-def _refused(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
-
-
 def _term_form_action(
     request: HttpRequest, pk: int, form_name: str, form: Any, act: Any, done: str
 ) -> HttpResponse:
@@ -157,7 +148,7 @@ def _term_form_action(
         try:
             act(term, bound.cleaned_data)
         except ValidationError as exc:
-            _refused(bound, exc)
+            attach_errors(bound, exc)
         else:
             messages.success(request, done)
             return redirect("term_detail", pk=term.pk)
@@ -357,7 +348,7 @@ def term_self_assess(request: HttpRequest, pk: int, unit_pk: int) -> HttpRespons
                 actor=request.user, term=term, unit=unit, entries=form.entries()
             )
         except ValidationError as exc:
-            _refused(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, f"Đã ghi điểm tự chấm ({changed} tiêu chí thay đổi).")
             return redirect("term_member", pk=term.pk, unit_pk=unit.pk)
@@ -402,7 +393,7 @@ def _member_form_action(
         try:
             act(form.cleaned_data)
         except ValidationError as exc:
-            _refused(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, done.format(**form.cleaned_data))
             return redirect("term_member", pk=term.pk, unit_pk=unit.pk)

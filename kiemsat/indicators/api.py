@@ -110,9 +110,11 @@ def figures_post(request: HttpRequest, payload: FiguresIn):  # type: ignore[no-u
     summary="Kết quả chỉ tiêu của một đơn vị",
     description=(
         "Đánh giá từng chỉ tiêu của đơn vị (mã đơn vị) trong khoảng tháng from..to "
-        "(YYYY-MM); scope=with-subordinates gộp cả các đơn vị trực thuộc."
+        "(YYYY-MM); scope=with-subordinates gộp cả các đơn vị trực thuộc. Tối đa 500 dòng "
+        "một trang (limit, offset)."
     ),
 )
+@paginate(Pagination)
 def unit_evaluation(request: HttpRequest, code: str, q: Query[RangeQuery]):  # type: ignore[no-untyped-def]
     unit = _unit(request, code)
     try:

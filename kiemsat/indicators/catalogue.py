@@ -225,6 +225,20 @@ def _upsert_indicator(
         record(actor=actor, action="indicators.indicator_update", obj=current, changes=changes)
 
 
+@transaction.atomic
+def metrics_flag_derived() -> int:
+    """Mark ``derived`` every metric a registered provider computes (audited); returns how
+    many changed. A reference seeder: metrics loaded before the provider stay in step."""
+    flagged = 0
+    for metric in Metric.objects.filter(code__in=derived_codes(), derived=False):
+        metric.derived = True
+        metric.full_clean()
+        metric.save(update_fields=["derived"])
+        record(actor=None, action="seed", obj=metric, changes={"derived": [False, True]})
+        flagged += 1
+    return flagged
+
+
 def load_starter() -> None:
     """The starter catalogue that seed_reference installs."""
     catalogue_load(data=read_catalogue_file(STARTER), source="Bộ khởi đầu (catalog.yaml)")

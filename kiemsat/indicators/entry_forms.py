@@ -1,38 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 
 from kiemsat.indicators.models import Metric
-from kiemsat.lib.periods import Month
-
-
-def parse_month_text(text: str) -> Month:
-    """A month as users type it ("12/2025") or as URLs carry it ("2025-12")."""
-    month, sep, year = text.strip().partition("/")
-    if sep and month.isdigit() and year.isdigit() and len(year) == 4:
-        return Month.parse(f"{year}-{int(month):02d}")
-    return Month.parse(text.strip())
-
-
-class MonthField(forms.CharField):
-    """A month typed as 12/2025 (or 2025-12); a plain text box, whatever the browser language."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        attrs = {"placeholder": "MM/YYYY", "inputmode": "numeric", "size": 8}
-        super().__init__(widget=forms.TextInput(attrs=attrs), **kwargs)
-
-    def to_python(self, value: Any) -> Month | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            return parse_month_text(text)
-        except ValueError as exc:
-            raise forms.ValidationError(
-                f"“{text}” không phải là một tháng: nhập tháng/năm, ví dụ 12/2025."
-            ) from exc
+from kiemsat.lib.forms import MonthField
 
 
 class MonthForm(forms.Form):

@@ -29,7 +29,7 @@ from kiemsat.indicators.imports import ImportRefused, RawRow, read_bytes, read_u
 from kiemsat.indicators.models import Source, Submission
 from kiemsat.lib.http import act_and_redirect
 from kiemsat.lib.periods import Month, MonthRange, work_year_of
-from kiemsat.org.access import access_for
+from kiemsat.org.access import access_for, check_any
 from kiemsat.org.lifecycle import refuse_if_ended
 from kiemsat.org.models import Role, Unit
 from kiemsat.org.selectors import get_unit_for_user
@@ -251,8 +251,7 @@ def _upload_path(token: str) -> Path:
 @login_required
 def figures_upload(request: HttpRequest) -> HttpResponse:
     """Step 1: upload and check (dry run) — the file is kept until confirmed."""
-    if not access_for(request.user).unit_ids(Role.STAFF):
-        raise Http404
+    check_any(request.user, refusal="Bạn không có quyền nhập số liệu cho đơn vị nào.")
     form = UploadForm(request.POST or None, request.FILES or None)
     context: dict[str, object] = {"form": form}
     if request.method == "POST" and form.is_valid():

@@ -8,4 +8,5 @@ def connect() -> None:
     from kiemsat.org import plugins, reminders
 
     plugins.add(plugins.REFERENCE_SEEDERS, "kiemsat.indicators.catalogue.load_starter")
+    plugins.add(plugins.REFERENCE_SEEDERS, "kiemsat.indicators.catalogue.metrics_flag_derived")
     reminders.register(statistics_reminders)

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from kiemsat.lib.periods import Month
+from kiemsat.lib.validity import is_valid_on
 from kiemsat.org.models import Unit
 
 
@@ -117,9 +118,7 @@ class Indicator(models.Model):
         return f"{self.code} – {self.name}"
 
     def in_force_on(self, day: date) -> bool:
-        return self.effective_from <= day and (
-            self.effective_to is None or day <= self.effective_to
-        )
+        return is_valid_on(self, day, start="effective_from", end="effective_to")
 
 
 class Quota(models.Model):

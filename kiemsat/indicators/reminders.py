@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from kiemsat.indicators.models import Submission, SubmissionStatus
 from kiemsat.lib.periods import Month
-from kiemsat.lib.workdays import WorkCalendar
-from kiemsat.org.models import Level, Role, Unit, valid_on_q
+from kiemsat.lib.validity import valid_on_q
+from kiemsat.lib.workdays import SOON_WORKING_DAYS, WorkCalendar
+from kiemsat.org.models import Level, Role, Unit
 from kiemsat.org.reminders import Reminder
 from kiemsat.org.selectors import work_calendar
 
@@ -34,7 +35,7 @@ def _unsubmitted(month: Month, calendar: WorkCalendar, today: date) -> Iterator[
     soon = {
         level
         for level, due in due_by_level.items()
-        if calendar.working_days_between(today, due) <= 7
+        if calendar.working_days_between(today, due) <= SOON_WORKING_DAYS
     }
     if not soon:
         return

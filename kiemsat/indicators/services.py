@@ -326,6 +326,49 @@ def submission_reopen(*, actor: Any, submission: Submission, reason: str) -> Sub
     return submission
 
 
+LOADED = "indicators.submission_record"  # shown as "ghi số liệu tháng"
+
+
+@transaction.atomic
+def submissions_load(*, actor: Any, months: Iterable[tuple[Unit, Month, str]]) -> int:
+    """Record past months as submitted or approved, in bulk: history taken over from
+    another system, or the demo. Only months without a submission are written; each unit's
+    are audited in one row, which also moves the dashboards' data revision. ``actor`` None
+    is the command line; anyone else must be a leader above each unit. Returns the count."""
+    rows = list(months)
+    for unit in {unit for unit, _, _ in rows}:
+        if actor is not None and not can_approve(actor, unit):
+            raise PermissionDenied("Chỉ lãnh đạo đơn vị cấp trên được ghi nhận số liệu tháng.")
+    unit_ids = {unit.pk for unit, _, _ in rows}
+    existing = set(Submission.objects.filter(unit_id__in=unit_ids).values_list("unit", "period"))
+    now = timezone.now()
+    new = [
+        Submission(
+            unit=unit,
+            period=month.index,
+            status=status,
+            submitted_at=now,
+            decided_at=now if status == SubmissionStatus.APPROVED else None,
+        )
+        for unit, month, status in rows
+        if (unit.pk, month.index) not in existing
+    ]
+    for submission in new:  # the unit is the caller's row; the constraints are the database's
+        submission.full_clean(exclude=["unit"], validate_unique=False, validate_constraints=False)
+    Submission.objects.bulk_create(new, batch_size=CHUNK)
+    _record_loaded(actor, new)
+    return len(new)
+
+
+def _record_loaded(actor: Any, loaded: list[Submission]) -> None:
+    """One audit row per unit ("ghi số liệu tháng"), naming its months in order."""
+    months: dict[Unit, list[str]] = {}
+    for s in sorted(loaded, key=lambda s: s.period):
+        months.setdefault(s.unit, []).append(str(s.month))
+    for unit, periods in months.items():
+        record(actor=actor, action=LOADED, obj=unit, unit_id=unit.pk, changes={"periods": periods})
+
+
 __all__ = [
     "ImportPreview",
     "ImportRefused",
@@ -339,4 +382,5 @@ __all__ = [
     "submission_approve",
     "submission_reopen",
     "submission_submit",
+    "submissions_load",
 ]

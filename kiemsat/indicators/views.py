@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from kiemsat.indicators import access, exports, quotas, selectors, view_models
 from kiemsat.indicators.cache import cached, data_revision
-from kiemsat.indicators.entry_forms import MonthField, parse_month_text
-from kiemsat.lib.periods import Month, MonthRange, work_year_of
+from kiemsat.lib.forms import MonthField
+from kiemsat.lib.periods import Month, MonthRange, parse_month_text, work_year_of
 from kiemsat.org.access import access_for
 from kiemsat.org.models import Level, Unit
 from kiemsat.org.selectors import get_unit_for_user

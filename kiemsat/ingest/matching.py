@@ -18,9 +18,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from kiemsat.ingest.extraction.orgs import find_orgs, head_key, level_key
+from kiemsat.lib.validity import valid_on_q
 from kiemsat.lib.vn import fold
 from kiemsat.org.access import access_for
-from kiemsat.org.models import Partner, Unit, valid_on_q
+from kiemsat.org.models import Partner, Unit
 
 _PARTY_PREFIX = re.compile(
     r"^(?:ban can su dang|dang uy|chi bo|cong doan|chi doan|doan (?:thanh nien|tn)"

@@ -8,14 +8,12 @@ working days, counted by the services from the day it was received.
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
 from kiemsat.agreements.models import Instrument
+from kiemsat.lib.uploads import stored_name
 from kiemsat.org.models import Unit
 
 
@@ -27,7 +25,7 @@ class ArticleStatus(models.TextChoices):
 
 def _article_path(instance: Article, filename: str) -> str:
     """A random stored name: the file leaves only through the article's gate."""
-    return f"ingest/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+    return stored_name("ingest", filename)
 
 
 class Article(models.Model):

@@ -7,13 +7,10 @@ the unit gate), then a form, then one service.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.forms import Form
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,27 +34,17 @@ from kiemsat.ingest.forms import (
 )
 from kiemsat.ingest.models import Article, ArticleStatus, PressItem
 from kiemsat.lib.excel import XLSX
-from kiemsat.lib.http import act_and_redirect, download
-from kiemsat.org.access import access_for
+from kiemsat.lib.forms import attach_errors
+from kiemsat.lib.http import act_and_redirect, download, page_of, query_string
+from kiemsat.org.access import access_for, check_any
 from kiemsat.org.models import Role
 from kiemsat.org.selectors import get_unit_for_user, work_calendar
 
-PAGE_SIZE = 50
 NO_UNIT = "Bạn không có quyền nhập cho đơn vị nào."
 
 
-def _attach_errors(form: Form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(name if name in form.fields else None, error)
-
-
 def _require_some_unit(request: HttpRequest) -> None:
-    if not access_for(request.user).unit_ids(Role.STAFF):
-        raise PermissionDenied(NO_UNIT)
+    check_any(request.user, refusal=NO_UNIT)
 
 
 # --- articles ------------------------------------------------------------------------------
@@ -69,9 +56,9 @@ def article_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in ArticleStatus.values:
         qs = qs.filter(status=status)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "page": page,
+        "page": page_of(request, qs),
+        "query": query_string(request),
         "status": status,
         "statuses": ArticleStatus.choices,
         "can_enter": bool(access_for(request.user).unit_ids(Role.STAFF)),
@@ -96,7 +83,7 @@ def article_create(request: HttpRequest) -> HttpResponse:
                 outlet=form.cleaned_data["outlet"],
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, "Đã đọc tin bài: kiểm tra, sửa các dữ kiện rồi xác nhận.")
             return redirect("article_detail", pk=article.pk)
@@ -163,7 +150,7 @@ def article_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.article_confirm(actor=request.user, article=article, confirmation=done)
         except ValidationError as exc:
-            _attach_errors(forms["facts_form"], exc)
+            attach_errors(forms["facts_form"], exc)
         else:
             return _confirmed(request, article)
     article.refresh_from_db()
@@ -214,12 +201,6 @@ def _filtered(request: HttpRequest) -> tuple[PressFilterForm, Any]:
     return form, qs
 
 
-def _query(request: HttpRequest, **overrides: str) -> str:
-    params = {k: v for k, v in request.GET.items() if v and k not in ("page", "format")}
-    params.update(overrides)
-    return urlencode(params)
-
-
 @login_required
 def press_list(request: HttpRequest) -> HttpResponse:
     form, qs = _filtered(request)
@@ -227,14 +208,14 @@ def press_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx" and not form.errors:
         rows = selectors.with_status(list(qs), today=today, calendar=calendar)
         return download(excel.export_xlsx(rows), XLSX, "thong-tin-bao-chi.xlsx")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     context = {
         "form": form,
         "page": page,
         "rows": selectors.with_status(list(page), today=today, calendar=calendar),
         "today": today,
-        "query": _query(request),
-        "export_query": _query(request, format="xlsx"),
+        "query": query_string(request),
+        "export_query": query_string(request, format="xlsx"),
         "can_enter": bool(access_for(request.user).unit_ids(Role.STAFF)),
     }
     return render(request, "ingest/press_list.html", context, status=400 if form.errors else 200)
@@ -255,7 +236,7 @@ def press_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, unit=unit, data=form.data_for_service()
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, "Đã vào sổ thông tin – báo chí.")
             return redirect("press_detail", pk=item.pk)
@@ -296,7 +277,7 @@ def press_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, item=item, data=form.data_for_service()
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, "Đã lưu thay đổi." if changed else "Không có gì thay đổi.")
             return redirect("press_detail", pk=item.pk)
@@ -313,7 +294,7 @@ def press_done(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.press_item_done(actor=request.user, item=item, **form.cleaned_data)
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, "Đã ghi kết quả xử lý.")
             return redirect("press_detail", pk=item.pk)

@@ -172,6 +172,7 @@ UPLOAD_TYPES: dict[str, tuple[str, str, tuple[bytes, ...]]] = {
     ".png": ("image/png", "PNG", (b"\x89PNG\r\n\x1a\n",)),
     ".doc": ("application/msword", "Word", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
     ".docx": (DOCX, "Word", (b"PK\x03\x04",)),
+    ".xls": ("application/vnd.ms-excel", "Excel", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
     ".xlsx": (XLSX, "Excel", (b"PK\x03\x04",)),
 }
 OFFICE_PARTS = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml"}

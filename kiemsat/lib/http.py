@@ -8,8 +8,10 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import urlencode
 
 
 def download(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -31,6 +33,29 @@ def act_and_redirect(
     else:
         messages.success(request, done)
     return redirect(url)
+
+
+PAGE_PARAM = "trang"  # every paged list of every app: ?trang=2 (templates/_pager.html)
+PAGE_SIZE = 50
+
+
+def page_of(request: HttpRequest, rows: Any, *, per_page: int = PAGE_SIZE) -> Page:
+    """The page of ``rows`` the request asks for (?trang=N); the first or last page when
+    the number is missing, wrong or too large."""
+    return Paginator(rows, per_page).get_page(request.GET.get(PAGE_PARAM))
+
+
+def query_string(request: HttpRequest, **overrides: str) -> str:
+    """The list's filters as a query string, without the page and the export switch, with
+    ``overrides`` added (``format="xlsx"`` for the export link)."""
+    params = [
+        (key, value)
+        for key, values in request.GET.lists()
+        if key not in (PAGE_PARAM, "format") and key not in overrides
+        for value in values
+        if value
+    ]
+    return urlencode([*params, *overrides.items()])
 
 
 MAX_UPLOAD_BYTES = 16 * 1024 * 1024  # above every upload's own limit (10 MB at most)

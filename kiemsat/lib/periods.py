@@ -145,3 +145,11 @@ class MonthRange:
 
     def __str__(self) -> str:
         return f"{self.start}..{self.end}"
+
+
+def parse_month_text(text: str) -> Month:
+    """A month as users type it ("12/2025") or as URLs carry it ("2025-12")."""
+    month, sep, year = text.strip().partition("/")
+    if sep and month.isdigit() and year.isdigit() and len(year) == 4:
+        return Month.parse(f"{year}-{int(month):02d}")
+    return Month.parse(text.strip())

@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import holidays
 
+# What is due within this many working days is "sắp đến hạn" in every register and reminder.
+SOON_WORKING_DAYS = 7
+
 _ONE_DAY = timedelta(days=1)
 _SATURDAY = 5
 

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from kiemsat.agreements.selectors import visible_instruments
-from kiemsat.indicators.entry_forms import MonthField
+from kiemsat.lib.forms import MonthField
 from kiemsat.meetings import selectors
 from kiemsat.meetings.models import Kind, Measure, ParticipantRole, TaskStatus
 from kiemsat.meetings.services import ConferenceData, ResultData

@@ -7,16 +7,15 @@ partners are named only. Conclusions turn into tasks with an owner unit and a du
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
 from kiemsat.agreements.models import Instrument
+from kiemsat.lib.uploads import stored_name
 from kiemsat.lib.vn import format_decimal, percent_value, round_half_up, short_date
 from kiemsat.org.models import ClusterTerm, Partner, Unit
 
@@ -136,7 +135,7 @@ class BridgePoint(models.Model):
 
 def _document_path(instance: ConferenceDocument, filename: str) -> str:
     """A random stored name: documents leave only through the conference's gate."""
-    return f"meetings/documents/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+    return stored_name("meetings/documents", filename)
 
 
 class ConferenceDocument(models.Model):
@@ -353,7 +352,7 @@ class Task(models.Model):
 
 def _evidence_path(instance: ProgressReport, filename: str) -> str:
     """A random stored name: evidence leaves only through the gated view."""
-    return f"meetings/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+    return stored_name("meetings", filename)
 
 
 class ProgressReport(models.Model):

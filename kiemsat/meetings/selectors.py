@@ -21,7 +21,7 @@ from django.http import Http404
 from kiemsat.indicators.evaluation import evaluate_cluster, evaluate_unit
 from kiemsat.lib.periods import Month, MonthRange
 from kiemsat.lib.vn import fold
-from kiemsat.lib.workdays import WorkCalendar
+from kiemsat.lib.workdays import SOON_WORKING_DAYS, WorkCalendar
 from kiemsat.meetings.models import (
     Conclusion,
     Conference,
@@ -34,7 +34,6 @@ from kiemsat.meetings.models import (
 )
 from kiemsat.org.access import access_for
 from kiemsat.org.models import Role
-from kiemsat.org.reminders import SOON_WORKING_DAYS
 from kiemsat.org.selectors import readable_clusters
 
 OVERDUE = "qua_han"

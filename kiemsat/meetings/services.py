@@ -19,7 +19,9 @@ from django.db import transaction
 
 from kiemsat.agreements.models import Instrument
 from kiemsat.audit.services import record
+from kiemsat.lib.excel import check_upload
 from kiemsat.lib.periods import Month
+from kiemsat.lib.uploads import delete_on_commit
 from kiemsat.lib.vn import fold, short_date
 from kiemsat.meetings.models import (
     BridgePoint,
@@ -64,15 +66,15 @@ def user_or_none(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def check_file(upload: File, field: str, label: str) -> None:
-    """A Word, Excel, PDF or image file of at most 10 MB; else an error on ``field``."""
-    name = (upload.name or "").lower()
-    if not name.endswith(FILE_SUFFIXES):
-        raise ValidationError({field: f"{label} phải là tệp PDF, Word, Excel hoặc ảnh (JPG, PNG)."})
-    if not upload.size:
-        raise ValidationError({field: f"{label}: tệp rỗng."})
-    if upload.size > MAX_FILE_BYTES:
-        raise ValidationError({field: f"{label} tối đa 10 MB."})
+def check_file(upload: File, field: str) -> None:
+    """A Word, Excel, PDF or image file of at most 10 MB whose content matches its name."""
+    check_upload(
+        upload,
+        field=field,
+        suffixes=FILE_SUFFIXES,
+        max_bytes=MAX_FILE_BYTES,
+        what="tệp PDF, Word, Excel hoặc ảnh (JPG, PNG)",
+    )
 
 
 # --- conferences ---------------------------------------------------------------------------
@@ -272,7 +274,7 @@ def document_attach(
 ) -> ConferenceDocument:
     """A report presented, a speech, a decision: kept with the conference, served gated."""
     require(actor, conference.unit_id)
-    check_file(upload, "file", "Tài liệu")
+    check_file(upload, "file")
     name = (upload.name or "tai-lieu").rsplit("/", 1)[-1][-200:]
     document = ConferenceDocument(
         conference=conference,
@@ -292,11 +294,9 @@ def document_attach(
 def document_delete(*, actor: Any, document: ConferenceDocument) -> None:
     conference = document.conference
     require(actor, conference.unit_id)
-    stored, storage = document.file.name or "", document.file.storage
     changes = {"title": document.title, "file": document.name}
     document.delete()
-    if stored:  # the file goes only once the row is gone for good
-        transaction.on_commit(lambda: storage.delete(stored))
+    delete_on_commit(document.file)
     audit(actor, "document_delete", conference, conference.unit_id, changes)
 
 

@@ -130,7 +130,7 @@ def task_report(
         errors["reported_on"] = f"Ngày báo cáo trước ngày hội nghị {short_date(held)}."
     if evidence is not None and "evidence" not in errors:
         try:
-            check_file(evidence, "evidence", "Tài liệu chứng minh")
+            check_file(evidence, "evidence")
         except ValidationError as exc:
             errors.update({k: " ".join(v) for k, v in exc.message_dict.items()})
     if errors:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,11 +14,11 @@ from django.views.decorators.http import require_POST
 
 from kiemsat.audit.selectors import history_for
 from kiemsat.lib.excel import XLSX
-from kiemsat.lib.http import act_and_redirect, download
+from kiemsat.lib.forms import attach_errors
+from kiemsat.lib.http import act_and_redirect, download, page_of, query_string
 from kiemsat.meetings import excel, selectors, task_services
 from kiemsat.meetings.forms import ReopenForm, ReportForm, TaskFilterForm
 from kiemsat.meetings.models import ProgressReport, Task
-from kiemsat.meetings.views import PAGE_SIZE, attach_errors, query_string
 from kiemsat.org.models import Role
 
 
@@ -31,7 +30,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         rows = selectors.with_state(list(qs), today)
         return download(excel.tasks_xlsx(rows), XLSX, "nhiem-vu-sau-hoi-nghi.xlsx")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     context = {
         "form": form,
         "page": page,

@@ -6,12 +6,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,10 +20,10 @@ from django.views.decorators.http import require_POST
 from kiemsat.audit.selectors import history_for
 from kiemsat.documents.nd30 import DOCX
 from kiemsat.documents.pdf import PDF
-from kiemsat.indicators.entry_forms import parse_month_text
 from kiemsat.lib.excel import XLSX
-from kiemsat.lib.http import download
-from kiemsat.lib.periods import Month
+from kiemsat.lib.forms import attach_errors
+from kiemsat.lib.http import download, page_of, query_string
+from kiemsat.lib.periods import Month, parse_month_text
 from kiemsat.meetings import calendar, documents, excel, selectors, services, task_services
 from kiemsat.meetings.forms import (
     ConclusionForm,
@@ -37,29 +35,11 @@ from kiemsat.meetings.forms import (
     TaskForm,
 )
 from kiemsat.meetings.models import Conference
-from kiemsat.org.access import access_for
+from kiemsat.org.access import access_for, check_any
 from kiemsat.org.lifecycle import live_unit_ids, require_live_unit
-from kiemsat.org.models import Role
 from kiemsat.org.selectors import get_unit_for_user
 
-PAGE_SIZE = 50
 NO_UNIT = "Bạn không có quyền ghi hội nghị cho đơn vị nào."
-
-
-def attach_errors(form: Form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for name, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(name if name in form.fields else None, error)
-
-
-def query_string(request: HttpRequest, **overrides: str) -> str:
-    params = {k: v for k, v in request.GET.items() if v and k not in ("page", "format")}
-    params.update(overrides)
-    return urlencode(params)
 
 
 # --- conferences ---------------------------------------------------------------------------
@@ -71,10 +51,9 @@ def conference_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.filter_conferences(selectors.visible_conferences(request.user), form.filters())
     if request.GET.get("format") == "xlsx":
         return download(excel.conferences_xlsx(list(qs)), XLSX, "hoi-nghi.xlsx")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
-        "page": page,
+        "page": page_of(request, qs),
         "query": query_string(request),
         "export_query": query_string(request, format="xlsx"),
         "can_enter": bool(live_unit_ids(request.user, timezone.localdate())),
@@ -84,8 +63,7 @@ def conference_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def conference_create(request: HttpRequest) -> HttpResponse:
-    if not access_for(request.user).unit_ids(Role.STAFF):
-        raise PermissionDenied(NO_UNIT)
+    check_any(request.user, refusal=NO_UNIT)
     require_live_unit(request.user, timezone.localdate(), "ghi hội nghị mới")
     form = ConferenceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

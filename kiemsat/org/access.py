@@ -4,6 +4,12 @@ A user's memberships give a role on a unit. The role holds on that unit and on e
 unit it took over (predecessors, recursively). Units below (children, and what they took
 over) are visible too: with the same role for leaders and admins, read-only otherwise.
 A sector admin, or a superuser, holds the admin role everywhere.
+
+Refusals, the same in every app's views and API: a user asking for something outside
+their units gets 404 (its existence is not revealed); inside their units but without the
+role the action needs (a viewer writing, staff approving) gets 403 with the reason. Pages
+tied to no single unit (a "new record" form, an import) follow the same rule through
+``check_any``: 404 when the user sees no unit at all, 403 when they hold the role on none.
 """
 
 from __future__ import annotations
@@ -161,6 +167,16 @@ def check(
         raise Http404("Không tìm thấy.")
     if write and not access.has(unit_id, need):
         raise PermissionDenied("Bạn không có quyền thay đổi dữ liệu của đơn vị này.")
+
+
+def check_any(user: AnyUser, *, need: Role = Role.STAFF, refusal: str = "") -> None:
+    """The gate of pages tied to no single unit: 404 for a user who sees no unit at all,
+    403 (``refusal`` says why) for one who holds ``need`` on none of them."""
+    access = access_for(user)
+    if not access.roles:
+        raise Http404("Không tìm thấy.")
+    if not access.unit_ids(need):
+        raise PermissionDenied(refusal or "Bạn không có quyền thực hiện thao tác này.")
 
 
 def is_sector_admin(user: AnyUser) -> bool:

@@ -6,6 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from kiemsat.lib.validity import is_valid_on
+from kiemsat.lib.validity import valid_on_q as valid_on_q  # older callers import it from here
+
 
 class Level(models.TextChoices):
     SUPREME = "supreme", "Tối cao"
@@ -22,13 +25,6 @@ class Role(models.TextChoices):
 
 
 ROLE_RANK = {Role.VIEWER: 1, Role.STAFF: 2, Role.LEADER: 3, Role.ADMIN: 4}
-
-
-def valid_on_q(day: date, prefix: str = "") -> Q:
-    """Rows whose [valid_from, valid_to] interval contains ``day`` (open ends allowed)."""
-    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
-        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
-    )
 
 
 class Unit(models.Model):
@@ -68,9 +64,7 @@ class Unit(models.Model):
         return self.name
 
     def is_valid_on(self, day: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
-        )
+        return is_valid_on(self, day)
 
     def has_ended(self, day: date) -> bool:
         """The unit's last day lies before ``day`` (it ended in a reorganisation)."""

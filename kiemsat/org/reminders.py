@@ -22,8 +22,6 @@ from kiemsat.lib.vn import person_name
 from kiemsat.org.access import Access, AnyUser, access_for
 from kiemsat.org.models import ReminderSent, Role
 
-SOON_WORKING_DAYS = 7
-
 
 @dataclass(frozen=True)
 class Reminder:

@@ -9,9 +9,10 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from kiemsat.lib.request_memo import per_request
+from kiemsat.lib.validity import valid_on_q
 from kiemsat.lib.vn import fold, sort_key
 from kiemsat.lib.workdays import WorkCalendar
-from kiemsat.org.access import AnyUser, access_for, check
+from kiemsat.org.access import AnyUser, OrgGraph, access_for, check
 from kiemsat.org.models import (
     CalendarDay,
     Cluster,
@@ -22,7 +23,6 @@ from kiemsat.org.models import (
     Partner,
     Role,
     Unit,
-    valid_on_q,
 )
 
 
@@ -45,6 +45,12 @@ def get_unit_for_user(
 ) -> Unit:
     check(user, pk, write=write, need=need)
     return get_object_or_404(Unit.objects.select_related("parent"), pk=pk)
+
+
+def is_below(unit_id: int, ancestor_id: int) -> bool:
+    """Whether a unit is under another, at any depth and through mergers (no query when
+    the cached org graph is current)."""
+    return unit_id in OrgGraph.load().below([ancestor_id])
 
 
 def unit_tree(user: AnyUser, on: date) -> list[tuple[Unit, int]]:

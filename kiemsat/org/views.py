@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kiemsat.audit.selectors import history_for
+from kiemsat.lib.forms import attach_errors
 from kiemsat.lib.periods import work_year_of
 from kiemsat.org import selectors, services
 from kiemsat.org.access import access_for
@@ -70,8 +71,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.membership_add(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            attach_errors(form, exc)
         else:
             messages.success(request, "Đã thêm thành viên.")
             return redirect("unit_detail", pk=unit.pk)

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from kiemsat.lib.workdays import WorkCalendar
-from kiemsat.org.reminders import SOON_WORKING_DAYS
+from kiemsat.lib.workdays import SOON_WORKING_DAYS, WorkCalendar
 
 NO_RECEIPT = "chưa có ngày nhận"
 

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kiemsat.lib.periods import Month
+from kiemsat.lib.validity import is_valid_on
 from kiemsat.lib.workdays import WorkCalendar
 from kiemsat.org.models import Partner, Unit
 from kiemsat.org.selectors import work_calendar
@@ -260,9 +261,7 @@ def _build_unit(unit: Unit, ctx: _Ctx, start: date) -> int:
 
 
 def _partner_valid(partner: Partner, day: date) -> bool:
-    return (partner.valid_from is None or partner.valid_from <= day) and (
-        partner.valid_to is None or day + timedelta(days=7) <= partner.valid_to
-    )
+    return is_valid_on(partner, day) and is_valid_on(partner, day + timedelta(days=7))
 
 
 def _showcase(ctx: _Ctx) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from kiemsat.indicators.entry_forms import MonthField
+from kiemsat.lib.forms import MonthField
 from kiemsat.org.access import access_for
 from kiemsat.org.forms import UnitChoiceField
 from kiemsat.org.models import Partner, Role, Unit

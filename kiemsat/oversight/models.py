@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from kiemsat.lib.uploads import stored_name
 from kiemsat.lib.vn import short_date
 from kiemsat.org.models import Partner, Unit
 
@@ -117,7 +116,7 @@ class Source(models.TextChoices):
 
 def _document_path(instance: Intervention, filename: str) -> str:
     """A random stored name: the signed document leaves only through the gated view."""
-    return f"oversight/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+    return stored_name("oversight", filename)
 
 
 class Intervention(models.Model):

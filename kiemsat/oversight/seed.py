@@ -3,7 +3,7 @@
 Idempotent: rules are matched by code and only created when missing (and then audited);
 once a rule exists the admin owns it, so running the seed again never reverts a rule an
 administrator corrected (its number of days, its "confirmed" mark). The metrics the
-register derives are flagged ``derived`` (audited when the flag changes).
+register derives are flagged by the indicators app, from the registered provider.
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ import yaml
 from django.db import transaction
 
 from kiemsat.audit.services import record
-from kiemsat.indicators.models import Metric
 from kiemsat.oversight.models import DeadlineRule
-from kiemsat.oversight.provider import CODES
 
 RULES_FILE = Path(__file__).resolve().parent / "data" / "deadline_rules.yaml"
 RULE_FIELDS = ("name", "legal_basis", "days", "working_days", "event", "confirmed", "note")
@@ -42,23 +40,12 @@ def _ensure_rule(row: dict[str, Any]) -> str:
     return "created"
 
 
-def _flag_derived() -> int:
-    flagged = 0
-    for metric in Metric.objects.filter(code__in=CODES, derived=False):
-        metric.derived = True
-        metric.save(update_fields=["derived"])
-        record(actor=None, action="seed", obj=metric, changes={"derived": [False, True]})
-        flagged += 1
-    return flagged
-
-
 @transaction.atomic
 def seed_oversight() -> dict[str, int]:
-    """Deadline rules and derived-metric flags; returns counts by outcome."""
+    """Deadline rules; returns counts by outcome."""
     counts = {"created": 0, "unchanged": 0}
     for row in rule_rows():
         counts[_ensure_rule(row)] += 1
-    counts["metrics_flagged"] = _flag_derived()
     return counts
 
 

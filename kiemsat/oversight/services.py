@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from kiemsat.audit.services import record
 from kiemsat.lib.excel import check_upload
+from kiemsat.lib.uploads import delete_on_commit, store_upload
 from kiemsat.lib.vn import fold, short_date
 from kiemsat.lib.workdays import WorkCalendar
 from kiemsat.org.access import check
@@ -399,8 +400,7 @@ def intervention_attach(*, actor: Any, intervention: Intervention, document: Fil
     """Attach (or replace) the signed document."""
     _require_write(actor, intervention.unit_id)
     _check_document(document)
-    old = intervention.document.name if intervention.document else ""
-    intervention.document.save(document.name or "van-ban", document, save=False)
+    old = store_upload(intervention.document, document, name=document.name or "van-ban")
     _save(intervention, update_fields=["document"])
     _audit(
         actor,
@@ -422,6 +422,7 @@ def intervention_delete(*, actor: Any, intervention: Intervention) -> None:
         {k: v for k, v in _snapshot(intervention).items() if v not in (None, "")},
     )
     intervention.delete()
+    delete_on_commit(intervention.document)
 
 
 @dataclass

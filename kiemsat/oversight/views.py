@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,10 +22,10 @@ from kiemsat.audit.selectors import history_for
 from kiemsat.documents.nd30 import DOCX
 from kiemsat.documents.pdf import PDF
 from kiemsat.lib.excel import XLSX, ImportRefused
-from kiemsat.lib.http import download
-from kiemsat.org.access import access_for
+from kiemsat.lib.forms import attach_errors
+from kiemsat.lib.http import download, page_of, query_string
+from kiemsat.org.access import check_any
 from kiemsat.org.lifecycle import live_unit_ids, require_live_unit
-from kiemsat.org.models import Role
 from kiemsat.org.selectors import get_unit_for_user, work_calendar
 from kiemsat.oversight import documents, excel, imports, selectors, services
 from kiemsat.oversight.clock import Status
@@ -41,13 +39,7 @@ from kiemsat.oversight.forms import (
 )
 from kiemsat.oversight.models import Intervention
 
-PAGE_SIZE = 50
-
-
-def _attach_errors(form: Form, exc: ValidationError) -> None:
-    for name, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(name if name in form.fields else None, error)
+NO_UNIT = "Bạn không có quyền nhập kháng nghị, kiến nghị cho đơn vị nào."
 
 
 def _filtered(request: HttpRequest) -> tuple[FilterForm, Any]:
@@ -63,12 +55,6 @@ def _filtered(request: HttpRequest) -> tuple[FilterForm, Any]:
     return form, qs
 
 
-def _query(request: HttpRequest, **overrides: str) -> str:
-    params = {k: v for k, v in request.GET.items() if v and k not in ("page", "format")}
-    params.update(overrides)
-    return urlencode(params)
-
-
 @login_required
 def intervention_list(request: HttpRequest) -> HttpResponse:
     form, qs = _filtered(request)
@@ -77,14 +63,14 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
         rows = selectors.with_status(list(qs), today=today, calendar=calendar)
         body = excel.export_xlsx(rows, title="Sổ theo dõi kháng nghị, kiến nghị, yêu cầu")
         return download(body, XLSX, "khang-nghi-kien-nghi.xlsx")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     context = {
         "form": form,
         "page": page,
         "rows": selectors.with_status(list(page), today=today, calendar=calendar),
         "today": today,
-        "query": _query(request),
-        "export_query": _query(request, format="xlsx"),
+        "query": query_string(request),
+        "export_query": query_string(request, format="xlsx"),
         "statuses": [Status.OVERDUE, Status.DUE_TODAY, Status.SOON],
         "this_week": selectors.THIS_WEEK,
         "can_enter": bool(live_unit_ids(request.user, today)),
@@ -101,7 +87,7 @@ def intervention_summary(request: HttpRequest) -> HttpResponse:
         "by_recipient": selectors.by_recipient(qs, today),
         "by_outcome": selectors.by_outcome(qs),
         "total": qs.count(),
-        "query": _query(request),
+        "query": query_string(request),
     }
     status = 400 if form.errors else 200
     return render(request, "oversight/summary.html", context, status=status)
@@ -109,8 +95,7 @@ def intervention_summary(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def intervention_create(request: HttpRequest) -> HttpResponse:
-    if not access_for(request.user).unit_ids(Role.STAFF):
-        raise PermissionDenied("Bạn không có quyền nhập kháng nghị, kiến nghị cho đơn vị nào.")
+    check_any(request.user, refusal=NO_UNIT)
     require_live_unit(request.user, timezone.localdate(), "vào sổ kháng nghị, kiến nghị mới")
     form = InterventionForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -123,7 +108,7 @@ def intervention_create(request: HttpRequest) -> HttpResponse:
                 document=form.cleaned_data.get("document"),
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, f"Đã vào sổ {iv}.")
             return redirect("intervention_detail", pk=iv.pk)
@@ -179,7 +164,7 @@ def intervention_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, intervention=iv, data=form.registration()
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, "Đã lưu thay đổi." if changed else "Không có gì thay đổi.")
             return redirect("intervention_detail", pk=iv.pk)
@@ -203,16 +188,12 @@ def _detail_form(
         try:
             service(actor=request.user, intervention=iv, **form.cleaned_data)
         except ValidationError as exc:
-            _attach_errors(form, _renamed(exc, renamed or {}))
+            attach_errors(form, exc, renamed=renamed)
         else:
             messages.success(request, done)
             return redirect("intervention_detail", pk=iv.pk)
     iv.refresh_from_db()  # a refused service may have changed it in memory
     return _detail(request, iv, 400, **{name: form})
-
-
-def _renamed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
-    return ValidationError({names.get(k, k): v for k, v in exc.message_dict.items()})
 
 
 @login_required
@@ -289,8 +270,7 @@ def intervention_chase(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @login_required
 def intervention_import(request: HttpRequest) -> HttpResponse:
-    if not access_for(request.user).unit_ids(Role.STAFF):
-        raise PermissionDenied("Bạn không có quyền nhập kháng nghị, kiến nghị cho đơn vị nào.")
+    check_any(request.user, refusal=NO_UNIT)
     require_live_unit(request.user, timezone.localdate(), "nhập kháng nghị, kiến nghị mới từ tệp")
     form = UploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
@@ -313,6 +293,5 @@ def intervention_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def intervention_template(request: HttpRequest) -> HttpResponse:
-    if not access_for(request.user).unit_ids(Role.STAFF):  # as for the import it serves
-        raise PermissionDenied("Bạn không có quyền nhập kháng nghị, kiến nghị cho đơn vị nào.")
+    check_any(request.user, refusal=NO_UNIT)  # as for the import it serves
     return download(excel.import_template(), XLSX, "mau-so-khang-nghi-kien-nghi.xlsx")

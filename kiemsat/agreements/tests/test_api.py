@@ -25,8 +25,9 @@ LIST = "/api/instruments"
 )
 def test_list_and_detail_are_scoped(client_for, full_instrument, username, visible):
     client = client_for(username)
-    items = client.get(LIST).json()
-    assert [i["id"] for i in items] == ([full_instrument.pk] if visible else [])
+    body = client.get(LIST).json()
+    assert [i["id"] for i in body["items"]] == ([full_instrument.pk] if visible else [])
+    assert body["count"] == (1 if visible else 0)
     detail = client.get(f"{LIST}/{full_instrument.pk}")
     assert detail.status_code == (200 if visible else 404)
 
@@ -55,7 +56,7 @@ def test_filters(client_for, units):
     client = client_for("halong.ksv")
 
     def ids(**params: str) -> set[int]:
-        return {i["id"] for i in client.get(LIST, params).json()}
+        return {i["id"] for i in client.get(LIST, params).json()["items"]}
 
     assert ids(kind="plan") == {plan.pk}
     assert ids(unit="QUANG-NINH-HA-LONG") == {plan.pk, regulation.pk}
@@ -69,6 +70,20 @@ def test_filters(client_for, units):
     for bad in ({"kind": "luat"}, {"status": "x"}, {"partner": "KHONG-CO"}, {"unit": "X"}):
         assert client.get(LIST, bad).status_code == 400
     assert client.get(LIST, {"from": "2023-13-01"}).status_code == 422
+
+
+def test_list_is_paged_with_a_capped_limit(client_for, units, django_assert_max_num_queries):
+    titles = [f"Quy chế {n}" for n in range(3)]
+    for title in titles:
+        register(kind="regulation", title=title)
+    client = client_for("halong.ksv")
+    first = client.get(LIST, {"limit": 2}).json()
+    rest = client.get(LIST, {"limit": 2, "offset": 2}).json()
+    assert (first["count"], len(first["items"]), len(rest["items"])) == (3, 2, 1)
+    assert {i["title"] for i in first["items"] + rest["items"]} == set(titles)
+    assert client.get(LIST, {"limit": 501}).status_code == 422
+    with django_assert_max_num_queries(12):  # a page costs the same whatever its length
+        assert len(client.get(LIST, {"limit": 500}).json()["items"]) == 3
 
 
 def test_anonymous_is_refused(client, full_instrument):

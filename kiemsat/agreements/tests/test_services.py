@@ -384,6 +384,16 @@ def test_attachment_saved_and_deleted_with_audit(units, media, django_capture_on
     assert "agreements.attachment_add" in actions and "agreements.attachment_delete" in actions
 
 
+def test_status_is_read_from_the_annotation_never_queried(units, django_assert_num_queries):
+    instrument = register()
+    plain = Instrument.objects.get(pk=instrument.pk)
+    with django_assert_num_queries(0), pytest.raises(LookupError):
+        _ = plain.status
+    annotated = with_status(Instrument.objects.filter(pk=instrument.pk), date(2024, 5, 15)).get()
+    with django_assert_num_queries(0):
+        assert annotated.status == Status.IN_FORCE
+
+
 def test_status_in_sql_matches_the_rule(units):
     today = date(2024, 5, 15)
     old = register(valid_to=date(2022, 12, 31))

@@ -185,7 +185,9 @@ def evaluation(client, code: str = HA_LONG, query: str = "from=2021-01&to=2021-0
 def test_evaluation_returns_the_statuses(client_for, ha_long_q1):  # type: ignore[no-untyped-def]
     response = evaluation(client_for("halong.ksv"))
     assert response.status_code == 200
-    rows = {r["indicator_code"]: r for r in response.json()}
+    body = response.json()
+    rows = {r["indicator_code"]: r for r in body["items"]}
+    assert body["count"] == len(rows)
     assert rows["TB-01"] == {
         "unit_code": HA_LONG,
         "indicator_code": "TB-01",
@@ -208,21 +210,34 @@ def test_evaluation_with_subordinates_pools_the_local_units(client_for, ha_long_
         client_for("qn.vientruong"), "QUANG-NINH", "from=2021-01&to=2021-03&scope=with-subordinates"
     )
     assert response.status_code == 200
-    tb01 = next(r for r in response.json() if r["indicator_code"] == "TB-01")
+    tb01 = next(r for r in response.json()["items"] if r["indicator_code"] == "TB-01")
     assert (tb01["numerator"], tb01["denominator"]) == (23 + 6, 24 + 7)
-    own = evaluation(client_for("qn.vientruong"), "QUANG-NINH").json()
+    own = evaluation(client_for("qn.vientruong"), "QUANG-NINH").json()["items"]
     assert {r["status"] for r in own} == {"CHUA_BAO_CAO"}
 
 
 def test_leader_above_reads_the_evaluation(client_for, ha_long_q1):  # type: ignore[no-untyped-def]
     response = evaluation(client_for("qn.vientruong"))
     assert response.status_code == 200
-    assert any(r["indicator_code"] == "TB-01" and r["numerator"] == 23 for r in response.json())
+    rows = response.json()["items"]
+    assert any(r["indicator_code"] == "TB-01" and r["numerator"] == 23 for r in rows)
 
 
 @pytest.mark.parametrize("username", ["hagiang.ksv", "nguoingoai"])
 def test_evaluation_of_another_unit_is_404(client_for, ha_long_q1, username):  # type: ignore[no-untyped-def]
     assert evaluation(client_for(username)).status_code == 404
+
+
+def test_evaluation_is_paged_like_every_list(client_for, ha_long_q1):  # type: ignore[no-untyped-def]
+    whole = evaluation(client_for("halong.ksv")).json()
+    first = evaluation(client_for("halong.ksv"), query="from=2021-01&to=2021-03&limit=2").json()
+    rest = evaluation(client_for("halong.ksv"), query="from=2021-01&to=2021-03&offset=2").json()
+    assert first["count"] == rest["count"] == whole["count"] > 2
+    assert first["items"] + rest["items"] == whole["items"]
+    assert (
+        evaluation(client_for("halong.ksv"), query="from=2021-01&to=2021-03&limit=501").status_code
+        == 422
+    )
 
 
 def test_evaluation_of_an_unknown_unit_is_404(client_for):  # type: ignore[no-untyped-def]

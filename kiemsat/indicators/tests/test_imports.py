@@ -322,13 +322,13 @@ def test_parent_unit_is_outside_a_local_staff_members_scope(client_for):  # type
     assert state() == before
 
 
-@pytest.mark.parametrize("username", ["nguoingoai", "qn.xem"])
-def test_upload_page_is_for_staff_only(client_for, username):  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("username", "status"), [("nguoingoai", 404), ("qn.xem", 403)])
+def test_upload_page_is_for_staff_only(client_for, username, status):  # type: ignore[no-untyped-def]
     client = client_for(username)
-    assert client.get(reverse("figures_upload")).status_code == 404
+    assert client.get(reverse("figures_upload")).status_code == status
     before = state()
     response = upload(client, "x.csv", csv_bytes(f"{HA_LONG},2021-01,TB_MOI,5"))
-    assert response.status_code == 404
+    assert response.status_code == status
     assert state() == before
 
 

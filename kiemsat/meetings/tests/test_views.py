@@ -294,7 +294,11 @@ def test_documents_attached_to_a_conference(
     before = AuditEntry.objects.count()
     response = client.post(url, {"title": "Mã độc", "file": SimpleUploadedFile("x.exe", b"MZ")})
     assert response.status_code == 400
-    assert "phải là tệp PDF, Word, Excel hoặc ảnh" in response.content.decode()
+    assert "chỉ nhận tệp PDF, Word, Excel hoặc ảnh" in response.content.decode()
+    disguised = SimpleUploadedFile("bao-cao.pdf", b"MZ\x90\x00")  # judged by content
+    response = client.post(url, {"title": "Mã độc", "file": disguised})
+    assert response.status_code == 400
+    assert "không phải PDF" in response.content.decode()
     assert not conference.documents.exists() and AuditEntry.objects.count() == before
     upload = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4\n")
     assert (

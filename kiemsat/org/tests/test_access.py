@@ -13,7 +13,7 @@ from django.http import Http404
 
 from kiemsat.org.access import access_for, check, compute_access
 from kiemsat.org.models import Membership, Role
-from kiemsat.org.selectors import visible_units
+from kiemsat.org.selectors import is_below, visible_units
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +105,20 @@ def test_production_without_secret_key_refuses_to_sign():
         check=False,
     )
     assert result.stdout.strip() == "ImproperlyConfigured", result.stderr
+
+
+def test_is_below_walks_the_whole_tree_without_a_query_per_level(
+    units, django_assert_max_num_queries
+):  # type: ignore[no-untyped-def]
+    ha_long, province = units["QUANG-NINH-HA-LONG"].pk, units["QUANG-NINH"].pk
+    cases = [
+        (ha_long, province, True),
+        (ha_long, units["VKSTC"].pk, True),
+        (ha_long, units["HA-GIANG"].pk, False),
+        (province, ha_long, False),
+        (province, province, False),
+    ]
+    is_below(ha_long, province)  # loads the graph once
+    for unit, ancestor, expected in cases:
+        with django_assert_max_num_queries(2):  # the graph's fingerprint, whatever the depth
+            assert is_below(unit, ancestor) is expected

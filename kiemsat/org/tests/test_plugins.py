@@ -15,6 +15,7 @@ HEAVY = ("docx", "duckdb", "holidays", "ninja", "openpyxl", "vietnam_provinces",
 def test_apps_register_their_seeders_and_demo_builders_by_path() -> None:
     assert plugins.REFERENCE_SEEDERS == [
         "kiemsat.indicators.catalogue.load_starter",
+        "kiemsat.indicators.catalogue.metrics_flag_derived",
         "kiemsat.oversight.seed.seed_reference_data",
     ]
     assert plugins.DEMO_BUILDERS == [

@@ -8,6 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kiemsat.audit.models import AuditEntry
+from kiemsat.indicators.catalogue import metrics_flag_derived
 from kiemsat.indicators.entry_selectors import typed_metrics
 from kiemsat.indicators.evaluation import evaluate_unit
 from kiemsat.indicators.imports import ImportRefused, RawRow
@@ -151,6 +153,15 @@ def test_provider_is_registered_and_metrics_are_flagged_derived() -> None:
     )
     assert flagged == CODES
     assert not CODES & {m.code for m in typed_metrics()}
+
+
+def test_indicators_flags_the_registered_metrics_once_and_audits_it() -> None:
+    Metric.objects.filter(code="KNG_BAN_HANH").update(derived=False)
+    assert metrics_flag_derived() == 1
+    assert Metric.objects.get(code="KNG_BAN_HANH").derived
+    entry = AuditEntry.objects.filter(action="seed").latest("pk")
+    assert entry.changes == {"derived": [False, True]}
+    assert metrics_flag_derived() == 0
 
 
 def test_import_of_a_derived_metric_is_refused_with_a_clear_message(units) -> None:

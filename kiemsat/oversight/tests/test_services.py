@@ -265,6 +265,28 @@ def test_attach_refuses_other_files(make, settings, tmp_path) -> None:
     assert iv.document.name.startswith("oversight/")
 
 
+def test_a_replaced_or_deleted_document_leaves_the_disk_once_committed(  # type: ignore[no-untyped-def]
+    make, settings, tmp_path, django_capture_on_commit_callbacks
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    iv = make()
+    first = SimpleUploadedFile("kn-05.pdf", b"%PDF-1.4 first")
+    second = SimpleUploadedFile("kn-05-ky.pdf", b"%PDF-1.4 second")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.intervention_attach(actor=None, intervention=iv, document=first)
+    old = tmp_path / iv.document.name
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        services.intervention_attach(actor=None, intervention=iv, document=second)
+    assert old.exists()  # still there until the change commits
+    for callback in pending:
+        callback()
+    new = tmp_path / iv.document.name
+    assert (old.exists(), new.read_bytes()) == (False, b"%PDF-1.4 second")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.intervention_delete(actor=None, intervention=iv)
+    assert not new.exists()
+
+
 def test_delete_keeps_an_audit_row(make) -> None:
     iv = make()
     pk = iv.pk

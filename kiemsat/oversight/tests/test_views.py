@@ -219,8 +219,8 @@ def test_duplicate_number_is_refused_on_the_form(client_for, make, units, partne
 
 def test_viewer_and_outsider_cannot_open_the_entry_form(client_for) -> None:
     assert client_for("qn.xem").get(reverse("intervention_create")).status_code == 403
-    assert client_for("nguoingoai").get(reverse("intervention_create")).status_code == 403
-    assert client_for("nguoingoai").get(reverse("intervention_import")).status_code == 403
+    assert client_for("nguoingoai").get(reverse("intervention_create")).status_code == 404
+    assert client_for("nguoingoai").get(reverse("intervention_import")).status_code == 404
 
 
 @time_machine.travel(NOW, tick=False)
@@ -343,7 +343,7 @@ def test_template_download(client_for) -> None:
         ("qn.vientruong", {"list": 200, "summary": 200, "create": 200, "import": 200, "tpl": 200}),
         ("qn.xem", {"list": 200, "summary": 200, "create": 403, "import": 403, "tpl": 403}),
         ("hagiang.ksv", {"list": 200, "summary": 200, "create": 200, "import": 200, "tpl": 200}),
-        ("nguoingoai", {"list": 200, "summary": 200, "create": 403, "import": 403, "tpl": 403}),
+        ("nguoingoai", {"list": 200, "summary": 200, "create": 404, "import": 404, "tpl": 404}),
     ],
 )
 @time_machine.travel(NOW, tick=False)  # before Hạ Long and Hà Giang ended (30/06/2025)

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kiemsat.org.models import Unit, valid_on_q
+from kiemsat.lib.validity import valid_on_q
+from kiemsat.org.models import Unit
 
 COLUMNS = ("code", "name", "level", "parent_code", "valid_from", "valid_to")
 
