@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "kiemsat.accounts.middleware.SecondFactorMiddleware",
     "kiemsat.org.middleware.UnitEndedMiddleware",
+    "kiemsat.lib.busy.DatabaseBusyMiddleware",
 ]
 
 if not DEBUG:
