@@ -15,7 +15,6 @@ from kiemsat.audit.services import record
 from kiemsat.indicators.imports import (
     PERIOD_SPAN,
     CheckedRows,
-    FigureColumns,
     ImportRefused,
     RawRow,
     Reference,
@@ -120,18 +119,9 @@ def figures_import_file(
     *, actor: Any, name: str, data: bytes, unit: Unit | None = None
 ) -> ImportPreview:
     """A whole CSV/XLSX file, all or nothing: every row checked before the write begins."""
-    return figures_import_columns(
-        actor=actor, columns=read_columns(name, data), file_name=name, unit=unit
-    )
-
-
-def figures_import_columns(
-    *, actor: Any, columns: FigureColumns, file_name: str = "", unit: Unit | None = None
-) -> ImportPreview:
-    """A file's rows already read (``imports.read_columns``), checked, then written."""
-    checked = check_columns(columns, writable_unit_ids=_writable_ids(actor))
+    checked = check_columns(read_columns(name, data), writable_unit_ids=_writable_ids(actor))
     return figures_write(
-        actor=actor, checked=checked, source=Source.IMPORT, file_name=file_name, unit=unit
+        actor=actor, checked=checked, source=Source.IMPORT, file_name=name, unit=unit
     )
 
 
@@ -329,7 +319,6 @@ __all__ = [
     "can_approve",
     "decide",
     "figures_import",
-    "figures_import_columns",
     "figures_import_file",
     "figures_preview",
     "figures_preview_file",
