@@ -188,10 +188,14 @@ def test_an_approved_month_locks_only_its_own_unit(units) -> None:  # type: igno
             f"{HA_LONG},2021-01,TB_MOI,2",
         ]
     )
-    assert refused(content) == [
+    locked = [
         f"dòng 4: tháng 01/2021 của đơn vị '{HA_LONG}' đã được duyệt và khóa; "
         "cần lãnh đạo mở lại trước khi sửa số liệu"
     ]
+    assert refused(content) == locked
+    with pytest.raises(imports.ImportRefused) as dry_run:  # the check alone sees it too
+        services.figures_preview_file(actor=None, name="f.csv", data=content)
+    assert dry_run.value.errors == locked
     result = services.figures_import_file(actor=None, name="f.csv", data=csv_bytes(
         [f"{HA_LONG},2021-02,TB_MOI,1", "QUANG-NINH,2021-01,TB_MOI,3"]
     ))  # fmt: skip
@@ -280,11 +284,15 @@ def test_rows_of_the_grid_and_the_api_go_through_the_same_check(units, cast) -> 
         imports.RawRow(1, HA_LONG, "2021-01", "TB_MOI", 3),
         imports.RawRow(2, HA_LONG, "2025-07", "TB_MOI", 3),
         imports.RawRow(3, HA_LONG, "2021-01", "TB_DA_GQ", 2.5),
+        imports.RawRow(4, HA_LONG, "2021-01", "TB_TON_DAU", -3),
+        imports.RawRow(5, HA_LONG, "2021-02", "TB_TON_DAU", True),
     ]
     with pytest.raises(imports.ImportRefused) as caught:
         services.figures_import(actor=cast["halong.ksv"], rows=rows)
     assert caught.value.errors == [
         "dòng 2: kỳ '2025-07' chưa tới: chỉ nhập số liệu đến tháng hiện tại (06/2025)",
         "dòng 3: giá trị '2.5' không phải số nguyên",
+        "dòng 4: giá trị âm (-3)",
+        "dòng 5: giá trị 'True' không phải số nguyên",
     ]
     assert not Figure.objects.exists()

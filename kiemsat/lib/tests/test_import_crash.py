@@ -113,10 +113,9 @@ class PostgresDatabase:
 
     def __init__(self) -> None:
         db = connection.settings_dict
-        self.url = (
-            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or 'localhost'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}"
-        )
+        password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+        host, port = db["HOST"] or "localhost", db["PORT"] or 5432
+        self.url = f"postgres://{db['USER']}{password}@{host}:{port}/{db['NAME']}"
 
     def count(self, table: str) -> int:
         with connection.cursor() as cursor:
@@ -129,7 +128,7 @@ class PostgresDatabase:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) = count(DISTINCT (f.unit_id, f.metric_id, f.period)) "
-                "AND count(*) = count(u.id) + 0 * count(m.id) FROM indicators_figure f "
+                "AND count(*) = count(u.id) AND count(*) = count(m.id) FROM indicators_figure f "
                 "LEFT JOIN org_unit u ON u.id = f.unit_id "
                 "LEFT JOIN indicators_metric m ON m.id = f.metric_id"
             )
