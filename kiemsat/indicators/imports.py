@@ -257,12 +257,7 @@ def check_columns(
 def _without_blank_values(columns: FigureColumns) -> FigureColumns:
     """The rows whose value is not blank (a cell left empty in the template)."""
     keep = [i for i, v in enumerate(columns.values) if _cell(v) not in (None, "")]
-    columns_kept = [[column[i] for i in keep] for column in _all(columns)]
-    return FigureColumns(*columns_kept)
-
-
-def _all(columns: FigureColumns) -> tuple[Sequence[Any], ...]:
-    return columns.lines, columns.units, columns.periods, columns.metrics, columns.values
+    return FigureColumns(*([column[i] for i in keep] for column in vars(columns).values()))
 
 
 def _plain_digits(values: Sequence[Any]) -> bool:

@@ -20,7 +20,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, Any, NoReturn, cast
 
 from kiemsat.lib.vn import format_int
 
@@ -315,7 +315,7 @@ def _checked_rows(
             if error_limit_reached(errors):
                 break
             continue
-        yield line, row if usual else list(row[:width])
+        yield line, cast(list[Any], row) if usual else list(row[:width])  # CSV rows are lists
     if errors:
         raise ImportRefused(errors)
 
