@@ -5,7 +5,9 @@ bench's units and catalogue, no figures); the sqlite3 shell imports the same fil
 bare table without indexes in a fresh file. Each side is one subprocess, timed by wall
 clock from start to exit, so kiemsat's time includes Python's and Django's start-up and
 the final checkpoint of SQLite's write-ahead log (as a user running the command would wait
-for them). The file is plain (the exact header, bare cells), so it takes the bulk path.
+for them). kiemsat's side is the one pipeline every figure file takes: read by
+``lib.excel.table_rows``, checked column by column, written by one statement with foreign
+keys checked, the whole file checked before the write lock is taken.
 """
 
 from __future__ import annotations

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "kiemsat.accounts.middleware.SecondFactorMiddleware",
     "kiemsat.org.middleware.UnitEndedMiddleware",
+    "kiemsat.lib.busy.DatabaseBusyMiddleware",
 ]
 
 if not DEBUG:

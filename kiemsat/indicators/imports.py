@@ -1,16 +1,19 @@
 """Reading and checking monthly figures from CSV/XLSX files, the grid and the API.
 
-Rows whose value is blank are skipped (cells left empty in the template). Every way in
-produces the same rows (line, unit_code, period, metric_code, value) and goes
-through ``check_rows``: the whole batch is refused when any row is wrong, with one
-Vietnamese message per row ("dòng N: …"), so nothing is ever half-written. (A plain CSV
-file of new rows is first offered to ``bulk``, which accepts only what this check would.)
+Every way in gives the same batch, as columns (line, unit_code, period, metric_code,
+value), to one check, ``check_columns``. It works column by column: each distinct unit
+code, metric code, period and (unit, period) pair is judged once, the values in one pass,
+so a million-row file is accepted in seconds; only when something is wrong does it go
+back to the rows to name them, one Vietnamese message per row ("dòng N: …"), and the whole
+batch is refused, so nothing is ever half-written. Rows whose value is blank are skipped
+(cells left empty in the template).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice, zip_longest
 from pathlib import Path
 from typing import IO, Any
 
@@ -29,6 +32,7 @@ MAX_FILE_BYTES = 10 * 1024 * 1024  # uploads through the web
 MAX_COMMAND_BYTES = 200 * 1024 * 1024  # files given to import_figures
 FORMULA_PREFIXES = ("=", "+", "@")
 MAX_VALUE = 10**15  # far above any real count, far below the database's 64-bit limit
+VALUE_DIGITS = len(str(MAX_VALUE)) - 1  # every value of this many digits is below MAX_VALUE
 MAX_ROWS = 1_048_575  # the rows below the header of one Excel sheet
 
 
@@ -42,12 +46,55 @@ class RawRow:
 
 
 @dataclass
-class CheckedRows:
-    """Valid rows as ids, ready to write: (unit_id, metric_id, period, value)."""
+class FigureColumns:
+    """A batch of rows as columns of equal length; ``lines`` name the rows in messages."""
 
-    values: list[tuple[int, int, int, int]] = field(default_factory=list)
-    unit_ids: set[int] = field(default_factory=set)
-    periods: set[int] = field(default_factory=set)
+    lines: Sequence[int]
+    units: Sequence[Any]
+    periods: Sequence[Any]
+    metrics: Sequence[Any]
+    values: Sequence[Any]
+
+    @classmethod
+    def of_rows(cls, rows: Iterable[RawRow]) -> FigureColumns:
+        """The rows of the entry grid, the API or the demo, as columns."""
+        cells = [(r.line, r.unit_code, r.period, r.metric_code, r.value) for r in rows]
+        return cls(*_transposed(cells, 5))
+
+
+PERIOD_SPAN = 10**5  # month indexes (year·12 + month − 1) stay below this until year 8333
+
+
+@dataclass
+class CheckedRows:
+    """Valid rows ready to write: each row's key (its unit id, metric id and month packed in
+    one integer, ``row_key``), value and line, and the (unit id, month) pairs written to."""
+
+    keys: list[int] = field(default_factory=list)
+    values: list[int] = field(default_factory=list)
+    lines: Sequence[int] = ()
+    pairs: set[tuple[int, int]] = field(default_factory=set)
+    metric_span: int = 10  # a power of ten above every metric id
+
+    def row_key(self, unit_id: int, metric_id: int, period: int) -> int:
+        return (unit_id * self.metric_span + metric_id) * PERIOD_SPAN + period
+
+    def unpacked(self, key: int) -> tuple[int, int, int]:
+        """(unit id, metric id, month) of a row key."""
+        unit_metric, period = divmod(key, PERIOD_SPAN)
+        return (*divmod(unit_metric, self.metric_span), period)
+
+    @property
+    def count(self) -> int:
+        return len(self.values)
+
+    @property
+    def unit_ids(self) -> set[int]:
+        return {unit_id for unit_id, _ in self.pairs}
+
+    @property
+    def periods(self) -> set[int]:
+        return {period for _, period in self.pairs}
 
 
 def read_upload(stream: IO[bytes]) -> bytes:
@@ -60,13 +107,30 @@ def read_bytes(path: Path) -> bytes:
     return read_path(path, MAX_COMMAND_BYTES)
 
 
-def parse_file(name: str, data: bytes) -> list[RawRow]:
-    """Rows of a CSV or XLSX file's bytes; refuses empty or other files whole."""
-    return [
-        RawRow(line, cell_text(u), cell_text(p), cell_text(m), v)
-        for line, (u, p, m, v) in read_table(name, data, HEADER)
-        if v not in (None, "")  # a blank value is a cell left empty in the template
-    ]
+def read_columns(name: str, data: bytes) -> FigureColumns:
+    """The rows of a CSV or XLSX file's bytes as columns; refuses empty or other files."""
+    table = table_rows(name, data, max_rows=MAX_ROWS)
+    positions = _check_header(table.header, HEADER)
+    lines: list[int] = []
+    cells: list[list[Any]] = [[] for _ in positions]
+    # A slice of rows at a time: the rows read so far never pile up as objects.
+    while chunk := list(islice(table.rows, READ_CHUNK)):
+        chunk_lines, rows = _transposed(chunk, 2)
+        lines.extend(chunk_lines)
+        chunk_cells = _transposed(rows, max(positions) + 1, longest=True)
+        for column, i in zip(cells, positions, strict=True):
+            column.extend(chunk_cells[i])
+    return FigureColumns(lines, *cells)
+
+
+READ_CHUNK = 10_000
+
+
+def _transposed(rows: Iterable[Sequence[Any]], width: int, *, longest: bool = False) -> list[Any]:
+    """``width`` columns of ``rows``; with ``longest``, short rows are padded with None."""
+    columns = list((zip_longest if longest else zip)(*rows))
+    count = len(columns[0]) if columns else 0
+    return columns + [(None,) * count] * (width - len(columns))
 
 
 def read_table(name: str, data: bytes, header: Sequence[str]) -> Iterator[tuple[int, list[Any]]]:
@@ -160,75 +224,225 @@ def parse_value(raw: Any) -> tuple[int | None, str]:
     return None, f"giá trị '{text[:30]}' không phải số nguyên không âm"
 
 
+# --- the check --------------------------------------------------------------------------------
+
+
 def check_rows(rows: Iterable[RawRow], *, writable_unit_ids: set[int] | None = None) -> CheckedRows:
-    """Validate every row; raise ImportRefused with all messages, else return id tuples."""
+    """``check_columns`` of rows given one by one (the grid, the API, the demo)."""
+    return check_columns(FigureColumns.of_rows(rows), writable_unit_ids=writable_unit_ids)
+
+
+def check_columns(
+    columns: FigureColumns, *, writable_unit_ids: set[int] | None = None
+) -> CheckedRows:
+    """Validate every row; raise ImportRefused with all messages, else the rows to write."""
+    plain = _plain_digits(columns.values)
+    if not plain:
+        columns = _without_blank_values(columns)
     ref = Reference.load()
+    judged = _Judged(columns, ref, writable_unit_ids, plain=plain)
+    errors = judged.errors()
     checked = CheckedRows()
-    errors: list[str] = []
-    seen: dict[tuple[int, int, int], int] = {}
-    periods: dict[str, int | None] = {}  # each distinct period text is parsed once
-    for row in rows:
-        problem, values = _check_row(row, ref, writable_unit_ids, periods)
-        if problem:
-            errors.append(f"dòng {row.line}: {problem}")
-        if values is not None:
-            key = values[:3]
-            if key in seen:
-                errors.append(
-                    f"dòng {row.line}: trùng với dòng {seen[key]} "
-                    f"({row.unit_code}, {row.period}, {row.metric_code})"
-                )
-                continue
-            seen[key] = row.line
-            checked.values.append(values)
-        if error_limit_reached(errors):
-            break
-    checked.unit_ids = {v[0] for v in checked.values}
-    checked.periods = {v[2] for v in checked.values}
-    if not errors and not checked.values:
-        errors.append("Tệp rỗng: không có dòng số liệu nào.")
     if not errors:
-        errors = _locked_errors(checked, ref, seen)
+        checked = judged.checked()
+        if not checked.count:
+            errors = ["Tệp rỗng: không có dòng số liệu nào."]
+    if not errors:
+        errors = locked_errors(checked, ref)
     if errors:
         raise ImportRefused(errors)
     return checked
 
 
-def _check_row(
-    row: RawRow, ref: Reference, writable: set[int] | None, periods: dict[str, int | None]
-) -> tuple[str, tuple[int, int, int, int] | None]:
-    unit = ref.units.get(row.unit_code)
-    if unit is None:
-        if not row.unit_code:
-            return "thiếu mã đơn vị (cột unit_code)", None
-        return f"không có đơn vị mã '{row.unit_code}'", None
-    metric_id = ref.metrics.get(row.metric_code)
-    if metric_id is None:
-        return f"không có số liệu mã '{row.metric_code}'", None
-    if row.metric_code in ref.derived:
+def _without_blank_values(columns: FigureColumns) -> FigureColumns:
+    """The rows whose value is not blank (a cell left empty in the template)."""
+    keep = [i for i, v in enumerate(columns.values) if _cell(v) not in (None, "")]
+    return FigureColumns(*([column[i] for i in keep] for column in vars(columns).values()))
+
+
+def _plain_digits(values: Sequence[Any]) -> bool:
+    """Whether every value is a text of 1 to VALUE_DIGITS ASCII digits (so below MAX_VALUE)."""
+    if not values or set(map(type, values)) != {str}:
+        return False
+    digits = "".join(values)
+    lengths = set(map(len, values))
+    return (
+        digits.isascii() and digits.isdigit() and min(lengths) > 0 and max(lengths) <= VALUE_DIGITS
+    )
+
+
+Verdicts = dict[Any, tuple[int | None, str]]  # a distinct cell -> (its id, or its problem)
+
+
+def _judge(cells: Iterable[Hashable], verdict: Callable[[str], tuple[int | None, str]]) -> Verdicts:
+    """Each distinct cell of a column judged once."""
+    return {cell: verdict(cell_text(cell)) for cell in set(cells)}
+
+
+def _ids(column: Sequence[Any], verdicts: Verdicts) -> list[Any]:
+    """Each row's id by its cell's verdict (None where the cell is wrong)."""
+    ids = {cell: verdict[0] for cell, verdict in verdicts.items()}
+    return list(map(ids.__getitem__, column))
+
+
+class _Judged:
+    """Each column's distinct cells and each distinct (unit, month) judged once, each row's
+    value read; the rows themselves are visited only to name those in fault."""
+
+    def __init__(
+        self, columns: FigureColumns, ref: Reference, writable: set[int] | None, *, plain: bool
+    ) -> None:
+        self.columns = columns
+        self.units = _judge(columns.units, lambda code: _unit_verdict(code, ref))
+        self.metrics = _judge(columns.metrics, lambda code: _metric_verdict(code, ref))
+        self.periods = _judge(columns.periods, lambda text: _period_verdict(text, ref))
+        self.unit_ids = _ids(columns.units, self.units)
+        self.metric_ids = _ids(columns.metrics, self.metrics)
+        self.months = _ids(columns.periods, self.periods)
+        codes = {pk: code for code, (pk, _, _) in ref.units.items()}
+        self.pairs = {
+            (unit_id, month): _pair_problem(
+                codes[unit_id], ref.units[codes[unit_id]], month, writable
+            )
+            for unit_id, month in set(zip(self.unit_ids, self.months, strict=True))
+            if unit_id is not None and month is not None
+        }
+        self.values: list[int | None] = list(map(int, columns.values)) if plain else []
+        self.value_problems: dict[int, str] = {}
+        if not plain:
+            self.values, self.value_problems = _values(columns.values)
+        self.metric_span = 10 ** len(str(max(ref.metrics.values(), default=0)))
+
+    def faulty(self) -> set[int]:
+        """Positions of the rows with a problem of their own, found column by column."""
+        found = set(self.value_problems)
+        for column, verdicts in (
+            (self.columns.units, self.units),
+            (self.columns.metrics, self.metrics),
+            (self.columns.periods, self.periods),
+        ):
+            bad = {cell for cell, (_, problem) in verdicts.items() if problem}
+            if bad:
+                found.update(i for i, cell in enumerate(column) if cell in bad)
+        bad_pairs = {pair for pair, problem in self.pairs.items() if problem}
+        if bad_pairs:
+            pairs = zip(self.unit_ids, self.months, strict=True)
+            found.update(i for i, pair in enumerate(pairs) if pair in bad_pairs)
+        return found
+
+    def problem(self, i: int) -> str:
+        """The first problem of row ``i``, in the order a person would fix them."""
+        c = self.columns
         return (
-            f"số liệu '{row.metric_code}' được tính từ sổ theo dõi, không nhập tay hoặc từ tệp",
-            None,
+            self.units[c.units[i]][1]
+            or self.metrics[c.metrics[i]][1]
+            or self.periods[c.periods[i]][1]
+            or self.pairs[self.unit_ids[i], self.months[i]]
+            or self.value_problems.get(i, "")
         )
-    if row.period not in periods:
-        periods[row.period] = parse_period(row.period)
-    period = periods[row.period]
+
+    def errors(self) -> list[str]:
+        """Every row's problem and every repeated row, in line order."""
+        faulty = self.faulty()
+        found = {i: self.problem(i) for i in faulty}
+        if not faulty:
+            keys = self.keys()
+            if len(set(keys)) < len(keys):
+                found.update(self.repeated(keys, faulty))
+        else:
+            keys = [-1 if i in faulty else key for i, key in enumerate(self.keys())]
+            found.update(self.repeated(keys, faulty))
+        errors: list[str] = []
+        for i in sorted(found):
+            errors.append(f"dòng {self.columns.lines[i]}: {found[i]}")
+            if error_limit_reached(errors):
+                break
+        return errors
+
+    def keys(self) -> list[int]:
+        """Each row's key (``CheckedRows.row_key``); meaningless for a faulty row."""
+        span = self.metric_span
+        return [
+            ((u or 0) * span + (m or 0)) * PERIOD_SPAN + (p or 0)
+            for u, m, p in zip(self.unit_ids, self.metric_ids, self.months, strict=True)
+        ]
+
+    def repeated(self, keys: list[int], faulty: set[int]) -> dict[int, str]:
+        """Each row (not otherwise faulty) that repeats an earlier one's unit, metric, month."""
+        first: dict[int, int] = {}
+        found = {}
+        c = self.columns
+        for i, key in enumerate(keys):
+            if i in faulty:
+                continue
+            if key in first:
+                found[i] = (
+                    f"trùng với dòng {c.lines[first[key]]} ({cell_text(c.units[i])}, "
+                    f"{cell_text(c.periods[i])}, {cell_text(c.metrics[i])})"
+                )
+            else:
+                first[key] = i
+        return found
+
+    def checked(self) -> CheckedRows:
+        """The rows to write; only once ``errors`` found none."""
+        return CheckedRows(
+            self.keys(),
+            self.values,  # type: ignore[arg-type]
+            self.columns.lines,
+            set(self.pairs),  # type: ignore[arg-type]
+            self.metric_span,
+        )
+
+
+def _unit_verdict(code: str, ref: Reference) -> tuple[int | None, str]:
+    unit = ref.units.get(code)
+    if unit is not None:
+        return unit[0], ""
+    if not code:
+        return None, "thiếu mã đơn vị (cột unit_code)"
+    return None, f"không có đơn vị mã '{code}'"
+
+
+def _metric_verdict(code: str, ref: Reference) -> tuple[int | None, str]:
+    metric_id = ref.metrics.get(code)
+    if metric_id is None:
+        return None, f"không có số liệu mã '{code}'"
+    if code in ref.derived:
+        return None, f"số liệu '{code}' được tính từ sổ theo dõi, không nhập tay hoặc từ tệp"
+    return metric_id, ""
+
+
+def _period_verdict(text: str, ref: Reference) -> tuple[int | None, str]:
+    period = parse_period(text)
     if period is None:
-        return f"kỳ '{row.period}' không hợp lệ (định dạng YYYY-MM)", None
+        return None, f"kỳ '{text}' không hợp lệ (định dạng YYYY-MM)"
     if period > ref.last_month:
-        return _future_problem(row.period, ref), None
-    unit_id = unit[0]
-    if not existed_in(unit, period):
-        return _absent_problem(row.unit_code, unit, period), None
-    if writable is not None and unit_id not in writable:
-        return f"bạn không có quyền nhập số liệu cho đơn vị '{row.unit_code}'", None
-    raw = row.value
-    if type(raw) is str and raw.isdigit() and raw.isascii() and len(raw) <= 15:
-        return "", (unit_id, metric_id, period, int(raw))  # the common case, below MAX_VALUE
-    value, problem = parse_value(raw)
-    if value is None:
-        return problem, None
-    return "", (unit_id, metric_id, period, value)
+        current = Month.from_index(ref.last_month).label
+        return None, f"kỳ '{text}' chưa tới: chỉ nhập số liệu đến tháng hiện tại ({current})"
+    return period, ""
+
+
+def _pair_problem(
+    code: str, unit: tuple[int, int | None, int | None], month: int, writable: set[int] | None
+) -> str:
+    if not existed_in(unit, month):
+        return _absent_problem(code, unit, month)
+    if writable is not None and unit[0] not in writable:
+        return f"bạn không có quyền nhập số liệu cho đơn vị '{code}'"
+    return ""
+
+
+def _values(cells: Sequence[Any]) -> tuple[list[int | None], dict[int, str]]:
+    """Each row's value, and the problem of each row whose value is not a count."""
+    values: list[int | None] = []
+    problems = {}
+    for i, cell in enumerate(cells):
+        value, problem = parse_value(_cell(cell))
+        values.append(value)
+        if problem:
+            problems[i] = problem
+    return values, problems
 
 
 def _absent_problem(code: str, unit: tuple[int, int | None, int | None], month: int) -> str:
@@ -239,11 +453,6 @@ def _absent_problem(code: str, unit: tuple[int, int | None, int | None], month: 
             f"không nhận số liệu tháng {label}"
         )
     return f"đơn vị '{code}' không tồn tại trong tháng {label}"
-
-
-def _future_problem(period: str, ref: Reference) -> str:
-    current = Month.from_index(ref.last_month).label
-    return f"kỳ '{period}' chưa tới: chỉ nhập số liệu đến tháng hiện tại ({current})"
 
 
 def existed_in(unit: tuple[int, int | None, int | None], month: int) -> bool:
@@ -269,22 +478,19 @@ def approved_pairs(
     return {pair for pair in approved if pair in pairs}
 
 
-def _locked_errors(
-    checked: CheckedRows, ref: Reference, lines: dict[tuple[int, int, int], int]
-) -> list[str]:
+def locked_errors(checked: CheckedRows, ref: Reference) -> list[str]:
     """One message per approved (unit, month), at the first line that writes to it."""
-    locked = locked_months({(unit_id, period) for unit_id, _, period, _ in checked.values})
+    locked = locked_months(checked.pairs)
     if not locked:
         return []
     codes = {pk: code for code, (pk, _, _) in ref.units.items()}
     first: dict[tuple[int, int], int] = {}
-    for (unit_id, _, period), line in lines.items():
-        if (unit_id, period) in locked:
-            first[unit_id, period] = min(line, first.get((unit_id, period), line))
-    messages = []
-    for (unit_id, period), line in sorted(first.items(), key=lambda item: item[1]):
-        messages.append(
-            f"dòng {line}: tháng {Month.from_index(period).label} của đơn vị '{codes[unit_id]}' "
-            "đã được duyệt và khóa; cần lãnh đạo mở lại trước khi sửa số liệu"
-        )
-    return messages
+    for key, line in zip(checked.keys, checked.lines, strict=True):
+        unit_id, _, period = checked.unpacked(key)
+        if (unit_id, period) in locked and (unit_id, period) not in first:
+            first[unit_id, period] = line
+    return [
+        f"dòng {line}: tháng {Month.from_index(period).label} của đơn vị '{codes[unit_id]}' "
+        "đã được duyệt và khóa; cần lãnh đạo mở lại trước khi sửa số liệu"
+        for (unit_id, period), line in sorted(first.items(), key=lambda item: item[1])
+    ]

@@ -1,5 +1,7 @@
-"""What every `import_… PATH [--dry-run]` command shares: read the file, run the import all
-or nothing, print every refusal as `dòng N: …` and exit 1, or one summary line."""
+"""What every `import_… PATH [--dry-run] [--wait S]` command shares: read the file, check
+every row before the write begins, write all or nothing, print every refusal as `dòng N: …`
+and exit 1, or one summary line. A database held by another write is waited for up to
+``--wait`` seconds, then the command says it is busy and exits 1 (never a traceback)."""
 
 from __future__ import annotations
 
@@ -7,10 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import OperationalError
 
+from kiemsat.lib.busy import BUSY_MESSAGE, database_busy, wait_for_locks
 from kiemsat.lib.excel import ImportRefused, exit_refused, read_limited
 
 MAX_COMMAND_BYTES = 200 * 1024 * 1024  # files named on the command line
+DEFAULT_WAIT_SECONDS = 60.0  # a long import of another person's finishes well within this
 
 
 def read_path(path: Path, max_bytes: int = MAX_COMMAND_BYTES) -> bytes:
@@ -25,17 +30,31 @@ class FileImportCommand(BaseCommand):
     # A data command: the system checks import every view and take longer than a
     # typical import; `manage.py check` and the server run them.
     requires_system_checks: list[str] = []
+    verbosity = 1
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không ghi.")
+        parser.add_argument(
+            "--wait",
+            type=float,
+            default=DEFAULT_WAIT_SECONDS,
+            help="Số giây chờ khi cơ sở dữ liệu đang bận ghi việc khác (mặc định 60).",
+        )
 
     def read(self, path: Path) -> bytes:
         return read_path(path)
 
     def run(self, *, name: str, data: bytes, dry_run: bool) -> Any:
-        """Import (or with ``dry_run`` only check) the file; raise ImportRefused to refuse."""
+        """Import (or with ``dry_run`` only check) the file; raise ImportRefused to refuse.
+        Call ``writing`` once every row is checked, just before the write begins."""
         raise NotImplementedError
+
+    def writing(self, rows: int) -> None:
+        """With ``-v 2``: say that the check is over and the write begins."""
+        if self.verbosity >= 2:
+            self.stdout.write(f"Đang ghi {rows} dòng…")
+            self.stdout.flush()
 
     def summary(self, result: Any) -> str:
         return (
@@ -43,13 +62,23 @@ class FileImportCommand(BaseCommand):
             f"giữ nguyên {result.unchanged}"
         )
 
+    def done(self, result: Any, dry_run: bool) -> str:
+        verb = "Kiểm tra (không ghi)" if dry_run else "Đã nhập"
+        return f"{verb}: {self.summary(result)}."
+
     def handle(self, *args: object, **options: object) -> None:
         path = options["path"]
         assert isinstance(path, Path)
         dry_run = bool(options["dry_run"])
+        self.verbosity = int(options.get("verbosity", 1))  # type: ignore[call-overload]
         try:
+            wait_for_locks(float(options.get("wait", DEFAULT_WAIT_SECONDS)))  # type: ignore[arg-type]
             result = self.run(name=path.name, data=self.read(path), dry_run=dry_run)
         except ImportRefused as refused:
             exit_refused(self.stderr, refused)
-        verb = "Kiểm tra (không ghi)" if dry_run else "Đã nhập"
-        self.stdout.write(f"{verb}: {self.summary(result)}.")
+        except OperationalError as exc:
+            if not database_busy(exc):
+                raise
+            self.stderr.write(f"{BUSY_MESSAGE} Không nhập; cơ sở dữ liệu không đổi.")
+            raise SystemExit(1) from None
+        self.stdout.write(self.done(result, dry_run))

@@ -1,9 +1,9 @@
 """Figures of a month after the current one are not known yet: refused on every way in.
 
-The command, the upload page, the entry grid and the API share ``imports.check_rows``; the
-bulk path of plain CSV files declines such a file so the row check names the line. The
-clock is frozen at the edges: the last evening of a month, and 30 November, the last day of
-a work year, when December is already the next work year but not yet this month.
+The command, the upload page, the entry grid and the API share ``imports.check_columns``,
+which names the line whether the file is a plain one or not. The clock is frozen at the
+edges: the last evening of a month, and 30 November, the last day of a work year, when
+December is already the next work year but not yet this month.
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
-from kiemsat.indicators import bulk, imports, services
+from kiemsat.indicators import imports, services
 from kiemsat.indicators.models import Figure, Source, Submission
-from kiemsat.indicators.tests.test_bulk import by_bulk, row_by_row
 from kiemsat.indicators.tests.test_imports import (
     HA_LONG,
     HEADER,
@@ -108,14 +107,12 @@ def test_december_opens_with_the_new_work_year_not_before(units, tmp_path, now, 
 
 @time_machine.travel(LAST_EVENING_OF_MARCH, tick=False)
 @pytest.mark.parametrize("period", ["2025-04", "2027-01", "2099-12"])
-def test_bulk_declines_a_future_month_and_the_row_check_names_it(units, period) -> None:  # type: ignore[no-untyped-def]
+def test_a_future_month_in_a_plain_file_is_named(units, period) -> None:  # type: ignore[no-untyped-def]
     content = csv_bytes(f"{HA_LONG},2025-01,TB_MOI,5", f"{HA_LONG},{period},TB_DA_GQ,3")
-    assert bulk.plain_body("f.csv", content) is not None  # a plain file: bulk is tried first
-    assert by_bulk(content) == (None, [])
-    refused, written = row_by_row(content)
-    assert isinstance(refused, imports.ImportRefused)
-    assert refused.errors == [f"dòng 3: {future_message(period, '03/2025')}"]
-    assert written == []
+    with pytest.raises(imports.ImportRefused) as refused:
+        services.figures_import_file(actor=None, name="f.csv", data=content)
+    assert refused.value.errors == [f"dòng 3: {future_message(period, '03/2025')}"]
+    assert not Figure.objects.exists()
 
 
 @time_machine.travel(LAST_EVENING_OF_MARCH, tick=False)

@@ -1,35 +1,29 @@
-from pathlib import Path
+import io
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from kiemsat.agreements import excel, services
-from kiemsat.lib.excel import exit_refused
+from kiemsat.lib.commands import FileImportCommand
 
 
-class Command(BaseCommand):
+class Command(FileImportCommand):
     help = (
         "Nhập văn bản phối hợp đã có từ tệp Excel theo mẫu; có lỗi ở bất kỳ dòng nào thì "
         "không ghi gì (in từng lỗi dạng 'dòng N: …')."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", type=Path)
-        parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không ghi.")
+    def run(self, *, name: str, data: bytes, dry_run: bool) -> Any:
+        rows = excel.read_instruments(name, io.BytesIO(data))
+        self.writing(len(rows))
+        # Each row is registered by the form's own rules, which need the rows before it:
+        # a dry run is that same registration, undone.
+        with transaction.atomic():
+            count = services.instruments_import(actor=None, rows=rows)
+            if dry_run:
+                transaction.set_rollback(True)
+        return count
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["path"]
-        if not path.is_file():
-            raise CommandError(f"Không tìm thấy tệp '{path}'.")
-        try:
-            with path.open("rb") as stream:
-                rows = excel.read_instruments(path.name, stream)
-            with transaction.atomic():
-                count = services.instruments_import(actor=None, rows=rows)
-                if options["dry_run"]:
-                    transaction.set_rollback(True)
-        except excel.ImportRefused as refused:
-            exit_refused(self.stderr, refused)
-        verb = "Kiểm tra xong, có thể nhập" if options["dry_run"] else "Đã nhập"
-        self.stdout.write(f"{verb} {count} văn bản phối hợp.")
+    def done(self, result: Any, dry_run: bool) -> str:
+        verb = "Kiểm tra xong, có thể nhập" if dry_run else "Đã nhập"
+        return f"{verb} {result} văn bản phối hợp."
