@@ -5,15 +5,7 @@ from typing import Any
 from django import forms
 
 from kiemsat.indicators.models import Metric
-from kiemsat.lib.periods import Month
-
-
-def parse_month_text(text: str) -> Month:
-    """A month as users type it ("12/2025") or as URLs carry it ("2025-12")."""
-    month, sep, year = text.strip().partition("/")
-    if sep and month.isdigit() and year.isdigit() and len(year) == 4:
-        return Month.parse(f"{year}-{int(month):02d}")
-    return Month.parse(text.strip())
+from kiemsat.lib.periods import Month, parse_month_text
 
 
 class MonthField(forms.CharField):

@@ -256,12 +256,19 @@ CORPUS: dict[str, Bad] = {
         lambda i: _csv_only(i, b"\xef\xbb\xbf" + table(i, [i.row(**{i.unit: "KHONG-CO"})])[1]),
         {**NOT_CSV, **{c: ("dòng 2", "KHONG-CO") for c in CSV_COMMANDS}},
     ),
-    "semicolons": Bad(
-        lambda i: _csv_only(i, csv_text([list(i.header), i.row()], ";").encode()),
-        {
-            **NOT_CSV,
-            **{c: ("dòng 1: các cột cách nhau bởi dấu chấm phẩy",) for c in CSV_COMMANDS},
-        },
+    "semicolons (read as Excel writes them), an unknown unit": Bad(
+        lambda i: _csv_only(
+            i, csv_text([list(i.header), i.row(**{i.unit: "KHONG-CO"})], ";").encode()
+        ),
+        {**NOT_CSV, **{c: ("dòng 2", "KHONG-CO") for c in CSV_COMMANDS}},
+    ),
+    "semicolons with a BOM, an unknown code": Bad(
+        lambda i: _csv_only(
+            i,
+            b"\xef\xbb\xbf"
+            + csv_text([list(i.header), i.row(**{i.code: "KHONG-CO"})], ";").encode(),
+        ),
+        {**NOT_CSV, **{c: ("dòng 2", "KHONG-CO") for c in CSV_COMMANDS}},
     ),
     "Windows-1258, unknown unit": Bad(
         lambda i: _csv_only(i, cp1258(csv_text([list(i.header), i.row(**{i.unit: "HẠ-LONG-CŨ"})]))),
