@@ -34,7 +34,7 @@ class CodeOrName[T]:
         items: Iterable[T],
         *,
         what: str,
-        column: str,
+        column: str = "",
         code: Callable[[T], str] = lambda item: str(getattr(item, "code", "")),
         names: Callable[[T], Iterable[str]] = names_of,
         usable: Callable[[T], bool] | None = None,
@@ -64,7 +64,7 @@ class CodeOrName[T]:
     def _find(self, text: str) -> T:
         key = fold(text)
         if not key:
-            raise NotFound(f"thiếu {self.what} (cột {self.column})")
+            raise NotFound(f"thiếu {self.what}{self._column()}")
         if key in self.by_code:
             return self.by_code[key]
         matches = self.by_name.get(key, [])
@@ -74,7 +74,11 @@ class CodeOrName[T]:
             return matches[0]
         if matches:
             raise NotFound(self._ambiguous(text, matches))
-        raise NotFound(f"không có {self.what} mã hoặc tên '{text[:60]}' (cột {self.column})")
+        raise NotFound(f"không có {self.what} mã hoặc tên '{text[:60]}'{self._column()}")
+
+    def _column(self) -> str:
+        """The column, for messages of a file whose lines do not already name it."""
+        return f" (cột {self.column})" if self.column else ""
 
     def _ambiguous(self, text: str, matches: list[T]) -> str:
         listed = [f"{self._label(m)} ({self.code(m)})" for m in matches[:MAX_CANDIDATES]]

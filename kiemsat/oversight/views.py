@@ -315,4 +315,5 @@ def intervention_import(request: HttpRequest) -> HttpResponse:
 def intervention_template(request: HttpRequest) -> HttpResponse:
     if not access_for(request.user).unit_ids(Role.STAFF):  # as for the import it serves
         raise PermissionDenied("Bạn không có quyền nhập kháng nghị, kiến nghị cho đơn vị nào.")
-    return download(excel.import_template(), XLSX, "mau-so-khang-nghi-kien-nghi.xlsx")
+    template = excel.import_template(selectors.import_catalogue(request.user))
+    return download(template, XLSX, "mau-so-khang-nghi-kien-nghi.xlsx")
