@@ -17,7 +17,11 @@ MAX_CANDIDATES = 5  # an ambiguous name lists this many candidates, then how man
 
 
 class NotFound(ValueError):
-    """The cell names nothing, or more than one thing; the message says which."""
+    """The cell names nothing, or more than one thing (``ambiguous``); the message says which."""
+
+    def __init__(self, message: str, *, ambiguous: bool = False):
+        super().__init__(message)
+        self.ambiguous = ambiguous
 
 
 def names_of(item: Any) -> list[str]:
@@ -67,13 +71,13 @@ class CodeOrName[T]:
             raise NotFound(f"thiếu {self.what}{self._column()}")
         if key in self.by_code:
             return self.by_code[key]
-        matches = self.by_name.get(key, [])
+        matches = list({self.code(m): m for m in self.by_name.get(key, [])}.values())
         if len(matches) > 1 and self.usable is not None:
             matches = [item for item in matches if self.usable(item)] or matches
         if len(matches) == 1:
             return matches[0]
         if matches:
-            raise NotFound(self._ambiguous(text, matches))
+            raise NotFound(self._ambiguous(text, matches), ambiguous=True)
         raise NotFound(f"không có {self.what} mã hoặc tên '{text[:60]}'{self._column()}")
 
     def _column(self) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from kiemsat.lib.lookup import CodeOrName
 from kiemsat.lib.vn import fold, sort_key
 from kiemsat.lib.workdays import WorkCalendar
 from kiemsat.org.access import access_for, check
@@ -26,6 +28,22 @@ from kiemsat.org.models import (
 def visible_units(user, *, need: Role = Role.VIEWER) -> QuerySet[Unit]:  # type: ignore[no-untyped-def]
     """Units the user may read (or hold ``need`` on)."""
     return Unit.objects.filter(pk__in=access_for(user).unit_ids(need)).select_related("parent")
+
+
+def units_by_code_or_name(
+    *, usable: Callable[[Unit], bool] | None = None, column: str = ""
+) -> CodeOrName[Unit]:
+    """Every unit, found in a file's cell by its code or name (``usable``: those the person
+    may write for, which settle a name shared across history)."""
+    units = Unit.objects.select_related("parent")
+    return CodeOrName(units, what="đơn vị", column=column, usable=usable)
+
+
+def partners_by_code_or_name(
+    *, what: str, usable: Callable[[Partner], bool] | None = None, column: str = ""
+) -> CodeOrName[Partner]:
+    """Every partner, found in a file's cell by its code, name or short name."""
+    return CodeOrName(Partner.objects.all(), what=what, column=column, usable=usable)
 
 
 def visible_unit_by_code(user, code: str) -> Unit:  # type: ignore[no-untyped-def]

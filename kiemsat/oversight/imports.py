@@ -23,7 +23,11 @@ from kiemsat.lib.vn import fold, format_int
 from kiemsat.lib.workdays import WorkCalendar
 from kiemsat.org.access import access_for
 from kiemsat.org.models import Partner, Role, Unit
-from kiemsat.org.selectors import work_calendar
+from kiemsat.org.selectors import (
+    partners_by_code_or_name,
+    units_by_code_or_name,
+    work_calendar,
+)
 from kiemsat.oversight import selectors, services
 from kiemsat.oversight.excel import ImportRow, cell_text
 from kiemsat.oversight.models import (
@@ -64,13 +68,9 @@ class _Refs:
         offered = set(selectors.recipients_offered().values_list("pk", flat=True))
         in_force = set(selectors.answer_rules().values_list("pk", flat=True))
         return cls(
-            units=CodeOrName(
-                Unit.objects.select_related("parent"),
-                what="đơn vị",
-                usable=lambda unit: writable is None or unit.pk in writable,
-            ),
-            partners=CodeOrName(
-                Partner.objects.all(), what="cơ quan nhận", usable=lambda p: p.pk in offered
+            units=units_by_code_or_name(usable=lambda u: writable is None or u.pk in writable),
+            partners=partners_by_code_or_name(
+                what="cơ quan nhận", usable=lambda p: p.pk in offered
             ),
             rules=CodeOrName(
                 DeadlineRule.objects.all(),
