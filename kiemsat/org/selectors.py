@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from kiemsat.lib.lookup import CodeOrName
 from kiemsat.lib.vn import fold, sort_key
@@ -37,6 +38,25 @@ def units_by_code_or_name(
     may write for, which settle a name shared across history)."""
     units = Unit.objects.select_related("parent")
     return CodeOrName(units, what="đơn vị", column=column, usable=usable)
+
+
+def partners_offered() -> QuerySet[Partner]:
+    """The partners a new record may name: those that still exist, by name."""
+    today = timezone.localdate()
+    return Partner.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today)).order_by(
+        "name_folded"
+    )
+
+
+def units_catalogue(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(code, name) of the units the user enters records for: a template's "Danh mục"."""
+    units = visible_units(user, need=Role.STAFF).order_by("code")
+    return list(units.values_list("code", "name"))
+
+
+def partners_catalogue() -> list[tuple[str, str]]:
+    """(code, name) of the partners offered: a template's "Danh mục"."""
+    return list(partners_offered().values_list("code", "name"))
 
 
 def partners_by_code_or_name(

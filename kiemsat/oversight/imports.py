@@ -25,6 +25,7 @@ from kiemsat.org.access import access_for
 from kiemsat.org.models import Partner, Role, Unit
 from kiemsat.org.selectors import (
     partners_by_code_or_name,
+    partners_offered,
     units_by_code_or_name,
     work_calendar,
 )
@@ -65,7 +66,7 @@ class _Refs:
     @classmethod
     def load(cls, actor: Any) -> _Refs:
         writable = None if actor is None else access_for(actor).unit_ids(Role.STAFF)
-        offered = set(selectors.recipients_offered().values_list("pk", flat=True))
+        offered = set(partners_offered().values_list("pk", flat=True))
         in_force = set(selectors.answer_rules().values_list("pk", flat=True))
         return cls(
             units=units_by_code_or_name(usable=lambda u: writable is None or u.pk in writable),

@@ -10,13 +10,13 @@ from django.db.models import Count, DateField, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from kiemsat.lib.periods import Month, MonthRange
 from kiemsat.lib.vn import fold
 from kiemsat.lib.workdays import WorkCalendar
 from kiemsat.org.access import access_for, check
-from kiemsat.org.models import Partner, Role, Unit
+from kiemsat.org.models import Role
+from kiemsat.org.selectors import partners_catalogue, units_catalogue
 from kiemsat.oversight import clock
 from kiemsat.oversight.clock import Status
 from kiemsat.oversight.models import ACCEPTED_OUTCOMES, DeadlineRule, Event, Intervention, Outcome
@@ -162,21 +162,12 @@ def due_for_reminders(today: date, calendar: WorkCalendar) -> QuerySet[Intervent
     )
 
 
-def recipients_offered() -> QuerySet[Partner]:
-    """The bodies a new record may be addressed to: those that still exist."""
-    today = timezone.localdate()
-    return Partner.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today)).order_by(
-        "name_folded"
-    )
-
-
 def import_catalogue(user: Any) -> list[tuple[str, list[tuple[str, str]]]]:
     """What the import template's "Danh mục" lists: the units the user enters records for,
     the recipients offered and the deadline rules in force, as (column, [(code, name)])."""
-    units = Unit.objects.filter(pk__in=access_for(user).unit_ids(Role.STAFF)).order_by("code")
     return [
-        ("unit_code", [(u.code, u.name) for u in units]),
-        ("recipient_code", list(recipients_offered().values_list("code", "name"))),
+        ("unit_code", units_catalogue(user)),
+        ("recipient_code", partners_catalogue()),
         ("rule_code", list(answer_rules().order_by("code").values_list("code", "name"))),
     ]
 

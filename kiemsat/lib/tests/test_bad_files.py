@@ -105,7 +105,6 @@ INSTRUMENTS = Importer(
     "don_vi so_ky_hieu ten loai ngay_ky",
     None,
     2000,
-    csv=False,
 )
 SCORES = Importer(
     "import_scores",
@@ -235,7 +234,7 @@ NOT_CSV = {
     "import_figures": ("không phải CSV",),
     "import_quotas": ("không phải CSV",),
     "import_interventions": ("không phải CSV",),
-    "import_instruments": ("không phải Excel (.xlsx)",),
+    "import_instruments": ("không phải CSV",),
     "import_scores": ("không phải CSV",),
 }
 
