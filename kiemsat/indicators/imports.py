@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
@@ -20,9 +21,11 @@ from kiemsat.indicators.models import Metric, QuotaLock, Submission, SubmissionS
 from kiemsat.indicators.providers import derived_codes
 from kiemsat.lib.commands import read_path
 from kiemsat.lib.excel import ImportRefused, error_limit_reached, read_limited, table_rows
-from kiemsat.lib.periods import Month
+from kiemsat.lib.lookup import CodeOrName, NotFound
+from kiemsat.lib.periods import Month, parse_month, parse_month_text
 from kiemsat.lib.vn import format_int
 from kiemsat.org.models import Unit
+from kiemsat.org.selectors import units_by_code_or_name
 
 HEADER = ("unit_code", "period", "metric_code", "value")
 MAX_FILE_BYTES = 10 * 1024 * 1024  # uploads through the web
@@ -61,9 +64,16 @@ def read_bytes(path: Path) -> bytes:
 
 
 def parse_file(name: str, data: bytes) -> list[RawRow]:
-    """Rows of a CSV or XLSX file's bytes; refuses empty or other files whole."""
+    """Rows of a CSV or XLSX file's bytes; refuses empty or other files whole. A month that
+    Excel turned into a date cell is read as that month."""
     return [
-        RawRow(line, cell_text(u), cell_text(p), cell_text(m), v)
+        RawRow(
+            line,
+            cell_text(u),
+            str(parse_month(p)) if isinstance(p, date) else cell_text(p),
+            cell_text(m),
+            v,
+        )
         for line, (u, p, m, v) in read_table(name, data, HEADER)
         if v not in (None, "")  # a blank value is a cell left empty in the template
     ]
@@ -104,6 +114,7 @@ class Reference:
     metrics: dict[str, int]
     derived: frozenset[str]
     last_month: int  # the current month: figures of later months are not known yet
+    names: dict[str, CodeOrName[Any]] = field(default_factory=dict)  # loaded when first used
 
     @classmethod
     def load(cls) -> Reference:
@@ -122,17 +133,29 @@ class Reference:
         )
         return cls(units, metrics, derived, Month.of(timezone.localdate()).index)
 
+    def code(self, column: str, text: str, writable: set[int] | None) -> str:
+        """The code a cell of ``column`` names: a code as stored, else a code or name found
+        by ``kiemsat.lib.lookup`` (a unit's name among the units ``writable``); NotFound."""
+        if text in (self.units if column == "unit_code" else self.metrics):
+            return text
+        if column not in self.names:
+            self.names[column] = (
+                units_by_code_or_name(
+                    usable=lambda u: writable is None or u.pk in writable, column=column
+                )
+                if column == "unit_code"
+                else CodeOrName(Metric.objects.all(), what="số liệu", column=column)
+            )
+        return str(self.names[column].find(text).code)
+
 
 def parse_period(text: str) -> int | None:
-    """The month index of a ``YYYY-MM`` text (ASCII digits), or None."""
-    if len(text) != 7 or text[4] != "-" or not text.isascii():
+    """The month index of a month as files carry it (YYYY-MM, MM/YYYY or M/YYYY), or None."""
+    try:
+        month = parse_month_text(text)
+    except ValueError:
         return None
-    if not (text[:4].isdigit() and text[5:].isdigit()):
-        return None
-    year, month = int(text[:4]), int(text[5:])
-    if not 1 <= month <= 12 or year < 1900:
-        return None
-    return year * 12 + month - 1
+    return month.index if month.year >= 1900 else None
 
 
 def parse_value(raw: Any) -> tuple[int | None, str]:
@@ -197,24 +220,24 @@ def check_rows(rows: Iterable[RawRow], *, writable_unit_ids: set[int] | None = N
 def _check_row(
     row: RawRow, ref: Reference, writable: set[int] | None, periods: dict[str, int | None]
 ) -> tuple[str, tuple[int, int, int, int] | None]:
-    unit = ref.units.get(row.unit_code)
-    if unit is None:
-        if not row.unit_code:
-            return "thiếu mã đơn vị (cột unit_code)", None
-        return f"không có đơn vị mã '{row.unit_code}'", None
-    metric_id = ref.metrics.get(row.metric_code)
-    if metric_id is None:
-        return f"không có số liệu mã '{row.metric_code}'", None
-    if row.metric_code in ref.derived:
+    if not row.unit_code:
+        return "thiếu mã đơn vị (cột unit_code)", None
+    try:
+        unit = ref.units[ref.code("unit_code", row.unit_code, writable)]
+        metric_code = ref.code("metric_code", row.metric_code, writable)
+    except NotFound as missing:
+        return str(missing), None
+    metric_id = ref.metrics[metric_code]
+    if metric_code in ref.derived:
         return (
-            f"số liệu '{row.metric_code}' được tính từ sổ theo dõi, không nhập tay hoặc từ tệp",
+            f"số liệu '{metric_code}' được tính từ sổ theo dõi, không nhập tay hoặc từ tệp",
             None,
         )
     if row.period not in periods:
         periods[row.period] = parse_period(row.period)
     period = periods[row.period]
     if period is None:
-        return f"kỳ '{row.period}' không hợp lệ (định dạng YYYY-MM)", None
+        return f"kỳ '{row.period}' không hợp lệ (MM/YYYY hoặc YYYY-MM)", None
     if period > ref.last_month:
         return _future_problem(row.period, ref), None
     unit_id = unit[0]
