@@ -363,6 +363,10 @@ CORPUS: dict[str, Bad] = {
     "unknown code": Bad(
         lambda i: table(i, [i.row(**{i.code: "KHONG-CO"})]), ("dòng 2", "KHONG-CO")
     ),
+    "a unit's name that two units bore": Bad(
+        lambda i: table(i, [i.row(**{i.unit: "vksnd tinh bac ninh"})]),
+        ("dòng 2", '"vksnd tinh bac ninh" khớp nhiều đơn vị', "(BAC-NINH)", "(BAC-NINH-2025)"),
+    ),
     "unknown unit": Bad(
         lambda i: table(i, [i.row(), i.row(**{i.unit: "KHONG-CO"})]), ("dòng 3", "KHONG-CO")
     ),
@@ -484,6 +488,7 @@ UPLOADS = {  # command → (who uploads, the page's URL name, its arguments)
 }
 ON_THE_WEB = (
     "Windows-1258, unknown unit",
+    "semicolons (read as Excel writes them), an unknown unit",
     "a line of 200,000 columns",
     "formula in a text cell",
     "corrupt XLSX",
