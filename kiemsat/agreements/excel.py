@@ -19,6 +19,7 @@ from kiemsat.agreements.models import Instrument, InstrumentKind, ReviewSchedule
 from kiemsat.agreements.services import InstrumentData, PartyData
 from kiemsat.lib.excel import (
     ImportRefused,
+    add_catalogue_sheet,
     parse_date,
     read_limited,
     set_widths,
@@ -27,9 +28,12 @@ from kiemsat.lib.excel import (
     table_rows,
     workbook_bytes,
 )
+from kiemsat.lib.lookup import CodeOrName, NotFound
 from kiemsat.lib.vn import fold
+from kiemsat.org.access import access_for
 from kiemsat.org.lifecycle import EXAMPLE_PARTNER_CODE, EXAMPLE_UNIT_CODE
-from kiemsat.org.models import Partner, Unit
+from kiemsat.org.models import Partner, Role, Unit
+from kiemsat.org.selectors import partners_by_code_or_name, units_by_code_or_name
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
@@ -100,13 +104,13 @@ IMPORT_COLUMNS = [
     ("hieu_luc_tu", "Hiệu lực từ ngày (trống: từ ngày ký)"),
     ("hieu_luc_den", "Hiệu lực đến ngày (trống: đến khi được thay thế)"),
     ("can_cu", "Căn cứ"),
-    ("don_vi", "Mã đơn vị VKS ký kết, cách nhau bởi dấu ;"),
+    ("don_vi", "Đơn vị VKS ký kết (mã hoặc tên), cách nhau bởi dấu ;"),
     ("nguoi_ky_don_vi", "Người ký của từng đơn vị, theo thứ tự, cách nhau bởi ;"),
     ("chuc_vu_don_vi", "Chức vụ người ký của từng đơn vị, cách nhau bởi ;"),
-    ("co_quan", "Mã cơ quan phối hợp ký kết, cách nhau bởi ;"),
+    ("co_quan", "Cơ quan phối hợp ký kết (mã hoặc tên), cách nhau bởi ;"),
     ("nguoi_ky_co_quan", "Người ký của từng cơ quan, cách nhau bởi ;"),
     ("chuc_vu_co_quan", "Chức vụ người ký của từng cơ quan, cách nhau bởi ;"),
-    ("chu_tri", "Mã đơn vị hoặc cơ quan chủ trì (có thể để trống)"),
+    ("chu_tri", "Đơn vị hoặc cơ quan chủ trì, mã hoặc tên (có thể để trống)"),
 ]
 REQUIRED = ("loai", "ten", "don_vi")
 KIND_ALIASES = {
@@ -122,7 +126,9 @@ KIND_ALIASES = {
 }
 
 
-def import_template() -> bytes:
+def import_template(catalogue: Iterable[tuple[str, Iterable[tuple[str, str]]]]) -> bytes:
+    """The template with an example row, the "Danh mục" of the units and partners the person
+    may name (``selectors.import_catalogue``) and a guide to the columns."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -149,6 +155,7 @@ def import_template() -> bytes:
         ]
     )
     set_widths(sheet, [22] * len(IMPORT_COLUMNS))
+    add_catalogue_sheet(book, catalogue)
     guide = book.create_sheet("huong_dan")
     guide.append(["Cột", "Ý nghĩa"])
     for code, meaning in IMPORT_COLUMNS:
@@ -167,26 +174,37 @@ class ImportRow:
 
 @dataclass
 class _Lookup:
-    units: dict[str, Unit]
-    partners: dict[str, Partner]
+    units: CodeOrName[Unit]
+    partners: CodeOrName[Partner]
 
     @classmethod
-    def load(cls) -> _Lookup:
+    def load(cls, actor: Any) -> _Lookup:
+        writable = None if actor is None else access_for(actor).unit_ids(Role.STAFF)
         return cls(
-            units={u.code.upper(): u for u in Unit.objects.all()},
-            partners={p.code.upper(): p for p in Partner.objects.all()},
+            units=units_by_code_or_name(usable=lambda u: writable is None or u.pk in writable),
+            partners=partners_by_code_or_name(what="cơ quan phối hợp"),
         )
 
+    def find(self, text: str) -> Unit | Partner:
+        """A unit or a partner, as the column ``chu_tri`` may name either."""
+        try:
+            return self.units.find(text)
+        except NotFound as missing:
+            if missing.ambiguous:
+                raise
+        return self.partners.find(text)
 
-def read_instruments(name: str, stream: IO[bytes]) -> list[ImportRow]:
-    """Parse the workbook; raises ImportRefused for a file that cannot be read at all."""
+
+def read_instruments(name: str, stream: IO[bytes], *, actor: Any = None) -> list[ImportRow]:
+    """Parse the workbook or CSV; raises ImportRefused for a file that cannot be read at all.
+    Units and partners are read by code or name; ``actor``'s units settle a shared name."""
     data = read_limited(stream, MAX_BYTES)
-    table = table_rows(name, data, formats=("xlsx",), max_rows=MAX_ROWS)
+    table = table_rows(name, data, formats=("xlsx", "csv"), max_rows=MAX_ROWS)
     missing = [code for code, _ in IMPORT_COLUMNS if code not in table.header]
     if missing:
         raise ImportRefused([f"dòng 1: thiếu cột {', '.join(missing)} (xem tệp mẫu)."])
     columns = {code: table.header.index(code) for code, _ in IMPORT_COLUMNS}
-    lookup = _Lookup.load()
+    lookup = _Lookup.load(actor)
     parsed: list[ImportRow] = []
     for line, cells in table.rows:
         values = {code: cells[i] if i < len(cells) else None for code, i in columns.items()}
@@ -263,29 +281,42 @@ def _parse_row(line: int, values: dict[str, Any], lookup: _Lookup) -> ImportRow:
 
 
 def _parties(values: dict[str, Any], lookup: _Lookup, errors: list[str]) -> list[PartyData]:
-    host = _text(values["chu_tri"]).upper()
+    host = _host(_text(values["chu_tri"]), lookup, errors)
     parties: list[PartyData] = []
-    for column, table, prefix, label in (
-        ("don_vi", lookup.units, "don_vi", "mã đơn vị"),
-        ("co_quan", lookup.partners, "co_quan", "mã cơ quan phối hợp"),
+    for column, finder, prefix in (
+        ("don_vi", lookup.units, "don_vi"),
+        ("co_quan", lookup.partners, "co_quan"),
     ):
         names = _split(values[f"nguoi_ky_{prefix}"])
         titles = _split(values[f"chuc_vu_{prefix}"])
-        for index, code in enumerate(_split(values[column])):
-            org = table.get(code.upper())
-            if org is None:
-                errors.append(f"{label} '{code}' không có trong danh mục")
+        for index, text in enumerate(_split(values[column])):
+            try:
+                org = finder.find(text)
+            except NotFound as missing:
+                errors.append(f"cột {column}: {missing}")
                 continue
             party = PartyData(
                 signatory_name=names[index] if index < len(names) else "",
                 signatory_title=titles[index] if index < len(titles) else "",
-                is_host=code.upper() == host,
+                is_host=org == host,
             )
             if isinstance(org, Unit):
                 party.unit = org
             else:
                 party.partner = org
             parties.append(party)
-    if host and not any(p.is_host for p in parties):
-        errors.append(f"chủ trì '{host}' không phải một bên ký kết của dòng này")
+    if host is not None and not any(p.is_host for p in parties):
+        errors.append(
+            f"chủ trì '{_text(values['chu_tri'])}' không phải một bên ký kết của dòng này"
+        )
     return parties
+
+
+def _host(text: str, lookup: _Lookup, errors: list[str]) -> Unit | Partner | None:
+    if not text:
+        return None
+    try:
+        return lookup.find(text)
+    except NotFound as missing:
+        errors.append(f"cột chu_tri: {missing}")
+        return None

@@ -347,7 +347,7 @@ class AttachmentForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Tệp Excel (.xlsx) theo mẫu")
+    file = forms.FileField(label="Tệp Excel (.xlsx) hoặc CSV theo mẫu")
 
 
 class FilterForm(forms.Form):

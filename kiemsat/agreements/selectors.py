@@ -41,6 +41,7 @@ from kiemsat.lib.validity import valid_on_q
 from kiemsat.lib.vn import fold, sort_key
 from kiemsat.org.access import access_for
 from kiemsat.org.models import Partner, Role, Unit
+from kiemsat.org.selectors import partners_catalogue, units_catalogue
 
 PARTIES = Prefetch(
     "parties", queryset=Party.objects.select_related("unit", "unit__parent", "partner")
@@ -195,6 +196,12 @@ def outline(chapters: list[Clause], articles: list[Clause]) -> list[tuple[Clause
         rows.append((None, by_chapter[None]))
     rows += [(chapter, by_chapter.get(chapter.pk, [])) for chapter in chapters]
     return rows
+
+
+def import_catalogue(user: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+    """What the import template's "Danh mục" lists: the units the user registers
+    instruments for and the partners offered, as (column, [(code, name)])."""
+    return [("don_vi", units_catalogue(user)), ("co_quan", partners_catalogue())]
 
 
 def get_party(instrument: Instrument, pk: int) -> Party:

@@ -144,7 +144,7 @@ def instrument_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows = excel.read_instruments(upload.name, upload.file)
+            rows = excel.read_instruments(upload.name, upload.file, actor=request.user)
             count = services.instruments_import(actor=request.user, rows=rows)
         except ImportRefused as refused:
             context["errors"] = refused.errors
@@ -158,7 +158,8 @@ def instrument_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
     _require_staff_somewhere(request.user)
-    return download(excel.import_template(), XLSX, "mau-nhap-van-ban-phoi-hop.xlsx")
+    template = excel.import_template(selectors.import_catalogue(request.user))
+    return download(template, XLSX, "mau-nhap-van-ban-phoi-hop.xlsx")
 
 
 # --- the instrument ------------------------------------------------------------------------

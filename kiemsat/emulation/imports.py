@@ -1,4 +1,5 @@
-"""Scores from a CSV/XLSX file (``import_scores``): ``unit_code,year,criterion_code,points``.
+"""Scores from a CSV/XLSX file (``import_scores``): ``unit_code,year,criterion_code,points``,
+the unit by its code or name.
 
 Manual leaves only, all or nothing: every row is checked first and the whole file is
 refused with one message per row ("dòng N: …") when any is wrong. A row sets the unit's
@@ -20,7 +21,9 @@ from kiemsat.emulation.services import check_points, manual_leaf, score_write
 from kiemsat.indicators.imports import cell_text, read_table
 from kiemsat.indicators.quota_imports import parse_year
 from kiemsat.lib.excel import ImportRefused, error_limit_reached
+from kiemsat.lib.lookup import CodeOrName, NotFound
 from kiemsat.org.models import ClusterTerm, Unit
+from kiemsat.org.selectors import units_by_code_or_name
 
 HEADER = ("unit_code", "year", "criterion_code", "points")
 
@@ -74,10 +77,11 @@ class _Terms:
         return self.cache[key]
 
 
-def _check_row(row: ScoreRow, units: dict[str, Unit], terms: _Terms, actor: Any) -> CheckedScore:
-    unit = units.get(row.unit_code)
-    if unit is None:
-        raise ValidationError(f"không có đơn vị mã '{row.unit_code}'")
+def _check_row(row: ScoreRow, units: CodeOrName[Unit], terms: _Terms, actor: Any) -> CheckedScore:
+    try:
+        unit = units.find(row.unit_code)
+    except NotFound as missing:
+        raise ValidationError(str(missing)) from None
     year = parse_year(row.year)
     if year is None:
         raise ValidationError(f"năm '{cell_text(row.year)}' không hợp lệ (YYYY)")
@@ -93,7 +97,9 @@ def _check_row(row: ScoreRow, units: dict[str, Unit], terms: _Terms, actor: Any)
 
 
 def check_score_rows(rows: list[ScoreRow], *, actor: Any) -> list[CheckedScore]:
-    units = {u.code: u for u in Unit.objects.filter(code__in={r.unit_code for r in rows})}
+    units = units_by_code_or_name(
+        usable=lambda u: actor is None or selectors.can_score(actor, u), column="unit_code"
+    )
     terms = _Terms()
     errors: list[str] = []
     checked: list[CheckedScore] = []

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kiemsat.indicators.entry_selectors import range_values, typed_metrics
 from kiemsat.indicators.imports import HEADER
-from kiemsat.lib.excel import workbook_bytes
+from kiemsat.lib.excel import add_catalogue_sheet, workbook_bytes
 from kiemsat.lib.periods import MonthRange
 from kiemsat.org.models import Unit
 
 
-def entry_template(unit: Unit, months: MonthRange) -> bytes:
+def entry_template(
+    unit: Unit, months: MonthRange, catalogue: Iterable[tuple[str, Iterable[tuple[str, str]]]]
+) -> bytes:
+    """The rows to fill, then the "Danh mục" (``entry_selectors.import_catalogue``)."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -50,4 +55,5 @@ def entry_template(unit: Unit, months: MonthRange) -> bytes:
     for column, width in zip("ABCDE", (22, 10, 18, 10, 70), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
+    add_catalogue_sheet(book, catalogue)
     return workbook_bytes(book)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from kiemsat.indicators.models import Figure, Metric, Submission
 from kiemsat.indicators.providers import derived_codes
 from kiemsat.lib.periods import Month, MonthRange
 from kiemsat.org.models import Unit
+from kiemsat.org.selectors import units_catalogue
 
 
 def typed_metrics() -> list[Metric]:
@@ -13,6 +16,13 @@ def typed_metrics() -> list[Metric]:
     return list(
         Metric.objects.filter(derived=False).exclude(code__in=derived_codes()).order_by("code")
     )
+
+
+def import_catalogue(user: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+    """What the entry template's "Danh mục" lists: the units the user enters figures for and
+    the metrics that may be typed, as (column, [(code, name)])."""
+    metrics = [(m.code, m.name) for m in typed_metrics()]
+    return [("unit_code", units_catalogue(user)), ("metric_code", metrics)]
 
 
 def month_values(unit: Unit, month: Month) -> dict[str, int]:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kiemsat.indicators import entry_selectors, quotas, services
+from kiemsat.indicators import entry_selectors, previews, quotas, services
 from kiemsat.indicators.entry_files import entry_template
 from kiemsat.indicators.entry_forms import (
     FigureGridForm,
@@ -223,7 +223,7 @@ def figures_template(request: HttpRequest, pk: int) -> HttpResponse:
         )
     months = MonthRange(form.cleaned_data["start"], form.cleaned_data["end"])
     response = HttpResponse(
-        entry_template(unit, months),
+        entry_template(unit, months, entry_selectors.import_catalogue(request.user)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = (
@@ -269,7 +269,11 @@ def figures_upload(request: HttpRequest) -> HttpResponse:
         _forget_stale_uploads(path.parent)
         path.write_bytes(data)
         request.session[SESSION_KEY] = {"token": token, "name": upload.name}
-        context.update(preview=preview, file_name=upload.name)
+        writable = access_for(request.user).unit_ids(Role.STAFF)
+        sample = previews.preview_rows(upload.name, data, writable=writable)
+        context.update(
+            preview=preview, sample=sample, rest=preview.rows - len(sample), file_name=upload.name
+        )
     return render(request, "indicators/upload.html", context, status=400 if form.errors else 200)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import islice, zip_longest
 from pathlib import Path
 from typing import IO, Any
@@ -23,9 +24,11 @@ from kiemsat.indicators.models import Metric, QuotaLock, Submission, SubmissionS
 from kiemsat.indicators.providers import derived_codes
 from kiemsat.lib.commands import read_path
 from kiemsat.lib.excel import ImportRefused, error_limit_reached, read_limited, table_rows
-from kiemsat.lib.periods import Month
+from kiemsat.lib.lookup import CodeOrName, NotFound
+from kiemsat.lib.periods import Month, parse_month, parse_month_text
 from kiemsat.lib.vn import format_int
 from kiemsat.org.models import Unit
+from kiemsat.org.selectors import units_by_code_or_name
 
 HEADER = ("unit_code", "period", "metric_code", "value")
 MAX_FILE_BYTES = 10 * 1024 * 1024  # uploads through the web
@@ -168,6 +171,7 @@ class Reference:
     metrics: dict[str, int]
     derived: frozenset[str]
     last_month: int  # the current month: figures of later months are not known yet
+    names: dict[str, CodeOrName[Any]] = field(default_factory=dict)  # loaded when first used
 
     @classmethod
     def load(cls) -> Reference:
@@ -186,17 +190,29 @@ class Reference:
         )
         return cls(units, metrics, derived, Month.of(timezone.localdate()).index)
 
+    def code(self, column: str, text: str, writable: set[int] | None) -> str:
+        """The code a cell of ``column`` names: a code as stored, else a code or name found
+        by ``kiemsat.lib.lookup`` (a unit's name among the units ``writable``); NotFound."""
+        if text in (self.units if column == "unit_code" else self.metrics):
+            return text
+        if column not in self.names:
+            self.names[column] = (
+                units_by_code_or_name(
+                    usable=lambda u: writable is None or u.pk in writable, column=column
+                )
+                if column == "unit_code"
+                else CodeOrName(Metric.objects.all(), what="số liệu", column=column)
+            )
+        return str(self.names[column].find(text).code)
+
 
 def parse_period(text: str) -> int | None:
-    """The month index of a ``YYYY-MM`` text (ASCII digits), or None."""
-    if len(text) != 7 or text[4] != "-" or not text.isascii():
+    """The month index of a month as files carry it (YYYY-MM, MM/YYYY or M/YYYY), or None."""
+    try:
+        month = parse_month_text(text)
+    except ValueError:
         return None
-    if not (text[:4].isdigit() and text[5:].isdigit()):
-        return None
-    year, month = int(text[:4]), int(text[5:])
-    if not 1 <= month <= 12 or year < 1900:
-        return None
-    return year * 12 + month - 1
+    return month.index if month.year >= 1900 else None
 
 
 def parse_value(raw: Any) -> tuple[int | None, str]:
@@ -274,9 +290,14 @@ def _plain_digits(values: Sequence[Any]) -> bool:
 Verdicts = dict[Any, tuple[int | None, str]]  # a distinct cell -> (its id, or its problem)
 
 
-def _judge(cells: Iterable[Hashable], verdict: Callable[[str], tuple[int | None, str]]) -> Verdicts:
-    """Each distinct cell of a column judged once."""
-    return {cell: verdict(cell_text(cell)) for cell in set(cells)}
+def _judge(
+    cells: Iterable[Hashable],
+    verdict: Callable[[Any], tuple[int | None, str]],
+    *,
+    raw: bool = False,
+) -> Verdicts:
+    """Each distinct cell of a column judged once (as text unless ``raw``)."""
+    return {cell: verdict(cell if raw else cell_text(cell)) for cell in set(cells)}
 
 
 def _ids(column: Sequence[Any], verdicts: Verdicts) -> list[Any]:
@@ -293,9 +314,9 @@ class _Judged:
         self, columns: FigureColumns, ref: Reference, writable: set[int] | None, *, plain: bool
     ) -> None:
         self.columns = columns
-        self.units = _judge(columns.units, lambda code: _unit_verdict(code, ref))
-        self.metrics = _judge(columns.metrics, lambda code: _metric_verdict(code, ref))
-        self.periods = _judge(columns.periods, lambda text: _period_verdict(text, ref))
+        self.units = _judge(columns.units, lambda code: _unit_verdict(code, ref, writable))
+        self.metrics = _judge(columns.metrics, lambda code: _metric_verdict(code, ref, writable))
+        self.periods = _judge(columns.periods, lambda cell: _period_verdict(cell, ref), raw=True)
         self.unit_ids = _ids(columns.units, self.units)
         self.metric_ids = _ids(columns.metrics, self.metrics)
         self.months = _ids(columns.periods, self.periods)
@@ -395,28 +416,30 @@ class _Judged:
         )
 
 
-def _unit_verdict(code: str, ref: Reference) -> tuple[int | None, str]:
-    unit = ref.units.get(code)
-    if unit is not None:
-        return unit[0], ""
-    if not code:
+def _unit_verdict(text: str, ref: Reference, writable: set[int] | None) -> tuple[int | None, str]:
+    if not text:
         return None, "thiếu mã đơn vị (cột unit_code)"
-    return None, f"không có đơn vị mã '{code}'"
+    try:
+        return ref.units[ref.code("unit_code", text, writable)][0], ""
+    except NotFound as missing:
+        return None, str(missing)
 
 
-def _metric_verdict(code: str, ref: Reference) -> tuple[int | None, str]:
-    metric_id = ref.metrics.get(code)
-    if metric_id is None:
-        return None, f"không có số liệu mã '{code}'"
+def _metric_verdict(text: str, ref: Reference, writable: set[int] | None) -> tuple[int | None, str]:
+    try:
+        code = ref.code("metric_code", text, writable)
+    except NotFound as missing:
+        return None, str(missing)
     if code in ref.derived:
         return None, f"số liệu '{code}' được tính từ sổ theo dõi, không nhập tay hoặc từ tệp"
-    return metric_id, ""
+    return ref.metrics[code], ""
 
 
-def _period_verdict(text: str, ref: Reference) -> tuple[int | None, str]:
+def _period_verdict(cell: Any, ref: Reference) -> tuple[int | None, str]:
+    text = str(parse_month(cell)) if isinstance(cell, date) else cell_text(cell)
     period = parse_period(text)
     if period is None:
-        return None, f"kỳ '{text}' không hợp lệ (định dạng YYYY-MM)"
+        return None, f"kỳ '{text}' không hợp lệ (MM/YYYY hoặc YYYY-MM)"
     if period > ref.last_month:
         current = Month.from_index(ref.last_month).label
         return None, f"kỳ '{text}' chưa tới: chỉ nhập số liệu đến tháng hiện tại ({current})"

@@ -1,5 +1,6 @@
 """The Excel template of a parent unit's quotas for a work year, pre-filled with the stored
-values; ``quota_imports.parse_quota_file`` reads it back."""
+values and a "Danh mục" of its units and indicators; ``quota_imports.parse_quota_file``
+reads it back."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from kiemsat.indicators.quota_imports import MAX_QUOTA, TEMPLATE_HEADER
 from kiemsat.indicators.quotas import QuotaGrid
-from kiemsat.lib.excel import set_widths, style_header, workbook_bytes
+from kiemsat.lib.excel import add_catalogue_sheet, set_widths, style_header, workbook_bytes
 
 
 def quota_template(grid: QuotaGrid) -> bytes:
@@ -38,4 +39,11 @@ def quota_template(grid: QuotaGrid) -> bytes:
     rule.add(f"F2:F{max(sheet.max_row, 2)}")
     set_widths(sheet, (24, 36, 12, 14, 60, 10))
     sheet.freeze_panes = "A2"
+    add_catalogue_sheet(
+        book,
+        [
+            ("unit_code", [(u.code, u.name) for u in grid.units]),
+            ("indicator_code", [(i.code, i.name) for i in grid.indicators]),
+        ],
+    )
     return workbook_bytes(book)

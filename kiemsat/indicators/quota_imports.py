@@ -17,9 +17,11 @@ from kiemsat.indicators.imports import cell_text, parse_value, read_table
 from kiemsat.indicators.models import Indicator, Quota
 from kiemsat.indicators.services import approver_unit_id, can_approve
 from kiemsat.lib.excel import ImportRefused, error_limit_reached
+from kiemsat.lib.lookup import CodeOrName, NotFound
 from kiemsat.lib.periods import MonthRange
 from kiemsat.lib.vn import format_int, short_date
 from kiemsat.org.models import Level, Unit
+from kiemsat.org.selectors import units_by_code_or_name
 
 HEADER = ("unit_code", "work_year", "indicator_code", "value")
 TEMPLATE_HEADER = (
@@ -72,34 +74,48 @@ def parse_year(raw: Any) -> int | None:
 
 @dataclass
 class _Reference:
-    units: dict[str, Unit]
+    units: CodeOrName[Unit]
     indicators: dict[int, dict[str, Indicator]]  # work year → code → quota indicator
+    indicator_codes: CodeOrName[Indicator]
     quota_codes: set[str]
     known_codes: set[str]
     locked: set[tuple[int, int]]
     last_year: int
 
     @classmethod
-    def load(cls, rows: list[QuotaRow]) -> _Reference:
-        units = Unit.objects.filter(code__in={r.unit_code for r in rows}).select_related("parent")
+    def load(cls, rows: list[QuotaRow], actor: Any) -> _Reference:
         years = {y for y in map(parse_year, (r.work_year for r in rows)) if y is not None}
-        by_code = {u.code: u for u in units}
-        pairs = {(approver_unit_id(u), y) for u in by_code.values() for y in years}
+        units = units_by_code_or_name(
+            usable=lambda u: actor is None or can_approve(actor, u), column="unit_code"
+        )
+        pairs = {(approver_unit_id(u), y) for u in units.by_code.values() for y in years}
+        quota = Indicator.objects.filter(op="quota").order_by("code", "-effective_from")
         return cls(
-            units=by_code,
+            units=units,
             indicators={y: {i.code: i for i in quotas.quota_indicators(y)} for y in years},
-            quota_codes=set(Indicator.objects.filter(op="quota").values_list("code", flat=True)),
+            indicator_codes=CodeOrName(quota, what="chỉ tiêu", column="indicator_code"),
+            quota_codes=set(quota.values_list("code", flat=True)),
             known_codes=set(Indicator.objects.values_list("code", flat=True)),
             locked=quotas.locked_pairs(pairs),
             last_year=quotas.last_assignable_year(),
         )
+
+    def indicator_code(self, text: str) -> str:
+        """The code ``text`` names (a code, or a quota indicator's name); an unknown text is
+        kept as it is for the messages of ``_indicator_problem``."""
+        try:
+            return self.indicator_codes.find(text).code
+        except NotFound as missing:
+            if missing.ambiguous:
+                raise
+            return text
 
 
 def check_quota_rows(rows: Iterable[QuotaRow], *, actor: Any) -> list[CheckedQuota]:
     """Validate every row; raise ImportRefused with all messages, else the quotas to set.
     ``actor`` None is the command line; anyone else may give only the quotas they assign."""
     rows = list(rows)
-    ref = _Reference.load(rows)
+    ref = _Reference.load(rows, actor)
     checked: list[CheckedQuota] = []
     errors: list[str] = []
     seen: dict[tuple[int, str, int], int] = {}
@@ -125,11 +141,11 @@ def check_quota_rows(rows: Iterable[QuotaRow], *, actor: Any) -> list[CheckedQuo
 
 
 def _check_row(row: QuotaRow, ref: _Reference, actor: Any) -> tuple[str, CheckedQuota | None]:
-    unit = ref.units.get(row.unit_code)
-    if unit is None:
-        if not row.unit_code:
-            return "thiếu mã đơn vị (cột unit_code)", None
-        return f"không có đơn vị mã '{row.unit_code}'", None
+    try:
+        unit = ref.units.find(row.unit_code)
+        code = ref.indicator_code(row.indicator_code)
+    except NotFound as missing:
+        return str(missing), None
     if actor is not None and not can_approve(actor, unit):
         return f"bạn không có quyền giao chỉ tiêu cho đơn vị '{unit.code}'", None
     year = parse_year(row.work_year)
@@ -141,9 +157,9 @@ def _check_row(row: QuotaRow, ref: _Reference, actor: Any) -> tuple[str, Checked
     problem = _lifetime_problem(unit, year)
     if problem:
         return problem, None
-    indicator = ref.indicators[year].get(row.indicator_code)
+    indicator = ref.indicators[year].get(code)
     if indicator is None:
-        return _indicator_problem(row.indicator_code, year, ref), None
+        return _indicator_problem(code, year, ref), None
     if unit.level not in indicator.levels:
         level = Level(unit.level).label.lower()
         return f"chỉ tiêu '{indicator.code}' không áp dụng cho đơn vị {level}", None

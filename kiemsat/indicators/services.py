@@ -342,7 +342,7 @@ def submissions_load(*, actor: Any, months: Iterable[tuple[Unit, Month, str]]) -
     ]
     for submission in new:  # the unit is the caller's row; the constraints are the database's
         submission.full_clean(exclude=["unit"], validate_unique=False, validate_constraints=False)
-    Submission.objects.bulk_create(new, batch_size=CHUNK)
+    Submission.objects.bulk_create(new, batch_size=1000)
     _record_loaded(actor, new)
     return len(new)
 

@@ -236,7 +236,8 @@ def table_rows(
 
     Refused whole: an empty file, another kind of file, an XLSX too big unpacked or too
     long as declared. Refused by line: cells right of the header's last column, an XLSX
-    formula (its text begins with "="), a line the CSV reader cannot split."""
+    formula (its text begins with "="), a line the CSV reader cannot split. A CSV may be
+    separated by commas or semicolons (``csv_delimiter``)."""
     if not data.strip():
         raise ImportRefused(["Tệp rỗng: không có dòng nào."])
     kind = _kind(name, data, formats)
@@ -248,10 +249,6 @@ def table_rows(
     if kind == "xlsx":
         while header and not header[-1]:
             header.pop()
-    elif len(header) == 1 and ";" in header[0]:
-        raise ImportRefused(
-            ["dòng 1: các cột cách nhau bởi dấu chấm phẩy (;); cần dấu phẩy (,) như tệp mẫu."]
-        )
     return Table(header, _checked_rows(cells, header, kind, max_rows))
 
 
@@ -278,8 +275,17 @@ def _xlsx_cells(data: bytes, max_rows: int) -> Iterator[Sequence[Any]]:
         raise ImportRefused(["Tệp không phải Excel (.xlsx) hợp lệ (trang tính bị hỏng)."]) from exc
 
 
+def csv_delimiter(text: str) -> str:
+    """The separator of a CSV text, read from its first line: a semicolon where Excel on a
+    Vietnamese Windows puts one (its list separator), a comma otherwise."""
+    first = text.lstrip("\r\n").partition("\n")[0]
+    unquoted = re.sub(r'"[^"]*"', "", first)
+    return ";" if unquoted.count(";") > unquoted.count(",") else ","
+
+
 def _csv_cells(data: bytes, name: str) -> Iterator[list[str]]:
-    reader = csv.reader(io.StringIO(csv_text(data, name)))
+    text = csv_text(data, name)
+    reader = csv.reader(io.StringIO(text), delimiter=csv_delimiter(text))
     line = 1
     while True:
         try:
@@ -419,6 +425,26 @@ def show_dates(sheet: Any, *, min_row: int, wrap: bool = False) -> None:
                 cell.number_format = DATE_FORMAT
             if wrap:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+CATALOGUE_SHEET = "Danh mục"
+
+
+def add_catalogue_sheet(
+    book: Any, sections: Iterable[tuple[str, Iterable[tuple[str, str]]]]
+) -> Any:
+    """A "Danh mục" sheet after the first: for each column of the template that names
+    something, the codes and names the person may write in it (either is accepted)."""
+    sheet = book.create_sheet(CATALOGUE_SHEET, 1)
+    sheet.append(["Cột", "Mã", "Tên"])
+    style_header(sheet[1], fill="EEF2F5")
+    for column, entries in sections:
+        for code, name in entries:
+            sheet.append([column, code, name])
+    set_widths(sheet, (18, 34, 70))
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:C{max(sheet.max_row, 2)}"
+    return sheet
 
 
 TEXT_PREFIXES = ("=", "+", "-", "@")

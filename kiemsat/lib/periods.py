@@ -11,9 +11,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 _MONTH_RE = re.compile(r"([0-9]{4})-([0-9]{2})")
+_SLASH_MONTH_RE = re.compile(r"([0-9]{1,2})/([0-9]{4})")
 
 
 @dataclass(frozen=True, order=True)
@@ -68,6 +69,27 @@ class Month:
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
+
+
+def parse_month_text(text: str) -> Month:
+    """A month as people write it ("3/2025", "03/2025") or as files and addresses carry it
+    ("2025-03"); ValueError with a Vietnamese message otherwise."""
+    stripped = text.strip()
+    slash = _SLASH_MONTH_RE.fullmatch(stripped)
+    try:
+        if slash:
+            return Month(int(slash[2]), int(slash[1]))
+        return Month.parse(stripped)
+    except ValueError:
+        raise ValueError(f"tháng '{stripped[:30]}' không hợp lệ (MM/YYYY hoặc YYYY-MM)") from None
+
+
+def parse_month(value: Any) -> Month:
+    """A month from a file's cell: a date cell (Excel turns a typed "03/2025" into 1 March
+    2025) or text as ``parse_month_text`` reads it."""
+    if isinstance(value, date):
+        return Month.of(value)
+    return parse_month_text("" if value is None else str(value))
 
 
 def work_year_of(m: Month | date) -> int:
@@ -145,11 +167,3 @@ class MonthRange:
 
     def __str__(self) -> str:
         return f"{self.start}..{self.end}"
-
-
-def parse_month_text(text: str) -> Month:
-    """A month as users type it ("12/2025") or as URLs carry it ("2025-12")."""
-    month, sep, year = text.strip().partition("/")
-    if sep and month.isdigit() and year.isdigit() and len(year) == 4:
-        return Month.parse(f"{year}-{int(month):02d}")
-    return Month.parse(text.strip())

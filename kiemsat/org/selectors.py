@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
+from kiemsat.lib.lookup import CodeOrName
 from kiemsat.lib.request_memo import per_request
 from kiemsat.lib.validity import valid_on_q
 from kiemsat.lib.vn import fold, sort_key
@@ -29,6 +32,41 @@ from kiemsat.org.models import (
 def visible_units(user: AnyUser, *, need: Role = Role.VIEWER) -> QuerySet[Unit]:
     """Units the user may read (or hold ``need`` on)."""
     return Unit.objects.filter(pk__in=access_for(user).unit_ids(need)).select_related("parent")
+
+
+def units_by_code_or_name(
+    *, usable: Callable[[Unit], bool] | None = None, column: str = ""
+) -> CodeOrName[Unit]:
+    """Every unit, found in a file's cell by its code or name (``usable``: those the person
+    may write for, which settle a name shared across history)."""
+    units = Unit.objects.select_related("parent")
+    return CodeOrName(units, what="đơn vị", column=column, usable=usable)
+
+
+def partners_offered() -> QuerySet[Partner]:
+    """The partners a new record may name: those that still exist, by name."""
+    today = timezone.localdate()
+    return Partner.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today)).order_by(
+        "name_folded"
+    )
+
+
+def units_catalogue(user: AnyUser) -> list[tuple[str, str]]:
+    """(code, name) of the units the user enters records for: a template's "Danh mục"."""
+    units = visible_units(user, need=Role.STAFF).order_by("code")
+    return list(units.values_list("code", "name"))
+
+
+def partners_catalogue() -> list[tuple[str, str]]:
+    """(code, name) of the partners offered: a template's "Danh mục"."""
+    return list(partners_offered().values_list("code", "name"))
+
+
+def partners_by_code_or_name(
+    *, what: str, usable: Callable[[Partner], bool] | None = None, column: str = ""
+) -> CodeOrName[Partner]:
+    """Every partner, found in a file's cell by its code, name or short name."""
+    return CodeOrName(Partner.objects.all(), what=what, column=column, usable=usable)
 
 
 def visible_unit_by_code(user: AnyUser, code: str) -> Unit:

@@ -1,8 +1,8 @@
 """The register in Excel: the list exported as filtered, the import template, reading a file.
 
 Import files have one header row of column codes (IMPORT_COLUMNS, any order, extra columns
-ignored) and one intervention per row. Codes or Vietnamese labels are accepted for the
-kind, field and outcome; dates as date cells, dd/mm/yyyy or yyyy-mm-dd.
+ignored) and one intervention per row. Codes or Vietnamese names are accepted for the unit,
+recipient, rule, kind, field and outcome; dates as date cells, dd/mm/yyyy or yyyy-mm-dd.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from kiemsat.lib.excel import (
     ImportRefused,
+    add_catalogue_sheet,
     read_limited,
     set_widths,
     show_dates,
@@ -29,15 +30,15 @@ MAX_ROWS = 5000
 EXPORT_WIDTHS = (28, 22, 16, 14, 12, 28, 50, 24, 12, 12, 12, 12, 18, 28, 16)
 
 IMPORT_COLUMNS = (
-    ("unit_code", f"Mã đơn vị ban hành (ví dụ {EXAMPLE_UNIT_CODE})", True),
+    ("unit_code", f"Đơn vị ban hành: mã (ví dụ {EXAMPLE_UNIT_CODE}) hoặc tên", True),
     ("kind", "Loại (mã hoặc tên, ví dụ: Kiến nghị)", True),
     ("field", "Lĩnh vực (mã hoặc tên, ví dụ: Hình sự)", True),
     ("number", "Số văn bản (số nguyên)", True),
     ("symbol", "Ký hiệu (ví dụ KN-VKS)", True),
     ("issued_on", "Ngày ban hành (dd/mm/yyyy)", True),
-    ("recipient_code", "Mã cơ quan nhận (danh mục cơ quan phối hợp)", True),
+    ("recipient_code", "Cơ quan nhận: mã hoặc tên (xem trang Danh mục)", True),
     ("subject", "Trích yếu", True),
-    ("rule_code", "Mã quy tắc thời hạn trả lời (để trống nếu không có)", False),
+    ("rule_code", "Quy tắc thời hạn trả lời: mã hoặc tên (có thể để trống)", False),
     ("received_on", "Ngày cơ quan nhận", False),
     ("extended_to", "Gia hạn đến ngày", False),
     ("answered_on", "Ngày trả lời / ngày Tòa án quyết định", False),
@@ -116,8 +117,9 @@ def export_xlsx(rows: Iterable[Intervention], *, title: str) -> bytes:
     return workbook_bytes(book)
 
 
-def import_template() -> bytes:
-    """An empty sheet with the column codes, and a sheet explaining them and their values."""
+def import_template(catalogue: Iterable[tuple[str, Iterable[tuple[str, str]]]]) -> bytes:
+    """An empty sheet with the column codes, the "Danh mục" of the codes and names the person
+    may use (``selectors.import_catalogue``), and a sheet explaining the columns."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -126,6 +128,7 @@ def import_template() -> bytes:
     sheet.title = "So theo doi"
     sheet.append([code for code, _, _ in IMPORT_COLUMNS])
     style_header(sheet[1])
+    add_catalogue_sheet(book, catalogue)
     guide = book.create_sheet("Huong dan")
     guide.append(["Cột", "Nội dung", "Bắt buộc"])
     for code, text, required in IMPORT_COLUMNS:

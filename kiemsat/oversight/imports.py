@@ -18,12 +18,18 @@ from django.utils import timezone
 
 from kiemsat.audit.services import record
 from kiemsat.lib.excel import ImportRefused, error_limit_reached, parse_date
+from kiemsat.lib.lookup import CodeOrName, NotFound
 from kiemsat.lib.vn import fold, format_int
 from kiemsat.lib.workdays import WorkCalendar
 from kiemsat.org.access import access_for
 from kiemsat.org.models import Partner, Role, Unit
-from kiemsat.org.selectors import work_calendar
-from kiemsat.oversight import services
+from kiemsat.org.selectors import (
+    partners_by_code_or_name,
+    partners_offered,
+    units_by_code_or_name,
+    work_calendar,
+)
+from kiemsat.oversight import selectors, services
 from kiemsat.oversight.excel import ImportRow, cell_text
 from kiemsat.oversight.models import (
     DeadlineRule,
@@ -46,9 +52,12 @@ def _choice_map(choices: Sequence[tuple[str, str]]) -> dict[str, str]:
 
 @dataclass
 class _Refs:
-    units: dict[str, Unit]
-    partners: dict[str, Partner]
-    rules: dict[str, DeadlineRule]
+    """Units, recipients and rules by code or name; a shared name is read among the units
+    the person enters records for, the recipients offered and the rules in force."""
+
+    units: CodeOrName[Unit]
+    partners: CodeOrName[Partner]
+    rules: CodeOrName[DeadlineRule]
     writable: set[int] | None
     kinds: dict[str, str] = field(default_factory=lambda: _choice_map(Kind.choices))
     fields: dict[str, str] = field(default_factory=lambda: _choice_map(Field.choices))
@@ -57,10 +66,19 @@ class _Refs:
     @classmethod
     def load(cls, actor: Any) -> _Refs:
         writable = None if actor is None else access_for(actor).unit_ids(Role.STAFF)
+        offered = set(partners_offered().values_list("pk", flat=True))
+        in_force = set(selectors.answer_rules().values_list("pk", flat=True))
         return cls(
-            units={u.code: u for u in Unit.objects.select_related("parent")},
-            partners={p.code: p for p in Partner.objects.all()},
-            rules={r.code: r for r in DeadlineRule.objects.all()},
+            units=units_by_code_or_name(usable=lambda u: writable is None or u.pk in writable),
+            partners=partners_by_code_or_name(
+                what="cơ quan nhận", usable=lambda p: p.pk in offered
+            ),
+            rules=CodeOrName(
+                DeadlineRule.objects.all(),
+                what="quy tắc thời hạn",
+                names=lambda rule: [rule.name, rule.legal_basis],
+                usable=lambda rule: rule.pk in in_force,
+            ),
             writable=writable,
         )
 
@@ -72,15 +90,25 @@ class _RowError(Exception):
         self.message = message
 
 
-def _lookup(mapping: dict[str, Any], cells: dict[str, Any], column: str, what: str) -> Any:
+def _cell(cells: dict[str, Any], column: str) -> str:
     raw = cell_text(cells.get(column))
     if not raw:
         raise _RowError(column, "cần nhập")
-    keys = (raw, raw.upper(), raw.lower()) if column.endswith("_code") else (fold(raw),)
-    for key in keys:
-        if key in mapping:
-            return mapping[key]
+    return raw
+
+
+def _lookup(mapping: dict[str, str], cells: dict[str, Any], column: str, what: str) -> str:
+    raw = _cell(cells, column)
+    if fold(raw) in mapping:
+        return mapping[fold(raw)]
     raise _RowError(column, f"không có {what} '{raw}'")
+
+
+def _find[T](finder: CodeOrName[T], cells: dict[str, Any], column: str) -> T:
+    try:
+        return finder.find(_cell(cells, column))
+    except NotFound as exc:
+        raise _RowError(column, str(exc)) from None
 
 
 def _date(cells: dict[str, Any], column: str) -> date | None:
@@ -105,7 +133,7 @@ def _number(cells: dict[str, Any]) -> int:
 
 def _build(row: ImportRow, refs: _Refs) -> Intervention:
     cells = row.cells
-    unit = _lookup(refs.units, cells, "unit_code", "đơn vị mã")
+    unit = _find(refs.units, cells, "unit_code")
     if refs.writable is not None and unit.pk not in refs.writable:
         raise _RowError("unit_code", f"bạn không có quyền nhập văn bản của {unit.name}")
     issued_on = _date(cells, "issued_on")
@@ -120,9 +148,9 @@ def _build(row: ImportRow, refs: _Refs) -> Intervention:
         number=_number(cells),
         symbol=cell_text(cells.get("symbol")),
         issued_on=issued_on,
-        recipient=_lookup(refs.partners, cells, "recipient_code", "cơ quan nhận mã"),
+        recipient=_find(refs.partners, cells, "recipient_code"),
         subject=cell_text(cells.get("subject")),
-        rule=_lookup(refs.rules, cells, "rule_code", "quy tắc thời hạn mã") if rule_code else None,
+        rule=_find(refs.rules, cells, "rule_code") if rule_code else None,
         received_on=_date(cells, "received_on"),
         extended_to=_date(cells, "extended_to"),
         answered_on=_date(cells, "answered_on"),

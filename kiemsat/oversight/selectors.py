@@ -16,6 +16,7 @@ from kiemsat.lib.vn import fold
 from kiemsat.lib.workdays import WorkCalendar
 from kiemsat.org.access import access_for, check
 from kiemsat.org.models import Role
+from kiemsat.org.selectors import partners_catalogue, units_catalogue
 from kiemsat.oversight import clock
 from kiemsat.oversight.clock import Status
 from kiemsat.oversight.models import ACCEPTED_OUTCOMES, DeadlineRule, Event, Intervention, Outcome
@@ -159,6 +160,16 @@ def due_for_reminders(today: date, calendar: WorkCalendar) -> QuerySet[Intervent
         .filter(Q(answered_on__isnull=True, deadline_on__lte=clock.soon_limit(today, calendar)))
         .order_by(F("deadline_on").asc(), "pk")
     )
+
+
+def import_catalogue(user: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+    """What the import template's "Danh mục" lists: the units the user enters records for,
+    the recipients offered and the deadline rules in force, as (column, [(code, name)])."""
+    return [
+        ("unit_code", units_catalogue(user)),
+        ("recipient_code", partners_catalogue()),
+        ("rule_code", list(answer_rules().order_by("code").values_list("code", "name"))),
+    ]
 
 
 def answer_rules() -> QuerySet[DeadlineRule]:

@@ -294,4 +294,5 @@ def intervention_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def intervention_template(request: HttpRequest) -> HttpResponse:
     check_any(request.user, refusal=NO_UNIT)  # as for the import it serves
-    return download(excel.import_template(), XLSX, "mau-so-khang-nghi-kien-nghi.xlsx")
+    template = excel.import_template(selectors.import_catalogue(request.user))
+    return download(template, XLSX, "mau-so-khang-nghi-kien-nghi.xlsx")

@@ -511,7 +511,7 @@ def test_import_all_rows_or_none(client_for, units):
     errors = refused.context["errors"]
     text = "\n".join(errors)
     assert "dòng 3: Ngày hết hiệu lực" in text
-    assert "dòng 4: mã cơ quan phối hợp 'KHONG-CO' không có trong danh mục" in text
+    assert "dòng 4: cột co_quan: không có cơ quan phối hợp mã hoặc tên 'KHONG-CO'" in text
     assert "dòng 5: loại văn bản 'Thông tư'" in text
     assert "dòng 6: Số 03/CTrPH-VKS-UBND năm 2020 đã được dùng" in text
     assert snapshot() == before
@@ -530,9 +530,82 @@ def test_import_refuses_rows_of_other_units_and_other_files(client_for, units):
         in "\n".join(response.context["errors"])
     )
     csv = client.post(
-        reverse("instrument_import"), {"file": SimpleUploadedFile("a.csv", b"loai,ten\n")}
+        reverse("instrument_import"), {"file": SimpleUploadedFile("a.csv", b"loai;ten\n")}
     )
-    assert csv.status_code == 400 and "không phải Excel" in csv.context["errors"][0]
+    assert csv.status_code == 400 and "dòng 1: thiếu cột" in csv.context["errors"][0]
+    pdf = client.post(
+        reverse("instrument_import"), {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4")}
+    )
+    assert (
+        pdf.status_code == 400 and "không phải Excel (.xlsx) hoặc CSV" in pdf.context["errors"][0]
+    )
+
+
+def semicolon_csv(rows: list[list[Any]]) -> SimpleUploadedFile:
+    """As Excel saves CSV on a Vietnamese Windows: a BOM, then semicolons."""
+    import csv
+    import io
+
+    from kiemsat.agreements.excel import IMPORT_COLUMNS
+
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows([[c for c, _ in IMPORT_COLUMNS], *rows])
+    return SimpleUploadedFile("van-ban.csv", b"\xef\xbb\xbf" + out.getvalue().encode())
+
+
+def test_a_semicolon_csv_names_the_parties_by_name(client_for, units):
+    row = list(GOOD_ROW)
+    row[9] = "VKSND thành phố Hạ Long"
+    row[12] = "ubnd thanh pho ha long"
+    row[15] = "UBND thành phố Hạ Long"  # the host, by name too
+    response = client_for("halong.ksv").post(
+        reverse("instrument_import"), {"file": semicolon_csv([row])}
+    )
+    assert response.status_code == 302
+    imported = Instrument.objects.get(title="Chương trình phối hợp công tác năm 2020")
+    parties = {
+        (p.unit.code if p.unit else p.partner.code, p.is_host) for p in imported.parties.all()
+    }
+    assert parties == {(HA_LONG, False), ("UBND-HA-LONG", True)}
+
+
+def test_a_name_shared_by_two_partners_is_refused_with_both(client_for, units):
+    from kiemsat.org.models import PartnerKind
+    from kiemsat.org.services import partner_register
+
+    for name in ("Hội Luật gia thành phố Hạ Long", "Hội Luật gia tỉnh Quảng Ninh"):
+        partner_register(actor=None, name=name, kind=PartnerKind.OTHER, short_name="Hội Luật gia")
+    row = list(GOOD_ROW)
+    row[12] = "hoi luat gia"
+    before = snapshot()
+    response = client_for("halong.ksv").post(
+        reverse("instrument_import"), {"file": semicolon_csv([row])}
+    )
+    assert response.status_code == 400
+    assert response.context["errors"] == [
+        'dòng 2: cột co_quan: "hoi luat gia" khớp nhiều cơ quan phối hợp: '
+        "Hội Luật gia thành phố Hạ Long (HOI-LUAT-GIA-THANH-PHO-HA-LONG), "
+        "Hội Luật gia tỉnh Quảng Ninh (HOI-LUAT-GIA-TINH-QUANG-NINH); hãy ghi mã"
+    ]
+    assert snapshot() == before
+
+
+def test_the_template_lists_the_users_units_and_the_partners(client_for, units):
+    import io
+
+    from openpyxl import load_workbook
+
+    def listed(username: str) -> list[tuple[str, str, str]]:
+        content = client_for(username).get(reverse("instrument_import_template")).content
+        sheet = load_workbook(io.BytesIO(content))["Danh mục"]
+        return list(sheet.iter_rows(min_row=2, values_only=True))
+
+    rows = listed("halong.ksv")
+    assert [(code, name) for column, code, name in rows if column == "don_vi"] == [
+        (HA_LONG, "VKSND thành phố Hạ Long")
+    ]
+    assert ("co_quan", "UBND-HA-LONG", "UBND thành phố Hạ Long") in rows
+    assert [code for column, code, _ in listed("hagiang.ksv") if column == "don_vi"] == ["HA-GIANG"]
 
 
 def test_import_template_round_trips(client_for, units):
@@ -606,7 +679,9 @@ def test_import_command_all_or_nothing(units, tmp_path):
         call_command("import_instruments", str(path), stdout=io.StringIO(), stderr=errors)
     assert exited.value.code == 1
     assert "Không nhập: 1 lỗi" in errors.getvalue()
-    assert "dòng 3: mã cơ quan phối hợp 'KHONG-CO'" in errors.getvalue()
+    assert "dòng 3: cột co_quan: không có cơ quan phối hợp mã hoặc tên 'KHONG-CO'" in (
+        errors.getvalue()
+    )
     assert not Instrument.objects.exists()
     path.write_bytes(workbook([GOOD_ROW]).read())
     out = io.StringIO()

@@ -61,6 +61,19 @@ def test_import_sets_self_assessment_and_dry_run_writes_nothing(term, tmp_path):
     )
 
 
+def test_a_semicolon_file_with_decimal_commas_and_unit_names_is_read(term, tmp_path):
+    """As Excel writes CSV on a Vietnamese Windows: semicolons, so "25,5" needs no quotes."""
+    path = tmp_path / "diem.csv"
+    lines = [HEADER.replace(",", ";"), f"vksnd thanh pho ha long;{YEAR};2;25,5"]
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode())
+    code, out, err = _import(path)
+    assert (code, err) == (0, "")
+    assert "Đã nhập: 1 dòng – thêm mới 1" in out
+    assert list(Score.objects.values_list("unit__code", "criterion__code", "self_points")) == [
+        ("QUANG-NINH-HA-LONG", "2", D("25.5"))
+    ]
+
+
 def test_a_bad_file_changes_nothing_and_names_each_row(term, tmp_path, cast):
     services.scores_self_assess(
         actor=None,
@@ -82,7 +95,7 @@ def test_a_bad_file_changes_nothing_and_names_each_row(term, tmp_path, cast):
     code, _, err = _import(path)
     assert code == 1
     assert "dòng 3: tiêu chí 1.2: điểm 11 vượt điểm tối đa 10" in err
-    assert "dòng 4: không có đơn vị mã 'KHONG-CO'" in err
+    assert "dòng 4: không có đơn vị mã hoặc tên 'KHONG-CO' (cột unit_code)" in err
     assert "dòng 5: tiêu chí '1.1' tính theo kết quả chỉ tiêu" in err
     assert "dòng 6: không có tiêu chí '9'" in err
     assert "dòng 7: VKSND tỉnh Hà Giang không thuộc cụm thi đua nào năm 2024" in err

@@ -92,9 +92,9 @@ def test_bad_rows_are_refused_by_row_and_nothing_written(client_for):  # type: i
         "detail": "Số liệu bị từ chối, không dòng nào được ghi: 5 lỗi.",
         "errors": [
             "dòng 1: giá trị âm (-5)",
-            "dòng 2: kỳ '2021-13' không hợp lệ (định dạng YYYY-MM)",
+            "dòng 2: kỳ '2021-13' không hợp lệ (MM/YYYY hoặc YYYY-MM)",
             "dòng 3: giá trị '1.5' không phải số nguyên không âm",
-            "dòng 4: không có số liệu mã 'KHONG_CO'",
+            "dòng 4: không có số liệu mã hoặc tên 'KHONG_CO' (cột metric_code)",
             "dòng 5: ô chứa công thức '=1+1', chỉ nhận số",
         ],
     }

@@ -122,6 +122,11 @@ def test_evaluate_json_has_the_same_rows(ha_long_q1):  # type: ignore[no-untyped
     assert [{k: str(v) for k, v in row.items()} for row in rows] == expected
 
 
+def test_evaluate_reads_months_as_mm_yyyy_too(ha_long_q1):  # type: ignore[no-untyped-def]
+    expected = evaluate_csv("--unit", HA_LONG, start="2021-01", end="2021-03")
+    assert evaluate_csv("--unit", HA_LONG, start="01/2021", end="3/2021") == expected
+
+
 def test_evaluate_table_prints_the_summary_lines(ha_long_q1):  # type: ignore[no-untyped-def]
     text = run("evaluate", "--unit", HA_LONG, "--from", "2021-01", "--to", "2021-03")
     lines = text.splitlines()

@@ -149,8 +149,8 @@ def test_unknown_unit_and_metric_each_named_by_line(refuse):  # type: ignore[no-
     refuse(
         "sai.csv",
         content,
-        "dòng 3: không có đơn vị mã 'KHONG-CO'",
-        "dòng 4: không có số liệu mã 'KHONG_CO'",
+        "dòng 3: không có đơn vị mã hoặc tên 'KHONG-CO' (cột unit_code)",
+        "dòng 4: không có số liệu mã hoặc tên 'KHONG_CO' (cột metric_code)",
     )
 
 
@@ -180,7 +180,7 @@ def test_month_before_the_unit_began_is_refused(refuse):  # type: ignore[no-unty
 @pytest.mark.parametrize("period", ["2021-13", "21-01", "2021/01", "2021-00", "2021-1", "01-2021"])
 def test_bad_period(refuse, period):  # type: ignore[no-untyped-def]
     content = csv_bytes(f"{HA_LONG},{period},TB_MOI,5")
-    refuse("ky.csv", content, f"dòng 2: kỳ '{period}' không hợp lệ (định dạng YYYY-MM)")
+    refuse("ky.csv", content, f"dòng 2: kỳ '{period}' không hợp lệ (MM/YYYY hoặc YYYY-MM)")
 
 
 @pytest.mark.parametrize(

@@ -201,6 +201,31 @@ def test_leader_imports_quotas_from_the_excel_template(client_for, units, ha_lon
     assert messages == ["Đã nhập tệp chi-tieu.xlsx: 2 dòng – thêm 1, sửa 0, giữ nguyên 1."]
 
 
+def test_the_template_lists_its_units_and_indicators_in_a_danh_muc_sheet(client_for, units):  # type: ignore[no-untyped-def]
+    response = client_for("qn.vientruong").get(page_url(units[QN], name="quota_template"))
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames[1] == "Danh mục"
+    listed = list(book["Danh mục"].iter_rows(min_row=2, values_only=True))
+    unit_codes = {code for column, code, _ in listed if column == "unit_code"}
+    assert unit_codes == set(units[QN].children.values_list("code", flat=True))
+    assert HA_GIANG not in unit_codes
+    indicators = [code for column, code, _ in listed if column == "indicator_code"]
+    assert indicators == QUOTA_CODES
+
+
+def test_a_semicolon_csv_may_name_units_and_indicators(client_for, units):  # type: ignore[no-untyped-def]
+    """As Excel writes it on a Vietnamese Windows: BOM, semicolons; names instead of codes."""
+    content = (
+        "\ufeffunit_code;work_year;indicator_code;value\r\n"
+        "vksnd thanh pho ha long;2025;"
+        "Số cuộc kiểm sát trực tiếp việc giải quyết tố giác, tin báo về tội phạm;3\r\n"
+    )
+    file = SimpleUploadedFile("chi-tieu.csv", content.encode())
+    response = upload(client_for("qn.vientruong"), units[QN], file)
+    assert response.status_code == 302
+    assert quotas() == [(HA_LONG, "TB-03", YEAR, 3)]
+
+
 # --- who may --------------------------------------------------------------------------------
 
 
@@ -247,7 +272,7 @@ def test_links_show_only_to_the_leader(client_for, units):  # type: ignore[no-un
 
 
 BAD_FILES = [
-    ("KHONG-CO,,2026,TB-03,3", "dòng 2: không có đơn vị mã 'KHONG-CO'"),
+    ("KHONG-CO,,2026,TB-03,3", "dòng 2: không có đơn vị mã hoặc tên 'KHONG-CO' (cột unit_code)"),
     (
         f"{HA_LONG},,2026,TB-03,3",
         f"dòng 2: đơn vị '{HA_LONG}' đã kết thúc ngày 30/06/2025, trước năm công tác 2026",

@@ -105,7 +105,6 @@ INSTRUMENTS = Importer(
     "don_vi so_ky_hieu ten loai ngay_ky",
     None,
     2000,
-    csv=False,
 )
 SCORES = Importer(
     "import_scores",
@@ -235,7 +234,7 @@ NOT_CSV = {
     "import_figures": ("không phải CSV",),
     "import_quotas": ("không phải CSV",),
     "import_interventions": ("không phải CSV",),
-    "import_instruments": ("không phải Excel (.xlsx)",),
+    "import_instruments": ("không phải CSV",),
     "import_scores": ("không phải CSV",),
 }
 
@@ -256,12 +255,19 @@ CORPUS: dict[str, Bad] = {
         lambda i: _csv_only(i, b"\xef\xbb\xbf" + table(i, [i.row(**{i.unit: "KHONG-CO"})])[1]),
         {**NOT_CSV, **{c: ("dòng 2", "KHONG-CO") for c in CSV_COMMANDS}},
     ),
-    "semicolons": Bad(
-        lambda i: _csv_only(i, csv_text([list(i.header), i.row()], ";").encode()),
-        {
-            **NOT_CSV,
-            **{c: ("dòng 1: các cột cách nhau bởi dấu chấm phẩy",) for c in CSV_COMMANDS},
-        },
+    "semicolons (read as Excel writes them), an unknown unit": Bad(
+        lambda i: _csv_only(
+            i, csv_text([list(i.header), i.row(**{i.unit: "KHONG-CO"})], ";").encode()
+        ),
+        {**NOT_CSV, **{c: ("dòng 2", "KHONG-CO") for c in CSV_COMMANDS}},
+    ),
+    "semicolons with a BOM, an unknown code": Bad(
+        lambda i: _csv_only(
+            i,
+            b"\xef\xbb\xbf"
+            + csv_text([list(i.header), i.row(**{i.code: "KHONG-CO"})], ";").encode(),
+        ),
+        {**NOT_CSV, **{c: ("dòng 2", "KHONG-CO") for c in CSV_COMMANDS}},
     ),
     "Windows-1258, unknown unit": Bad(
         lambda i: _csv_only(i, cp1258(csv_text([list(i.header), i.row(**{i.unit: "HẠ-LONG-CŨ"})]))),
@@ -356,6 +362,10 @@ CORPUS: dict[str, Bad] = {
     ),
     "unknown code": Bad(
         lambda i: table(i, [i.row(**{i.code: "KHONG-CO"})]), ("dòng 2", "KHONG-CO")
+    ),
+    "a unit's name that two units bore": Bad(
+        lambda i: table(i, [i.row(**{i.unit: "vksnd tinh bac ninh"})]),
+        ("dòng 2", '"vksnd tinh bac ninh" khớp nhiều đơn vị', "(BAC-NINH)", "(BAC-NINH-2025)"),
     ),
     "unknown unit": Bad(
         lambda i: table(i, [i.row(), i.row(**{i.unit: "KHONG-CO"})]), ("dòng 3", "KHONG-CO")
@@ -478,6 +488,7 @@ UPLOADS = {  # command → (who uploads, the page's URL name, its arguments)
 }
 ON_THE_WEB = (
     "Windows-1258, unknown unit",
+    "semicolons (read as Excel writes them), an unknown unit",
     "a line of 200,000 columns",
     "formula in a text cell",
     "corrupt XLSX",

@@ -97,6 +97,35 @@ def test_a_csv_line_longer_than_its_header_is_an_error_even_with_blank_cells() -
     assert rows_of("t.csv", b"a,b,\n1,2,\n") == (["a", "b", ""], [(2, ["1", "2", ""])])
 
 
+def test_a_semicolon_csv_as_excel_writes_it_on_a_vietnamese_windows_is_read() -> None:
+    semicolons = '\ufeffunit_code;period;note\r\nHA-LONG;03/2025;"Hạ Long; Cẩm Phả, 2"\r\n'
+    assert rows_of("t.csv", semicolons.encode()) == (
+        ["unit_code", "period", "note"],
+        [(2, ["HA-LONG", "03/2025", "Hạ Long; Cẩm Phả, 2"])],
+    )
+    # a comma file whose cells hold semicolons stays a comma file
+    assert rows_of("t.csv", b'a,b\n"x;y;z",2\n') == (["a", "b"], [(2, ["x;y;z", "2"])])
+
+
+def test_the_separator_is_read_from_the_header_line() -> None:
+    assert excel.csv_delimiter("a;b;c\n1,5;2;3\n") == ";"
+    assert excel.csv_delimiter("a,b\n1;2;3;4\n") == ","
+    assert excel.csv_delimiter('"x;y",b\n') == ","
+    assert excel.csv_delimiter("\r\na;b\n") == ";"
+
+
+def test_the_catalogue_sheet_follows_the_first_and_lists_codes_and_names() -> None:
+    book = Workbook()
+    excel.add_catalogue_sheet(book, [("unit_code", [("HA-LONG", "VKSND TP Hạ Long")])])
+    book.create_sheet("Hướng dẫn")
+    sheets = load_workbook(io.BytesIO(workbook_bytes(book))).worksheets
+    assert [s.title for s in sheets][1:] == ["Danh mục", "Hướng dẫn"]
+    assert [list(r) for r in sheets[1].iter_rows(values_only=True)] == [
+        ["Cột", "Mã", "Tên"],
+        ["unit_code", "HA-LONG", "VKSND TP Hạ Long"],
+    ]
+
+
 def test_blank_rows_are_skipped_and_lines_keep_their_numbers() -> None:
     header, rows = rows_of("t.csv", b"a,b\n\n1,2\n,\n3,4\n")
     assert (header, rows) == (["a", "b"], [(3, ["1", "2"]), (5, ["3", "4"])])

@@ -1,10 +1,10 @@
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiemsat.lib.periods import Month, MonthRange, work_year_of
+from kiemsat.lib.periods import Month, MonthRange, parse_month, parse_month_text, work_year_of
 
 months = st.builds(Month, st.integers(1900, 2200), st.integers(1, 12))
 years = st.integers(1900, 2200)
@@ -134,3 +134,22 @@ def test_same_period_last_year(m, n):
     prev = r.same_period_last_year()
     assert len(prev) == len(r)
     assert [x.shift(12) for x in prev] == r.months()
+
+
+@pytest.mark.parametrize("text", ["03/2025", "3/2025", " 2025-03 ", "03/2025 "])
+def test_a_month_is_read_as_people_write_it(text):
+    assert parse_month_text(text) == Month(2025, 3)
+
+
+@pytest.mark.parametrize("bad", ["13/2025", "0/2025", "2025-13", "03-2025", "3/25", "mar 2025", ""])
+def test_a_wrong_month_names_both_forms(bad):
+    with pytest.raises(ValueError, match=r"không hợp lệ \(MM/YYYY hoặc YYYY-MM\)"):
+        parse_month_text(bad)
+
+
+def test_a_month_cell_may_be_a_date_excel_made_of_it():
+    assert parse_month(datetime(2025, 3, 1)) == Month(2025, 3)
+    assert parse_month(date(2024, 12, 1)) == Month(2024, 12)
+    assert parse_month("12/2024") == Month(2024, 12)
+    with pytest.raises(ValueError):
+        parse_month(None)

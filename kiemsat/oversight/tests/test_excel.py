@@ -15,6 +15,8 @@ from openpyxl import Workbook, load_workbook
 
 from kiemsat.audit.models import AuditEntry
 from kiemsat.lib.tests.test_bad_files import cp1258
+from kiemsat.org.models import PartnerKind
+from kiemsat.org.services import partner_register
 from kiemsat.oversight.excel import IMPORT_COLUMNS
 from kiemsat.oversight.models import Intervention, Outcome, Source
 
@@ -126,7 +128,7 @@ def test_bad_rows_are_named_and_nothing_is_written(client_for, make) -> None:
     errors = response.context["errors"]
     text = "\n".join(errors)
     assert "dòng 2, cột received_on: Ngày cơ quan nhận không được trước ngày ban hành." in text
-    assert "dòng 3, cột recipient_code: không có cơ quan nhận mã 'KHONG-CO'" in text
+    assert "dòng 3, cột recipient_code: không có cơ quan nhận mã hoặc tên 'KHONG-CO'" in text
     assert "dòng 4, cột" in text and "Ngày trả lời và kết quả phải được nhập cùng nhau" in text
     assert "dòng 5, cột number: Số 30 năm 2025 đã được dùng" in text
     assert "dòng 6, cột issued_on: ngày '32/13/2025' không hợp lệ" in text
@@ -208,3 +210,69 @@ def test_a_subject_that_looks_like_a_formula_is_exported_as_text(client_for, mak
     response = client_for("halong.ksv").get(reverse("intervention_list"), {"format": "xlsx"})
     cell = load_workbook(io.BytesIO(response.content)).active.cell(row=3, column=7)
     assert (cell.value, cell.data_type, cell.quotePrefix) == (subject, "s", True)
+
+
+def _semicolon_csv(rows: list[list[object]]) -> bytes:
+    """As Excel saves "CSV UTF-8" on a Vietnamese Windows: a BOM, semicolons, CRLF."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerows([HEADER, *[["" if v is None else v for v in row] for row in rows]])
+    return b"\xef\xbb\xbf" + out.getvalue().encode()
+
+
+@time_machine.travel(BEFORE_END, tick=False)
+def test_a_semicolon_csv_naming_unit_recipient_and_rule_by_name_is_imported(
+    client_for, rules
+) -> None:
+    row = list(GOOD[0])
+    row[0] = "vksnd thanh pho ha long"  # the unit by its name, folded
+    row[6] = "Công an  thành phố HẠ LONG"  # the recipient by its name, spaced and cased
+    row[8] = rules["tra-loi-khieu-nai-ttlt-02-2018"].name
+    response = _upload(client_for("halong.ksv"), _semicolon_csv([row]), "so.csv")
+    assert response.status_code == 302
+    iv = Intervention.objects.select_related("unit", "recipient", "rule").get()
+    assert (iv.unit.code, iv.recipient.code, iv.rule.code) == (
+        "QUANG-NINH-HA-LONG",
+        "CA-HA-LONG",
+        "tra-loi-khieu-nai-ttlt-02-2018",
+    )
+    assert iv.due_on == date(2025, 3, 21)
+
+
+@time_machine.travel(BEFORE_END, tick=False)
+def test_an_ambiguous_recipient_name_is_refused_with_the_candidates(client_for) -> None:
+    for name in ("Công an huyện Vân Đồn", "Công an huyện Cô Tô"):
+        partner_register(actor=None, name=name, kind=PartnerKind.POLICE, short_name="CA huyện")
+    row = list(GOOD[0])
+    row[6] = "ca huyen"
+    response = _upload(client_for("halong.ksv"), _semicolon_csv([row]), "so.csv")
+    assert response.status_code == 400
+    assert response.context["errors"] == [
+        'dòng 2, cột recipient_code: "ca huyen" khớp nhiều cơ quan nhận: '
+        "Công an huyện Cô Tô (CONG-AN-HUYEN-CO-TO), "
+        "Công an huyện Vân Đồn (CONG-AN-HUYEN-VAN-DON); hãy ghi mã"
+    ]
+    assert not Intervention.objects.exists()
+
+
+@time_machine.travel(BEFORE_END, tick=False)
+def test_the_template_lists_the_users_units_recipients_and_rules(client_for, rules) -> None:
+    response = client_for("halong.ksv").get(reverse("intervention_template"))
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames[:2] == ["So theo doi", "Danh mục"]
+    listed = list(book["Danh mục"].iter_rows(min_row=2, values_only=True))
+    units = [(code, name) for column, code, name in listed if column == "unit_code"]
+    assert units == [("QUANG-NINH-HA-LONG", "VKSND thành phố Hạ Long")]
+    recipients = {code for column, code, _ in listed if column == "recipient_code"}
+    assert {"CA-HA-LONG", "TAND-QUANG-NINH"} <= recipients
+    codes = {code for column, code, _ in listed if column == "rule_code"}
+    assert "tra-loi-khieu-nai-ttlt-02-2018" in codes and codes <= set(rules)
+    other = load_workbook(
+        io.BytesIO(client_for("hagiang.ksv").get(response.request["PATH_INFO"]).content)
+    )
+    other_units = [
+        r[1]
+        for r in other["Danh mục"].iter_rows(min_row=2, values_only=True)
+        if r[0] == "unit_code"
+    ]
+    assert other_units == ["HA-GIANG"]

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kiemsat.indicators import engine, selectors
 from kiemsat.indicators.evaluation import Table, evaluate_unit
-from kiemsat.lib.periods import MonthRange
+from kiemsat.lib.periods import MonthRange, parse_month_text
 from kiemsat.org.models import Unit
 
 COLUMNS = ["unit_code", "indicator_code", "numerator", "denominator", "value", "status"]
@@ -18,14 +18,16 @@ class Command(BaseCommand):
         who = parser.add_mutually_exclusive_group(required=True)
         who.add_argument("--unit")
         who.add_argument("--group")
-        parser.add_argument("--from", dest="start", required=True)
-        parser.add_argument("--to", dest="end", required=True)
+        month = "Tháng MM/YYYY hoặc YYYY-MM"
+        parser.add_argument("--from", dest="start", required=True, help=month)
+        parser.add_argument("--to", dest="end", required=True, help=month)
         parser.add_argument("--scope", choices=["own", "with-subordinates"], default="own")
         parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
     def handle(self, *args: object, **options: object) -> None:
         try:
-            months = MonthRange.parse(str(options["start"]), str(options["end"]))
+            start, end = (parse_month_text(str(options[k])) for k in ("start", "end"))
+            months = MonthRange(start, end)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         table = self._table(options, months)
