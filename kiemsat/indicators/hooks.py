@@ -1,11 +1,13 @@
-"""Wiring into the shared registries (reference seed, Hôm nay)."""
+"""Wiring into the shared registries (reference seed, Hôm nay, history)."""
 
 from __future__ import annotations
 
 
 def connect() -> None:
+    from kiemsat.audit import render
     from kiemsat.indicators.reminders import statistics_reminders
     from kiemsat.org import plugins, reminders
 
     plugins.add(plugins.REFERENCE_SEEDERS, "kiemsat.indicators.catalogue.load_starter")
     reminders.register(statistics_reminders)
+    render.register(actions={"indicators.submission_return": "trả lại số liệu tháng để đơn vị sửa"})
