@@ -7,6 +7,7 @@ from datetime import datetime
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from kiemsat.audit.models import AuditEntry
 from kiemsat.audit.render import describe
@@ -121,3 +122,13 @@ def test_staff_fix_and_submit_a_returned_month_again(client_for, ha_long, cast):
     )
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.APPROVED
+
+
+def test_report_completeness_shows_a_returned_month(client_for, ha_long, cast):  # type: ignore[no-untyped-def]
+    submitted(ha_long, cast)
+    send_back(client_for("qn.vientruong"), ha_long)
+    response = client_for("qn.vientruong").get(
+        reverse("indicator_completeness"), {"from": "2020-12", "to": "2021-11"}
+    )
+    assert response.status_code == 200
+    assert text(response).count('<td class="sub sub-returned" title="Bị trả lại">') == 1
