@@ -68,6 +68,17 @@ def test_the_grid_shows_who_submitted_and_who_returned_it(client_for, ha_long, c
     assert f"{leader.last_name} {leader.first_name}".strip() in page
 
 
+def test_the_leader_sees_who_submitted_the_month_and_when(client_for, ha_long, cast):  # type: ignore[no-untyped-def]
+    with time_machine.travel(FEBRUARY_2021, tick=False):
+        submitted(ha_long, cast)
+    page = text(client_for("qn.vientruong").get(grid_url(ha_long)))
+    staff = cast["halong.ksv"]
+    assert f"<dt>Gửi duyệt</dt><dd>{staff.last_name} {staff.first_name}, 09:00 15/02/2021</dd>" in (
+        page
+    )
+    assert "Trả lại để sửa" in page and "<dt>Duyệt</dt>" not in page
+
+
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_a_return_without_a_reason_is_refused(client_for, ha_long, cast, reason):  # type: ignore[no-untyped-def]
     submitted(ha_long, cast)
