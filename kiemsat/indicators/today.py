@@ -26,14 +26,15 @@ def _grid_url(unit_id: int, month: Month) -> str:
 
 
 def statistics_work(user: Any, today: date, horizon: date) -> list[DueWork]:
+    # As in the reminders: the unit's work shows to all who read it, approvals to leaders.
     access = access_for(user)
-    staff, leader = access.unit_ids(Role.STAFF), access.unit_ids(Role.LEADER)
+    readable, leader = access.unit_ids(), access.unit_ids(Role.LEADER)
     month = Month.of(today).shift(-1)
     return [
         DueWork(
             key="chua-gui-so-lieu",
             title=f"Chưa gửi số liệu tháng {month.label}",
-            rows=_unsubmitted(staff, month),
+            rows=_unsubmitted(readable, month),
             item=_unsubmitted_item(month),
             due="report_due",
             group=UNSUBMITTED,
@@ -42,7 +43,7 @@ def statistics_work(user: Any, today: date, horizon: date) -> list[DueWork]:
         DueWork(
             "tra-lai-so-lieu",
             "Số liệu bị trả lại, mở lại",
-            _sent_back(staff),
+            _sent_back(readable),
             _sent_back_item,
             group=RETURNED,
             order=("-period", "unit__name_folded"),

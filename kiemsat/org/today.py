@@ -27,7 +27,6 @@ from kiemsat.org.reminders import SOON_WORKING_DAYS
 OLD_DAYS = 90  # overdue longer than this: one line on Hôm nay, not a pile on top
 SECTION_ITEMS = 6
 LIST_ITEMS = 1000  # rows of one kind on the full list
-MAX_ITEMS = 50  # rows of a free-form section
 
 # States a list can be filtered by (the URL parameter "tinh-trang").
 OVERDUE, SOON, OLD = "qua-han", "sap-den-han", "qua-han-cu"

@@ -192,4 +192,12 @@ def test_staff_see_a_returned_month_with_its_reason(client_for, units, cast):  #
     assert tile(page, "Bị trả lại") == 1
     assert f"Bị trả lại: {REASON}" in page
     assert f"{reverse('figures_entry', args=[ha_long.pk])}?month=2025-01" in page
+    assert f"Bị trả lại: {REASON}" in text(client_for("qn.xem").get(reverse("home")))
     assert REASON not in text(client_for("hagiang.ksv").get(reverse("home")))
+
+
+def test_only_leaders_above_are_asked_to_approve(client_for, submissions):  # type: ignore[no-untyped-def]
+    submissions("QUANG-NINH-HA-LONG", 2)
+    assert tile(text(client_for("qn.vientruong").get(reverse("home"))), "Chờ duyệt") == 2
+    for reader in ("qn.xem", "halong.ksv", "hagiang.ksv"):
+        assert tile(text(client_for(reader).get(reverse("home"))), "Chờ duyệt") == 0, reader
