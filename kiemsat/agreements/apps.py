@@ -6,8 +6,9 @@ class AgreementsConfig(AppConfig):
     verbose_name = "Văn bản phối hợp"
 
     def ready(self) -> None:
-        from kiemsat.agreements.reminders import agreement_reminders
-        from kiemsat.org import plugins, reminders
+        from kiemsat.agreements.reminders import agreement_reminders, agreement_work
+        from kiemsat.org import plugins, reminders, today
 
         reminders.register(agreement_reminders)
+        today.register_due(agreement_work)
         plugins.add(plugins.DEMO_BUILDERS, "kiemsat.agreements.demo.build")

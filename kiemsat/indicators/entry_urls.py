@@ -18,6 +18,11 @@ urlpatterns = [
         views.submission_reopen,
         name="submission_reopen",
     ),
+    path(
+        "don-vi/<int:pk>/<str:month_text>/tra-lai/",
+        views.submission_return,
+        name="submission_return",
+    ),
     path("tep/", views.figures_upload, name="figures_upload"),
     path("tep/xac-nhan/", views.figures_upload_confirm, name="figures_upload_confirm"),
 ]

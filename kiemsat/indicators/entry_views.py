@@ -186,27 +186,48 @@ def submission_approve(request: HttpRequest, pk: int, month_text: str) -> HttpRe
     )
 
 
-@login_required
-@require_POST
-def submission_reopen(request: HttpRequest, pk: int, month_text: str) -> HttpResponse:
+# What a reopening and a return say: without a reason, and once done.
+REOPEN_TEXT = ("Cần ghi lý do mở lại.", "Đã mở lại tháng {month}.")
+RETURN_TEXT = (
+    services.RETURN_REASON_MISSING,
+    "Đã trả lại số liệu tháng {month} cho đơn vị để sửa.",
+)
+
+
+def _send_back(
+    request: HttpRequest,
+    pk: int,
+    month_text: str,
+    service: Callable[..., Submission],
+    wording: tuple[str, str],
+) -> HttpResponse:
+    """Reopen or return a month: both need a reason, which the unit then reads."""
     unit, month, submission = _submission_action(request, pk, month_text)
     form = ReopenForm(request.POST)
+    missing, done = wording
     if submission is None or not form.is_valid():
-        messages.error(
-            request,
-            "Cần ghi lý do mở lại." if submission else f"Tháng {month.label} chưa được gửi.",
-        )
+        messages.error(request, missing if submission else f"Tháng {month.label} chưa được gửi.")
         return redirect(_grid_url(unit, month))
     reason = form.cleaned_data["reason"]
     return _apply(
         request,
         unit,
         month,
-        lambda: services.submission_reopen(
-            actor=request.user, submission=submission, reason=reason
-        ),
-        f"Đã mở lại tháng {month.label}.",
+        lambda: service(actor=request.user, submission=submission, reason=reason),
+        done.format(month=month.label),
     )
+
+
+@login_required
+@require_POST
+def submission_reopen(request: HttpRequest, pk: int, month_text: str) -> HttpResponse:
+    return _send_back(request, pk, month_text, services.submission_reopen, REOPEN_TEXT)
+
+
+@login_required
+@require_POST
+def submission_return(request: HttpRequest, pk: int, month_text: str) -> HttpResponse:
+    return _send_back(request, pk, month_text, services.submission_return, RETURN_TEXT)
 
 
 @login_required

@@ -180,10 +180,12 @@ class SubmissionStatus(models.TextChoices):
     SUBMITTED = "submitted", "Đã gửi, chờ duyệt"
     APPROVED = "approved", "Đã duyệt (khóa)"
     REOPENED = "reopened", "Đã mở lại"
+    RETURNED = "returned", "Bị trả lại"
 
 
 class Decision(models.Model):
-    """Who approved (locked) or reopened a thing, when, and why it was reopened."""
+    """Who approved (locked), reopened or returned a thing, when, and why it was sent back
+    (the reason of a reopening or of a return)."""
 
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -196,7 +198,8 @@ class Decision(models.Model):
 
 
 class Submission(Decision):
-    """A unit's month: submitted, approved (locked) or reopened with a reason."""
+    """A unit's month: submitted, approved (locked), or sent back to the unit with a reason
+    (returned before approval, reopened after)."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     period = models.PositiveIntegerField("Kỳ")
@@ -236,7 +239,11 @@ class QuotaLock(Decision):
     status = models.CharField(
         "Trạng thái",
         max_length=9,
-        choices=[c for c in SubmissionStatus.choices if c[0] != SubmissionStatus.SUBMITTED],
+        choices=[
+            c
+            for c in SubmissionStatus.choices
+            if c[0] not in (SubmissionStatus.SUBMITTED, SubmissionStatus.RETURNED)
+        ],
     )
 
     class Meta:

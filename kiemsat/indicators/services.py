@@ -255,10 +255,13 @@ def decide(
     action: str,
     unit_id: int,
     reason: str | None = None,
+    status: SubmissionStatus | None = None,
 ) -> None:
-    """Approve (lock) ``obj``, or reopen it when a ``reason`` is given: its decision fields,
-    saved, and the audit row. Shared by monthly submissions and yearly quotas."""
-    obj.status = SubmissionStatus.APPROVED if reason is None else SubmissionStatus.REOPENED
+    """Approve (lock) ``obj``, or reopen it when a ``reason`` is given (or send it back with
+    another ``status``): its decision fields, saved, and the audit row. Shared by monthly
+    submissions and yearly quotas."""
+    default = SubmissionStatus.APPROVED if reason is None else SubmissionStatus.REOPENED
+    obj.status = status or default
     obj.decided_by = actor
     obj.decided_at = timezone.now()
     fields = ["status", "decided_by", "decided_at"]
@@ -271,11 +274,11 @@ def decide(
     record(actor=actor, action=action, obj=obj, unit_id=unit_id, changes=changes)
 
 
-def reopen_reason(reason: str) -> str:
-    """The reason a reopening needs, stripped; refused when blank."""
+def reopen_reason(reason: str, *, missing: str = "Cần ghi lý do mở lại.") -> str:
+    """The reason a reopening (or a return) needs, stripped; refused when blank."""
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Cần ghi lý do mở lại."})
+        raise ValidationError({"reason": missing})
     return reason
 
 
@@ -356,6 +359,32 @@ def _record_loaded(actor: Any, loaded: list[Submission]) -> None:
         record(actor=actor, action=LOADED, obj=unit, unit_id=unit.pk, changes={"periods": periods})
 
 
+RETURN_REASON_MISSING = "Cần ghi lý do trả lại để đơn vị biết cần sửa gì."
+
+
+@transaction.atomic
+def submission_return(*, actor: Any, submission: Submission, reason: str) -> Submission:
+    """Send a submitted month back to its unit, unapproved, with what to fix; the unit's
+    staff correct the figures and submit again."""
+    check(actor, submission.unit_id)
+    if not can_approve(actor, submission.unit):
+        raise PermissionDenied("Chỉ lãnh đạo đơn vị cấp trên được trả lại số liệu.")
+    reason = reopen_reason(reason, missing=RETURN_REASON_MISSING)
+    if submission.status != SubmissionStatus.SUBMITTED:
+        raise ValidationError(
+            f"Tháng {submission.month.label} không ở trạng thái chờ duyệt nên không trả lại được."
+        )
+    decide(
+        submission,
+        actor=actor,
+        action="indicators.submission_return",
+        unit_id=submission.unit_id,
+        reason=reason,
+        status=SubmissionStatus.RETURNED,
+    )
+    return submission
+
+
 __all__ = [
     "ImportPreview",
     "ImportRefused",
@@ -369,6 +398,7 @@ __all__ = [
     "reopen_reason",
     "submission_approve",
     "submission_reopen",
+    "submission_return",
     "submission_submit",
     "submissions_load",
 ]

@@ -152,6 +152,7 @@ SUBMISSION_LABELS = {
     SubmissionStatus.SUBMITTED: "Đã gửi, chờ duyệt",
     SubmissionStatus.APPROVED: "Đã duyệt",
     SubmissionStatus.REOPENED: "Đã mở lại",
+    SubmissionStatus.RETURNED: "Bị trả lại",
     "absent": "Không tồn tại",
     "future": "Chưa đến kỳ",
 }
@@ -162,6 +163,7 @@ SUBMISSION_SHORT = {
     SubmissionStatus.SUBMITTED: "Chờ duyệt",
     SubmissionStatus.APPROVED: "Đã duyệt",
     SubmissionStatus.REOPENED: "Mở lại",
+    SubmissionStatus.RETURNED: "Trả lại",
     "absent": "—",
     "future": "",
 }

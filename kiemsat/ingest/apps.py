@@ -7,8 +7,8 @@ class IngestConfig(AppConfig):
 
     def ready(self) -> None:
         from kiemsat.audit import render
-        from kiemsat.ingest.reminders import press_reminders
-        from kiemsat.org import plugins, reminders
+        from kiemsat.ingest.reminders import press_reminders, press_work
+        from kiemsat.org import plugins, reminders, today
 
         render.register(
             actions={
@@ -24,4 +24,5 @@ class IngestConfig(AppConfig):
         )
 
         reminders.register(press_reminders)
+        today.register_due(press_work)
         plugins.add(plugins.DEMO_BUILDERS, "kiemsat.ingest.demo.build")

@@ -25,11 +25,11 @@ FIELDS = {"bridge_points": "Điểm cầu", "result": "Kết quả công bố", 
 
 def connect() -> None:
     from kiemsat.audit import render
-    from kiemsat.meetings.reminders import open_tasks_section, task_reminders
+    from kiemsat.meetings.reminders import task_reminders, task_work
     from kiemsat.org import plugins, reminders, today
 
     render.register(actions=ACTIONS, fields=FIELDS)
     reminders.register(task_reminders)
-    today.register(open_tasks_section)
+    today.register_due(task_work)
     plugins.add(plugins.DEMO_BUILDERS, "kiemsat.meetings.demo.build_demo")
     plugins.add(plugins.CALENDAR_LISTENERS, "kiemsat.meetings.task_services.calendar_changed")

@@ -1,9 +1,8 @@
 """Follow-up tasks on Hôm nay and in ``send_reminders``.
 
 Tasks due within the reminder window (or overdue) and completions awaiting confirmation go
-through the shared reminder registry (Hôm nay's due-work list and the emails); the
-section below lists the user's units' open tasks due later, so that a task shows from the
-day it is given until it is done.
+through the shared reminder registry (the emails). Hôm nay lists every open task of the
+user's units, so that a task shows from the day it is given until it is done.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from kiemsat.meetings import selectors
 from kiemsat.org.models import Role
 from kiemsat.org.reminders import Reminder
 from kiemsat.org.selectors import work_calendar
-from kiemsat.org.today import MAX_ITEMS, TodayItem, TodaySection
+from kiemsat.org.today import ASSIGNED, TO_APPROVE, DueWork, TodayItem
 
 KIND = "Nhiệm vụ sau hội nghị"
 CONFIRM_KIND = "Xác nhận hoàn thành nhiệm vụ"
@@ -56,18 +55,35 @@ def task_reminders(today: date) -> Iterator[Reminder]:
         )
 
 
-def open_tasks_section(user: Any, today: date) -> TodaySection | None:
-    limit = selectors.soon_limit(today, work_calendar())
-    tasks = list(selectors.open_tasks_after(user, limit)[: MAX_ITEMS + 1])
-    if not tasks:
-        return None
-    items = [
-        TodayItem(
-            title=f"{task.title} – {task.unit.name}",
-            url=reverse("task_detail", args=[task.pk]),
-            due=task.due_on,
-            note=_where(task),
-        )
-        for task in tasks[:MAX_ITEMS]
+def task_work(user: Any, today: date, horizon: date) -> list[DueWork]:
+    """The open tasks given to the user's units, and completions their leaders confirm."""
+    return [
+        DueWork(
+            "nhiem-vu-duoc-giao", KIND, selectors.open_tasks(user), _task_item, "due_on", ASSIGNED
+        ),
+        DueWork(
+            "xac-nhan-hoan-thanh",
+            CONFIRM_KIND,
+            selectors.completions_to_confirm(user),
+            _confirm_item,
+            group=TO_APPROVE,
+            order=("done_on", "pk"),
+        ),
     ]
-    return TodaySection("Nhiệm vụ sau hội nghị chưa đến hạn", items)
+
+
+def _task_item(task: Any) -> TodayItem:
+    return TodayItem(
+        f"{task.title} · {task.unit.name}",
+        reverse("task_detail", args=[task.pk]),
+        note=f"Theo {_where(task)}",
+    )
+
+
+def _confirm_item(task: Any) -> TodayItem:
+    assert task.done_on is not None  # the query keeps completed tasks only
+    return TodayItem(
+        f"{task.title} · {task.unit.name}",
+        reverse("task_detail", args=[task.pk]),
+        note=f"Báo cáo hoàn thành ngày {short_date(task.done_on)}",
+    )

@@ -285,15 +285,20 @@ def tasks_awaiting_confirmation() -> QuerySet[Task]:
     return _tasks().filter(status=TaskStatus.DONE, confirmed_on__isnull=True)
 
 
-def open_tasks_after(user: Any, limit: date) -> QuerySet[Task]:
-    """Open tasks of the user's units due after ``limit`` (before the reminder window)."""
+def open_tasks(user: Any) -> QuerySet[Task]:
+    """Open tasks given to the user's units (their units, below, and taken over)."""
     ids = access_for(user).unit_ids()
     return (
-        _tasks()
-        .filter(unit_id__in=ids, due_on__gt=limit)
+        Task.objects.select_related("unit", "conclusion__conference")
+        .filter(unit_id__in=ids)
         .exclude(status=TaskStatus.DONE)
-        .order_by("due_on", "pk")
     )
+
+
+def completions_to_confirm(user: Any) -> QuerySet[Task]:
+    """Tasks reported done that a leader of the organising unit has yet to confirm."""
+    ids = access_for(user).unit_ids(Role.LEADER)
+    return tasks_awaiting_confirmation().filter(conclusion__conference__unit_id__in=ids)
 
 
 # --- published results beside kiemsat's own ----------------------------------------------

@@ -4,6 +4,7 @@ from kiemsat.org import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("hom-nay/viec/", views.today_list_view, name="today_list"),
     path("don-vi/", views.unit_tree, name="unit_tree"),
     path("don-vi/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("don-vi/<int:pk>/thanh-vien/", views.membership_add, name="membership_add"),

@@ -13,21 +13,27 @@ from kiemsat.org import selectors, services
 from kiemsat.org.access import access_for
 from kiemsat.org.forms import MembershipForm, TreeDateForm
 from kiemsat.org.models import Membership, PartnerKind, Role, Unit
-from kiemsat.org.today import sections_for
+from kiemsat.org.today import GROUPS, STATES, today_list, today_page
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    return render(
-        request,
-        "org/home.html",
-        {
-            "today": today,
-            "memberships": selectors.user_units(request.user),
-            "sections": sections_for(request.user, today),
-        },
-    )
+    context = {"today": today, "memberships": selectors.user_units(request.user)}
+    context |= today_page(request.user, today)
+    return render(request, "org/home.html", context)
+
+
+@login_required
+def today_list_view(request: HttpRequest) -> HttpResponse:
+    """What a tile or a section of Hôm nay counts, in full; unknown filters are refused."""
+    state, group = request.GET.get("tinh-trang", ""), request.GET.get("nhom", "")
+    if (state and state not in STATES) or (group and group not in GROUPS):
+        return render(request, "org/today_list.html", {"title": "Bộ lọc không hợp lệ"}, status=400)
+    today = timezone.localdate()
+    kind = request.GET.get("loai", "")
+    context = today_list(request.user, today, kind=kind, state=state, group=group)
+    return render(request, "org/today_list.html", {"today": today, **context})
 
 
 @login_required

@@ -47,8 +47,9 @@ def test_submitted_month_is_not_due_and_goes_to_the_approver(cast, units):
 @time_machine.travel("2024-07-04 08:00 +0700", tick=False)
 def test_home_shows_overdue_submission_and_email_is_sent_once(client_for, cast):
     body = client_for("halong.ksv").get(reverse("home")).content.decode()
-    assert "Gửi số liệu tháng 06/2024" in body
-    assert "Quá hạn" in body
+    assert "Chưa gửi số liệu tháng 06/2024" in body
+    assert "Tháng 06/2024 · VKSND thành phố Hạ Long" in body
+    assert '<span class="pill pill--danger">Quá hạn 02/07</span>' in body
     user = cast["halong.ksv"]
     user.email = "halong@example.vn"
     user.save(update_fields=["email"])

@@ -339,6 +339,7 @@ ROUTES: dict[str, Route] = {
     "submission_submit": Route(_unit_month, get=False, post=True),
     "submission_approve": Route(_unit_month, get=False, post=True, owner_post=LEADER_ONLY),
     "submission_reopen": Route(_unit_month, get=False, post=True, owner_post=LEADER_ONLY),
+    "submission_return": Route(_unit_month, get=False, post=True, owner_post=LEADER_ONLY),
     "indicator_unit": Route(_unit, query=RANGE),
     "indicator_figures": Route(_unit, query=RANGE),
     "indicator_cluster": Route(lambda w: {"cluster_pk": w["cluster"].pk}, query=RANGE),
@@ -463,6 +464,7 @@ FLAT: dict[str, Flat] = {
     "second_factor_remove": Flat(post_only=True, reference="the user's own account"),
     "recovery_codes_renew": Flat(post_only=True, reference="the user's own account"),
     "home": Flat(),
+    "today_list": Flat(),
     "unit_tree": Flat(),
     "partner_list": Flat(reference="partners are the shared catalogue"),
     "partner_detail": Flat(reference="partners are the shared catalogue"),  # pk of a partner
@@ -767,11 +769,13 @@ def test_a_filter_outside_scope_is_an_error(client_for, worlds):  # type: ignore
 
 
 def test_today_shows_only_own_work(client_for, worlds):  # type: ignore[no-untyped-def]
-    """Both interventions are overdue: each unit's staff see their own on Hôm nay."""
-    assert MINE in _text(client_for("halong.ksv").get(reverse("home")))
-    page = _text(client_for("hagiang.ksv").get(reverse("home")))
+    """Both units' work is long overdue: Hôm nay counts it, its full list shows each unit's
+    staff their own."""
+    overdue = reverse("today_list") + "?tinh-trang=qua-han"
+    assert MINE in _text(client_for("halong.ksv").get(overdue))
+    page = _text(client_for("hagiang.ksv").get(overdue))
     assert SECRET in page
-    assert MINE not in page
+    assert MINE not in page + _text(client_for("hagiang.ksv").get(reverse("home")))
 
 
 def test_exports_stay_in_scope(client_for, worlds):  # type: ignore[no-untyped-def]
