@@ -1,7 +1,7 @@
 """Diacritic-insensitive search helpers (DESIGN §7): SQLite FTS5 cannot fold đ itself.
 
 Every list and the header search match a query the same way (``match_q``): each word the
-user typed must appear in one of the record's folded columns, and a word written like a
+user typed must begin a word of one of the record's folded columns, and a word written like a
 document number ("33", "33/KN", "33/KN-VKS") also finds the record with that number.
 ``rank`` orders the exact number first, then the number with a symbol that begins as
 typed, then names that begin with the query, then the rest.
@@ -44,6 +44,17 @@ def number_term(word: str) -> NumberTerm | None:
     return NumberTerm(int(found.group(1)), (found.group(2) or "").upper())
 
 
+_WORD_STARTS = (" ", "-", "/", "(", '"', "“")
+
+
+def _word_start_q(name: str, word: str) -> Q:
+    """``word`` begins a word of the folded column ("an" finds "cong an", not "nam")."""
+    q = Q(**{f"{name}__startswith": word})
+    for mark in _WORD_STARTS:
+        q |= Q(**{f"{name}__contains": mark + word})
+    return q
+
+
 def _number_q(term: NumberTerm, number: str, symbol: str | None) -> Q:
     q = Q(**{number: term.number})
     if term.symbol and symbol:
@@ -59,14 +70,15 @@ def match_q(
     number: str | None = None,
     symbol: str | None = None,
 ) -> Q:
-    """Every word of ``query`` in one of the ``folded`` columns (compared folded), one of
-    the ``raw`` columns (case ignored), or, written as a number, the record's number."""
+    """Every word of ``query`` begins a word of one of the ``folded`` columns (compared
+    folded), is in one of the ``raw`` columns (case ignored), or, written as a number, is
+    the record's number."""
     match = Q()
     for word in query.split():
         folded_word = fold(word)
         either = Q()
         for name in folded:
-            either |= Q(**{f"{name}__contains": folded_word})
+            either |= _word_start_q(name, folded_word)
         for name in raw:
             either |= Q(**{f"{name}__icontains": word})
         term = number_term(word) if number else None
