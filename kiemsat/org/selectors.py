@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from kiemsat.lib.vn import fold, sort_key
+from kiemsat.lib.search import match_q, rank
+from kiemsat.lib.vn import sort_key
 from kiemsat.lib.workdays import WorkCalendar
 from kiemsat.org.access import access_for, check
 from kiemsat.org.models import (
@@ -93,11 +94,22 @@ def user_units(user) -> QuerySet[Membership]:  # type: ignore[no-untyped-def]
     return Membership.objects.filter(user=user).select_related("unit", "unit__parent")
 
 
+def search_units(user, query: str) -> QuerySet[Unit]:  # type: ignore[no-untyped-def]
+    """Units the user may read whose name or code holds every word of ``query``; the code
+    typed exactly first, then names that begin with the query."""
+    return (
+        visible_units(user)
+        .filter(match_q(query, folded=["name_folded"], raw=["code", "short_name"]))
+        .annotate(search_rank=rank(query, name="name_folded", code="code"))
+        .order_by("search_rank", F("valid_to").desc(nulls_first=True), "name_folded")
+    )
+
+
 def partners(*, query: str = "", kind: str = "") -> QuerySet[Partner]:
     """Partners are reference data every signed-in user may read."""
     qs = Partner.objects.all()
     if query:
-        qs = qs.filter(name_folded__contains=fold(query))
+        qs = qs.filter(match_q(query, folded=["name_folded"], raw=["short_name"]))
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("name_folded")
