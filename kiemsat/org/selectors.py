@@ -8,7 +8,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from kiemsat.lib.search import match_q, rank
-from kiemsat.lib.vn import sort_key
+from kiemsat.lib.vn import fold, sort_key
 from kiemsat.lib.workdays import WorkCalendar
 from kiemsat.org.access import access_for, check
 from kiemsat.org.models import (
@@ -16,6 +16,7 @@ from kiemsat.org.models import (
     Cluster,
     ClusterTerm,
     DayKind,
+    Level,
     Membership,
     Partner,
     Role,
@@ -113,6 +114,28 @@ def partners(*, query: str = "", kind: str = "") -> QuerySet[Partner]:
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("name_folded")
+
+
+def user_provinces(user) -> set[str]:  # type: ignore[no-untyped-def]
+    """Folded names of the provinces of the user's own units (a local unit's province is
+    its parent's); empty for the central and appellate levels."""
+    names: set[str] = set()
+    for membership in user_units(user):
+        unit = membership.unit
+        if unit.level == Level.LOCAL and unit.parent is not None:
+            unit = unit.parent
+        if unit.level == Level.PROVINCIAL:
+            names.add(fold(unit.short_name or unit.name))
+    return names
+
+
+def partners_in_scope(user) -> QuerySet[Partner]:  # type: ignore[no-untyped-def]
+    """The partners a form offers first: those of the user's provinces and the national
+    ones (central bodies, no province). The others stay valid choices, found by search."""
+    wanted = user_provinces(user)
+    provinces = Partner.objects.exclude(province="").values_list("province", flat=True)
+    mine = {name for name in provinces.distinct() if fold(name) in wanted}
+    return Partner.objects.filter(Q(province="") | Q(province__in=mine)).order_by("name_folded")
 
 
 def get_partner(pk: int) -> Partner:
