@@ -360,6 +360,7 @@ class FilterForm(forms.Form):
     partner = PartnerChoiceField(
         label="Cơ quan phối hợp",
         required=False,
+        help_text="",
         empty_label="Tất cả",
         error_messages={"invalid_choice": UNKNOWN_PARTNER},
     )

@@ -171,6 +171,7 @@ class FilterForm(forms.Form):
     recipient = PartnerChoiceField(
         label="Cơ quan nhận",
         required=False,
+        help_text="",
         empty_label="Tất cả",
     )
     outcome = forms.ChoiceField(label="Kết quả", choices=ANY + Outcome.choices, required=False)

@@ -115,7 +115,7 @@
     box.className = "partner-search";
     input.type = "search";
     input.id = select.id + "-tim";
-    input.placeholder = "gõ tên cơ quan, ví dụ: toa an ha giang";
+    input.placeholder = "ví dụ: toa an ha giang";
     label.htmlFor = input.id;
     label.textContent = "Cơ quan khác: tìm theo tên";
     box.appendChild(label);
