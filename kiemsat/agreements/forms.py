@@ -23,8 +23,8 @@ from kiemsat.agreements.models import (
     Status,
 )
 from kiemsat.agreements.services import DutyData, InstrumentData, PartyData, ReviewData
-from kiemsat.org.forms import UnitChoiceField
-from kiemsat.org.models import Partner, Unit
+from kiemsat.org.forms import PartnerChoiceField, UnitChoiceField
+from kiemsat.org.models import Unit
 
 NUMBER_RE = re.compile(r"^\s*0*(\d{1,6})\s*/\s*(\S.*?)\s*$")
 UNKNOWN_PARTNER = "Cơ quan phối hợp không có trong danh mục."
@@ -167,9 +167,8 @@ class RegisterForm(InstrumentForm):
     unit_signatory_title = forms.CharField(
         label="Chức vụ người ký của đơn vị", max_length=200, required=False
     )
-    partner = forms.ModelChoiceField(
+    partner = PartnerChoiceField(
         label="Cơ quan phối hợp ký kết",
-        queryset=Partner.objects.order_by("name_folded"),
         empty_label=EMPTY,
         error_messages={"invalid_choice": UNKNOWN_PARTNER},
     )
@@ -185,6 +184,7 @@ class RegisterForm(InstrumentForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
         super().__init__(*args, user=user, **kwargs)
         self.fields["unit"].queryset = selectors.writable_units(user)  # type: ignore[attr-defined]
+        self.fields["partner"].offer(user)  # type: ignore[attr-defined]
 
     def parties(self) -> list[PartyData]:
         data, host = self.cleaned_data, self.cleaned_data.get("host")
@@ -215,10 +215,9 @@ class PartyForm(forms.Form):
         empty_label=EMPTY,
         error_messages={"invalid_choice": UNKNOWN_UNIT},
     )
-    partner = forms.ModelChoiceField(
+    partner = PartnerChoiceField(
         label="hoặc cơ quan phối hợp",
         required=False,
-        queryset=Partner.objects.order_by("name_folded"),
         empty_label=EMPTY,
         error_messages={"invalid_choice": UNKNOWN_PARTNER},
     )
@@ -233,6 +232,7 @@ class PartyForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = selectors.party_units(user)  # type: ignore[attr-defined]
+        self.fields["partner"].offer(user)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -357,10 +357,10 @@ class FilterForm(forms.Form):
     kind = forms.ChoiceField(
         label="Loại", required=False, choices=[("", "Tất cả"), *InstrumentKind.choices]
     )
-    partner = forms.ModelChoiceField(
+    partner = PartnerChoiceField(
         label="Cơ quan phối hợp",
         required=False,
-        queryset=Partner.objects.order_by("name_folded"),
+        help_text="",
         empty_label="Tất cả",
         error_messages={"invalid_choice": UNKNOWN_PARTNER},
     )
@@ -369,6 +369,10 @@ class FilterForm(forms.Form):
     )
     tu_ngay = date_field("Có hiệu lực từ ngày")
     den_ngay = date_field("đến ngày")
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].offer(user)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

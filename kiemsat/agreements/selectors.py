@@ -37,8 +37,9 @@ from kiemsat.agreements.models import (
     Review,
     Status,
 )
+from kiemsat.lib.search import match_q, rank
 from kiemsat.lib.validity import valid_on_q
-from kiemsat.lib.vn import fold, sort_key
+from kiemsat.lib.vn import sort_key
 from kiemsat.org.access import access_for
 from kiemsat.org.models import Partner, Role, Unit
 from kiemsat.org.selectors import partners_catalogue, units_catalogue
@@ -111,9 +112,25 @@ def search_instruments(user: Any, query: str) -> QuerySet[Instrument]:
 
 
 def _search(qs: QuerySet[Instrument], query: str) -> QuerySet[Instrument]:
-    for word in fold(query).split():
-        qs = qs.filter(search_folded__contains=word)
-    return qs
+    return qs.filter(match_q(query, folded=["search_folded"], **NUMBER))
+
+
+NUMBER = {"number": "number", "symbol": "symbol"}
+
+
+def search_rank(query: str) -> Case:
+    """The exact number first, then the number with a symbol that begins as typed."""
+    return rank(query, **NUMBER)
+
+
+def search_ranked(user: Any, query: str) -> QuerySet[Instrument]:
+    """The header search: scoped matches, the exact number first, then the newest."""
+    return (
+        search_instruments(user, query)
+        .annotate(search_rank=search_rank(query))
+        .select_related("owner_unit")
+        .order_by("search_rank", F("signed_on").desc(nulls_last=True), "-pk")
+    )
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ def _slug(instrument: Instrument) -> str:
 def _filtered(request: HttpRequest) -> tuple[FilterForm, Any]:
     """The filtered list; a filter in error gives no rows and its message, never the
     unfiltered list (nor an export labelled with a filter it does not hold)."""
-    form = FilterForm(request.GET or None)
+    form = FilterForm(request.GET or None, user=request.user)
     if not form.is_bound:
         return form, selectors.instrument_list(request.user, selectors.Filters())
     if not form.is_valid():

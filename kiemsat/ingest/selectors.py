@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from kiemsat.ingest.models import Article, PressItem
-from kiemsat.lib.vn import fold
+from kiemsat.lib.search import match_q
 from kiemsat.lib.workdays import WorkCalendar
 from kiemsat.org.access import access_for, check
 from kiemsat.org.models import Role
@@ -89,8 +89,7 @@ def apply_press_filters(
     qs: QuerySet[PressItem], f: PressFilters, *, today: date, calendar: WorkCalendar
 ) -> QuerySet[PressItem]:
     if f.q:
-        folded = fold(f.q)
-        qs = qs.filter(Q(subject_folded__contains=folded) | Q(outlet__icontains=f.q.strip()))
+        qs = qs.filter(match_q(f.q, folded=["subject_folded"], raw=["outlet"]))
     exact = {"kind": f.kind, "sensitivity": f.sensitivity, "unit_id": f.unit_id}
     qs = qs.filter(**{k: v for k, v in exact.items() if v})
     if f.status:

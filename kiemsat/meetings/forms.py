@@ -14,8 +14,8 @@ from kiemsat.meetings.models import Kind, Measure, ParticipantRole, TaskStatus
 from kiemsat.meetings.services import ConferenceData, ResultData
 from kiemsat.meetings.task_services import TaskData
 from kiemsat.org.access import access_for
-from kiemsat.org.forms import UnitChoiceField
-from kiemsat.org.models import ClusterTerm, Partner, Role, Unit
+from kiemsat.org.forms import PartnersChoiceField, UnitChoiceField
+from kiemsat.org.models import ClusterTerm, Role, Unit
 from kiemsat.oversight.forms import ANY, date_field
 
 REQUIRED = {"required": "Cần nhập."}
@@ -63,11 +63,7 @@ class ConferenceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     co_units = UnitsChoice(label="Đơn vị cùng tổ chức", queryset=_units(), required=False)
-    partners = forms.ModelMultipleChoiceField(
-        label="Cơ quan phối hợp tổ chức",
-        queryset=Partner.objects.order_by("name_folded"),
-        required=False,
-    )
+    partners = PartnersChoiceField(label="Cơ quan phối hợp tổ chức", required=False)
     instruments = forms.ModelMultipleChoiceField(
         label="Văn bản phối hợp ký kết, đánh giá", queryset=Unit.objects.none(), required=False
     )
@@ -108,6 +104,7 @@ class ConferenceForm(forms.Form):
         else:
             unit_field.queryset = _units(access_for(user).unit_ids(Role.STAFF))  # type: ignore[attr-defined]
         self.fields["bridge_units"].queryset = _units(access_for(user).unit_ids())  # type: ignore[attr-defined]
+        self.fields["partners"].offer(user)  # type: ignore[attr-defined]
         self.fields["instruments"].queryset = visible_instruments(user).order_by("-signed_on")  # type: ignore[attr-defined]
 
     def data_object(self) -> ConferenceData:

@@ -25,10 +25,12 @@ FIELDS = {"bridge_points": "Điểm cầu", "result": "Kết quả công bố", 
 
 def connect() -> None:
     from kiemsat.audit import render
+    from kiemsat.meetings import search
     from kiemsat.meetings.reminders import task_reminders, task_work
     from kiemsat.org import plugins, reminders, today
 
     render.register(actions=ACTIONS, fields=FIELDS)
+    search.connect()
     reminders.register(task_reminders)
     today.register_due(task_work)
     plugins.add(plugins.DEMO_BUILDERS, "kiemsat.meetings.demo.build_demo")

@@ -20,7 +20,7 @@ from django.http import Http404
 
 from kiemsat.indicators.evaluation import evaluate_cluster, evaluate_unit
 from kiemsat.lib.periods import Month, MonthRange
-from kiemsat.lib.vn import fold
+from kiemsat.lib.search import match_q, rank
 from kiemsat.lib.workdays import SOON_WORKING_DAYS, WorkCalendar
 from kiemsat.meetings.models import (
     Conclusion,
@@ -163,9 +163,20 @@ class ConferenceFilters:
     end: Month | None = None
 
 
+def search_conferences(user: Any, query: str) -> QuerySet[Conference]:
+    """Conferences the user may read holding every word of ``query`` (title, place, theme,
+    units and partners); titles that begin with the query first."""
+    return (
+        visible_conferences(user)
+        .filter(match_q(query, folded=["search_folded"]))
+        .annotate(search_rank=rank(query, name="search_folded"))
+        .order_by("search_rank", "-held_on", "-pk")
+    )
+
+
 def filter_conferences(qs: QuerySet[Conference], f: ConferenceFilters) -> QuerySet[Conference]:
-    for word in fold(f.q).split():
-        qs = qs.filter(search_folded__contains=word)
+    if f.q:
+        qs = qs.filter(match_q(f.q, folded=["search_folded"]))
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.unit_id:
@@ -255,8 +266,8 @@ class TaskFilters:
 
 
 def filter_tasks(qs: QuerySet[Task], f: TaskFilters, *, today: date) -> QuerySet[Task]:
-    for word in fold(f.q).split():
-        qs = qs.filter(title_folded__contains=word)
+    if f.q:
+        qs = qs.filter(match_q(f.q, folded=["title_folded"]))
     if f.status == OVERDUE or f.overdue:
         qs = qs.filter(due_on__lt=today).exclude(status=TaskStatus.DONE)
     if f.status and f.status != OVERDUE:

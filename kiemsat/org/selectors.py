@@ -6,12 +6,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from kiemsat.lib.lookup import CodeOrName
 from kiemsat.lib.request_memo import per_request
+from kiemsat.lib.search import match_q, rank
 from kiemsat.lib.validity import valid_on_q
 from kiemsat.lib.vn import fold, sort_key
 from kiemsat.lib.workdays import WorkCalendar
@@ -151,14 +152,47 @@ def user_units(user: AnyUser) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("unit", "unit__parent")
 
 
+def search_units(user, query: str) -> QuerySet[Unit]:  # type: ignore[no-untyped-def]
+    """Units the user may read whose name or code holds every word of ``query``; the code
+    typed exactly first, then names that begin with the query."""
+    return (
+        visible_units(user)
+        .filter(match_q(query, folded=["name_folded"], raw=["code", "short_name"]))
+        .annotate(search_rank=rank(query, name="name_folded", code="code"))
+        .order_by("search_rank", F("valid_to").desc(nulls_first=True), "name_folded")
+    )
+
+
 def partners(*, query: str = "", kind: str = "") -> QuerySet[Partner]:
     """Partners are reference data every signed-in user may read."""
     qs = Partner.objects.all()
     if query:
-        qs = qs.filter(name_folded__contains=fold(query))
+        qs = qs.filter(match_q(query, folded=["name_folded"], raw=["short_name"]))
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("name_folded")
+
+
+def user_provinces(user) -> set[str]:  # type: ignore[no-untyped-def]
+    """Folded names of the provinces of the user's own units (a local unit's province is
+    its parent's); empty for the central and appellate levels."""
+    names: set[str] = set()
+    for membership in user_units(user):
+        unit = membership.unit
+        if unit.level == Level.LOCAL and unit.parent is not None:
+            unit = unit.parent
+        if unit.level == Level.PROVINCIAL:
+            names.add(fold(unit.short_name or unit.name))
+    return names
+
+
+def partners_in_scope(user) -> QuerySet[Partner]:  # type: ignore[no-untyped-def]
+    """The partners a form offers first: those of the user's provinces and the national
+    ones (central bodies, no province). The others stay valid choices, found by search."""
+    wanted = user_provinces(user)
+    provinces = Partner.objects.exclude(province="").values_list("province", flat=True)
+    mine = {name for name in provinces.distinct() if fold(name) in wanted}
+    return Partner.objects.filter(Q(province="") | Q(province__in=mine)).order_by("name_folded")
 
 
 def get_partner(pk: int) -> Partner:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kiemsat.org import views
+from kiemsat.org import search_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,4 +16,6 @@ urlpatterns = [
     path("co-quan-phoi-hop/", views.partner_list, name="partner_list"),
     path("co-quan-phoi-hop/<int:pk>/", views.partner_detail, name="partner_detail"),
     path("cum-thi-dua/", views.cluster_list, name="cluster_list"),
+    path("tim-kiem/", search_views.search_page, name="search"),
+    path("tim-kiem/goi-y/", search_views.search_suggest, name="search_suggest"),
 ]

@@ -8,8 +8,8 @@ from django import forms
 
 from kiemsat.lib.forms import MonthField
 from kiemsat.org.access import access_for
-from kiemsat.org.forms import UnitChoiceField
-from kiemsat.org.models import Partner, Role, Unit
+from kiemsat.org.forms import PartnerChoiceField, UnitChoiceField
+from kiemsat.org.models import Role, Unit
 from kiemsat.oversight import selectors
 from kiemsat.oversight.clock import STATUS_CHOICES
 from kiemsat.oversight.models import Field, Kind, Outcome
@@ -38,11 +38,6 @@ def date_field(label: str, *, required: bool = True, help_text: str = "") -> for
     )
 
 
-class PartnerChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name)
-
-
 class RuleChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         unit = "ngày làm việc" if obj.working_days else "ngày"
@@ -63,9 +58,8 @@ class InterventionForm(forms.Form):
     number = forms.IntegerField(label="Số", min_value=1, max_value=99999)
     symbol = forms.CharField(label="Ký hiệu", max_length=40, help_text="Ví dụ: KN-VKS")
     issued_on = date_field("Ngày ban hành")
-    recipient = PartnerChoice(
+    recipient = PartnerChoiceField(
         label="Cơ quan nhận",
-        queryset=Partner.objects.order_by("name_folded"),
         error_messages={"invalid_choice": "Không có cơ quan nhận này trong danh mục."},
     )
     subject = forms.CharField(label="Trích yếu", max_length=500)
@@ -93,6 +87,7 @@ class InterventionForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, fixed_unit: Unit | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.fields["recipient"].offer(user)  # type: ignore[attr-defined]
         unit_field = self.fields["unit"]
         if fixed_unit is not None:
             unit_field.queryset = Unit.objects.filter(pk=fixed_unit.pk)  # type: ignore[attr-defined]
@@ -173,10 +168,10 @@ class FilterForm(forms.Form):
         empty_label="Tất cả",
         error_messages={"invalid_choice": "Không có đơn vị này trong phạm vi của bạn."},
     )
-    recipient = PartnerChoice(
+    recipient = PartnerChoiceField(
         label="Cơ quan nhận",
-        queryset=Partner.objects.order_by("name_folded"),
         required=False,
+        help_text="",
         empty_label="Tất cả",
     )
     outcome = forms.ChoiceField(label="Kết quả", choices=ANY + Outcome.choices, required=False)
@@ -193,6 +188,7 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         ids = access_for(user).unit_ids()
         self.fields["unit"].queryset = Unit.objects.filter(pk__in=ids)  # type: ignore[attr-defined]
+        self.fields["recipient"].offer(user)  # type: ignore[attr-defined]
 
     def filters(self) -> selectors.Filters:
         if not self.is_valid():

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from kiemsat.lib.periods import Month, MonthRange
-from kiemsat.lib.vn import fold
+from kiemsat.lib.search import match_q, rank
 from kiemsat.lib.workdays import WorkCalendar
 from kiemsat.org.access import access_for, check
 from kiemsat.org.models import Role
@@ -85,12 +85,30 @@ def status_q(status: str, today: date, soon_until: date) -> Q:
     }.get(Status(status), Q())
 
 
+SEARCH_FIELDS = ("subject_folded", "recipient__name_folded", "unit__name_folded")
+
+
+def search(qs: QuerySet[Intervention], query: str) -> QuerySet[Intervention]:
+    """Rows whose number as shown ("33/KN-VKS", "33/KN", "33"), recipient, issuing unit or
+    subject hold every word of ``query``; the exact number first."""
+    number = {"number": "number", "symbol": "symbol"}
+    match = match_q(query, folded=SEARCH_FIELDS, raw=("symbol",), **number)
+    return (
+        qs.filter(match)
+        .annotate(search_rank=rank(query, **number))
+        .order_by("search_rank", "-issued_on", "-number", "-pk")
+    )
+
+
+def search_interventions(user: Any, query: str) -> QuerySet[Intervention]:
+    return search(visible_interventions(user), query)
+
+
 def apply_filters(
     qs: QuerySet[Intervention], f: Filters, *, today: date, calendar: WorkCalendar
 ) -> QuerySet[Intervention]:
     if f.q:
-        folded = fold(f.q)
-        qs = qs.filter(Q(subject_folded__contains=folded) | Q(symbol__icontains=f.q.strip()))
+        qs = search(qs, f.q)
     exact = {
         "kind": f.kind,
         "field": f.field,

@@ -467,6 +467,8 @@ FLAT: dict[str, Flat] = {
     "today_list": Flat(),
     "unit_tree": Flat(),
     "partner_list": Flat(reference="partners are the shared catalogue"),
+    "search": Flat(),
+    "search_suggest": Flat(),
     "partner_detail": Flat(reference="partners are the shared catalogue"),  # pk of a partner
     "cluster_list": Flat(reference="cluster membership is published to the whole sector"),
     "indicator_dashboard": Flat(),
