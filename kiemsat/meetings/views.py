@@ -23,7 +23,7 @@ from kiemsat.audit.selectors import history_for
 from kiemsat.documents.nd30 import DOCX
 from kiemsat.documents.pdf import PDF
 from kiemsat.indicators.entry_forms import parse_month_text
-from kiemsat.lib.excel import XLSX
+from kiemsat.lib.excel import XLSX, filter_about
 from kiemsat.lib.http import download
 from kiemsat.lib.periods import Month
 from kiemsat.meetings import calendar, documents, excel, selectors, services, task_services
@@ -70,7 +70,7 @@ def conference_list(request: HttpRequest) -> HttpResponse:
     form = ConferenceFilterForm(request.GET or None, user=request.user)
     qs = selectors.filter_conferences(selectors.visible_conferences(request.user), form.filters())
     if request.GET.get("format") == "xlsx":
-        return download(excel.conferences_xlsx(list(qs)), XLSX, "hoi-nghi.xlsx")
+        return download(excel.conferences_xlsx(list(qs), filter_about(form)), XLSX, "hoi-nghi.xlsx")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,

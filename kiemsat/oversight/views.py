@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from kiemsat.audit.selectors import history_for
 from kiemsat.documents.nd30 import DOCX
 from kiemsat.documents.pdf import PDF
-from kiemsat.lib.excel import XLSX, ImportRefused
+from kiemsat.lib.excel import XLSX, ImportRefused, SheetHead, filter_about
 from kiemsat.lib.http import download
 from kiemsat.org.access import access_for
 from kiemsat.org.lifecycle import live_unit_ids, require_live_unit
@@ -75,7 +75,8 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
     today, calendar = timezone.localdate(), work_calendar()
     if request.GET.get("format") == "xlsx" and not form.errors:
         rows = selectors.with_status(list(qs), today=today, calendar=calendar)
-        body = excel.export_xlsx(rows, title="Sổ theo dõi kháng nghị, kiến nghị, yêu cầu")
+        head = SheetHead("Sổ theo dõi kháng nghị, kiến nghị, yêu cầu", filter_about(form))
+        body = excel.export_xlsx(rows, head=head)
         return download(body, XLSX, "khang-nghi-kien-nghi.xlsx")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
