@@ -18,12 +18,15 @@ from kiemsat.agreements.forms import parse_number
 from kiemsat.agreements.models import Instrument, InstrumentKind, ReviewSchedule
 from kiemsat.agreements.services import InstrumentData, PartyData
 from kiemsat.lib.excel import (
+    HEADER_FILL,
     ImportRefused,
+    SheetHead,
     add_catalogue_sheet,
     parse_date,
     read_limited,
     set_widths,
     show_dates,
+    start_table,
     style_header,
     table_rows,
     workbook_bytes,
@@ -37,7 +40,6 @@ from kiemsat.org.selectors import partners_by_code_or_name, units_by_code_or_nam
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
-HEADER_FILL = "EEF2F5"
 
 EXPORT_COLUMNS = [
     ("STT", 6),
@@ -61,13 +63,14 @@ def _header(sheet: Any, names: list[str]) -> None:
     sheet.freeze_panes = "A2"
 
 
-def export_instruments(instruments: Iterable[Instrument], title: str) -> bytes:
+def export_instruments(instruments: Iterable[Instrument], head: SheetHead) -> bytes:
     """The list exactly as filtered; dates are real dates shown dd/mm/yyyy."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "van_ban_phoi_hop"
-    _header(sheet, [name for name, _ in EXPORT_COLUMNS])
+    names, widths = zip(*EXPORT_COLUMNS, strict=True)
+    start = start_table(sheet, head, names, widths)
     for index, item in enumerate(instruments, start=1):
         sheet.append(
             [
@@ -85,10 +88,7 @@ def export_instruments(instruments: Iterable[Instrument], title: str) -> bytes:
                 item.next_review_on,
             ]
         )
-    show_dates(sheet, min_row=2, wrap=True)
-    set_widths(sheet, [width for _, width in EXPORT_COLUMNS])
-    sheet.append([])
-    sheet.append([title])
+    show_dates(sheet, min_row=start + 1, wrap=True)
     return workbook_bytes(book)
 
 

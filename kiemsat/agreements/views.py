@@ -33,10 +33,10 @@ from kiemsat.agreements.models import Instrument, Review
 from kiemsat.audit.selectors import history_for
 from kiemsat.documents.nd30 import DOCX
 from kiemsat.documents.pdf import PDF
-from kiemsat.lib.excel import XLSX, ImportRefused
+from kiemsat.lib.excel import XLSX, ImportRefused, SheetHead, filter_about
 from kiemsat.lib.forms import attach_errors
 from kiemsat.lib.http import download, page_of, query_string
-from kiemsat.lib.vn import short_date
+from kiemsat.lib.vn import format_int
 from kiemsat.org.access import check, check_any
 from kiemsat.org.lifecycle import (
     EXAMPLE_PARTNER_CODE,
@@ -122,8 +122,8 @@ def instrument_export(request: HttpRequest) -> HttpResponse:
     form, rows = _filtered(request)
     if form.errors:
         return instrument_list(request)
-    title = f"Xuất ngày {short_date(timezone.localdate())} – {rows.count()} văn bản"
-    content = excel.export_instruments(rows, title)
+    about = [*filter_about(form), ("Số văn bản", format_int(rows.count()))]
+    content = excel.export_instruments(rows, SheetHead("Danh sách văn bản phối hợp", about))
     return download(content, XLSX, "van-ban-phoi-hop.xlsx")
 
 

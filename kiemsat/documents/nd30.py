@@ -11,6 +11,7 @@ every document is templates/documents/nd30_base.html, fed the same ``DocumentHea
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,16 +32,63 @@ MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO_2 = "Độc lập - Tự do - Hạnh phúc"
 FONT = "Times New Roman"
 # The motto, 12 pt bold, needs 8.8 cm on one line; the two columns fill the 16.5 cm text width.
-AGENCY_CM, NATION_CM = 6.5, 10.0
+AGENCY_CM, NATION_CM = 7.0, 9.5
 # Indents that centre each rule: 2.5 cm under the agency, 5.6 cm (the motto's second line)
 # under the motto, 4 cm under the summary; a table cell loses 0.38 cm to its margins.
-AGENCY_RULE_INDENT, MOTTO_RULE_INDENT, SUMMARY_RULE_INDENT = 1.8, 2.0, 6.25
+AGENCY_RULE_INDENT, MOTTO_RULE_INDENT, SUMMARY_RULE_INDENT = 2.05, 1.75, 6.25
+
+
+# An organisation's name never breaks inside itself: its words are joined by non-breaking
+# spaces, and the type shrinks (down to 10 pt) until the name fits the agency column, about
+# 188 pt wide in Word and PDF alike. A bold capital of Times/Liberation Serif is 0.60 em wide
+# on average; 185 pt and 0.61 leave a margin. A name too long even then ("… cấp cao tại Thành phố Hồ
+# Chí Minh") is set on two lines at its natural joint, before "TẠI" or after "NHÂN DÂN".
+AGENCY_PT, CAPITAL_EM, SMALLEST_PT = 185, 0.61, 10.0
+NBSP = "\u00a0"
+
+
+@dataclass(frozen=True)
+class HeadLine:
+    text: str
+    size: float
+    bold: bool
+
+    @property
+    def css_size(self) -> str:
+        return f"{self.size:.1f}pt"
+
+
+def _fitting_size(parts: list[str], size: float) -> float:
+    widest = max(len(part) for part in parts) * CAPITAL_EM
+    return min(size, math.floor(2 * AGENCY_PT / widest) / 2)
+
+
+def head_line(name: str, *, size: float = 12, bold: bool = False) -> HeadLine:
+    """An organisation's name as the letterhead sets it: capitals, unbreakable but at one
+    chosen joint when it cannot fit on one line, and the size that makes each line fit."""
+    upper = name.upper()
+    parts = [upper]
+    if _fitting_size(parts, size) < SMALLEST_PT:
+        for joint in (" TẠI ", "NHÂN DÂN "):
+            at = upper.find(joint)
+            if at > 0:
+                cut = at if joint.startswith(" ") else at + len(joint) - 1
+                parts = [upper[:cut].strip(), upper[cut:].strip()]
+                break
+    text = " ".join(part.replace(" ", NBSP) for part in parts)
+    return HeadLine(text, max(_fitting_size(parts, size), SMALLEST_PT), bold)
 
 
 @dataclass(frozen=True)
 class Issuer:
     name: str
     parent: str = ""
+
+    @property
+    def head_lines(self) -> list[HeadLine]:
+        """The parent (regular) above the issuer (bold), as NĐ30 sets them."""
+        lines = [head_line(self.parent)] if self.parent else []
+        return [*lines, head_line(self.name, bold=True)]
 
 
 @dataclass(frozen=True)
@@ -205,9 +253,8 @@ class OfficialDocument:
         _fixed_widths(table, (AGENCY_CM, NATION_CM))
         left, right = (_clear(c) for c in table.rows[0].cells)
         for issuer in self.head.issuers:
-            if issuer.parent:
-                _para(left, issuer.parent.upper(), size=12)
-            _para(left, issuer.name.upper(), size=12, bold=True)
+            for name in issuer.head_lines:
+                _para(left, name.text, size=name.size, bold=name.bold)
         _rule(left, AGENCY_RULE_INDENT)
         _para(left, self.head.number_line, size=13, space_before=6)
         _para(right, MOTTO, size=12, bold=True)

@@ -32,7 +32,7 @@ from kiemsat.indicators.charts import Series
 from kiemsat.indicators.evaluation import Line, Table
 from kiemsat.indicators.ranking import RankRow
 from kiemsat.indicators.view_models import GroupDashboard, UnitDashboard
-from kiemsat.lib.excel import XLSX, set_widths, style_header, workbook_bytes
+from kiemsat.lib.excel import XLSX, SheetHead, put_count, put_percent, start_table, workbook_bytes
 from kiemsat.lib.http import download
 from kiemsat.lib.periods import MonthRange
 from kiemsat.lib.vn import format_int
@@ -159,8 +159,8 @@ def respond(fmt: str, report: Report) -> HttpResponse:
 # --- Excel --------------------------------------------------------------------------------
 
 HEADERS = [
-    ("Mã", 10),
     ("Chỉ tiêu", 60),
+    ("Mã", 10),
     ("Tử số / số đếm", 14),
     ("Mẫu số / chỉ tiêu giao", 14),
     ("Kết quả", 11),
@@ -169,6 +169,16 @@ HEADERS = [
     ("Cần thêm", 12),
 ]
 LAST_YEAR_HEADERS = [("Cùng kỳ: kết quả", 14), ("Cùng kỳ: đánh giá", 16)]
+RANKING_HEADERS = [
+    ("Hạng", 8),
+    ("Đơn vị", 40),
+    ("Chỉ tiêu đạt", 12),
+    ("Chỉ tiêu phát sinh", 12),
+    ("Tỷ lệ đạt", 12),
+    ("Chỉ tiêu vượt", 12),
+    ("Chỉ tiêu tính vượt", 12),
+    ("Tỷ lệ vượt", 12),
+]
 FILLS = {
     "VUOT": "DFEEFB",
     "DAT": "E4F4E8",
@@ -178,24 +188,24 @@ FILLS = {
 
 
 def _value_cell(cell: Any, line: Line | None) -> None:
-    """The value as a number: a rate as its exact fraction in float, shown like the page."""
+    """The value as a number: a count as a whole number, a rate as its fraction shown as a
+    percentage with as many decimals as the page shows."""
     ev = line.evaluation if line is not None else None
-    if ev is None or ev.value is None:
+    if line is None or ev is None or ev.value is None:
         return
     if ev.kind == "count":
-        cell.value, cell.number_format = int(ev.value), "#,##0"
+        put_count(cell, int(ev.value))
         return
-    shown = line.display_value if line is not None else ""
-    decimals = len(shown.rstrip("%").partition(",")[2]) or 1
-    cell.value = float(ev.value)
-    cell.number_format = "0." + "0" * decimals
+    decimals = len(line.display_value.rstrip("%").partition(",")[2]) or 1
+    put_percent(cell, ev.value, decimals=decimals)
 
 
-def _gap_cell(line: Line) -> int | str | None:
+def _gap_cell(cell: Any, line: Line) -> None:
     ev = line.evaluation
     if ev.gap_impossible:
-        return line.display_gap
-    return ev.gap
+        cell.value = line.display_gap
+    else:
+        put_count(cell, ev.gap)
 
 
 def xlsx_bytes(report: Report) -> bytes:
@@ -208,50 +218,43 @@ def xlsx_bytes(report: Report) -> bytes:
     _xlsx_table(sheet, report)
     if report.members:
         _xlsx_matrix(book.create_sheet("Thành viên"), report)
-        _xlsx_ranking(book.create_sheet("Xếp hạng"), report.ranking)
+        _xlsx_ranking(book.create_sheet("Xếp hạng"), report)
     return workbook_bytes(book)
 
 
-def _xlsx_heading(sheet: Any, report: Report) -> int:
-    from openpyxl.styles import Font
-
-    lines = [
-        "KẾT QUẢ THỰC HIỆN CHỈ TIÊU",
-        f"{report.name} ({report.scope_label})",
-        f"Kỳ: {report.months.label}",
-        report.table.summary.headline(),
-        report.table.summary.exceeded_line(),
+def _sheet_head(report: Report, title: str = "KẾT QUẢ THỰC HIỆN CHỈ TIÊU") -> SheetHead:
+    summary = report.table.summary
+    about = [
+        ("Đơn vị", f"{report.name} ({report.scope_label})"),
+        ("Kỳ", report.months.label),
+        ("Kết quả", f"{summary.headline()}; {summary.exceeded_line()}"),
     ]
-    for i, text in enumerate(lines, start=1):
-        sheet.cell(row=i, column=1, value=text).font = Font(bold=i in (1, 4, 5))
-    return len(lines) + 2
+    return SheetHead(title, about)
 
 
-def _xlsx_header_row(sheet: Any, row: int, headers: Sequence[tuple[str, int]]) -> None:
-    style_header(
-        sheet.cell(row=row, column=col, value=title) for col, (title, _) in enumerate(headers, 1)
-    )
-    set_widths(sheet, [width for _, width in headers])
-    sheet.freeze_panes = sheet.cell(row=row + 1, column=3)
+def _start(sheet: Any, report: Report, headers: Sequence[tuple[str, float]], title: str) -> int:
+    titles, widths = zip(*headers, strict=True)
+    return start_table(sheet, _sheet_head(report, title), titles, widths, frozen_columns=1)
 
 
 def _xlsx_table(sheet: Any, report: Report) -> None:
     from openpyxl.styles import PatternFill
 
-    start = _xlsx_heading(sheet, report)
     with_last = report.last_year is not None
-    _xlsx_header_row(sheet, start, HEADERS + (LAST_YEAR_HEADERS if with_last else []))
+    headers = HEADERS + (LAST_YEAR_HEADERS if with_last else [])
+    start = _start(sheet, report, headers, "KẾT QUẢ THỰC HIỆN CHỈ TIÊU")
     for r, row in enumerate(report.rows, start=start + 1):
         line, ev = row.line, row.line.evaluation
-        values = [line.indicator.code, line.indicator.name, ev.numerator, ev.denominator]
-        for col, value in enumerate(values, start=1):
-            sheet.cell(row=r, column=col, value=value)
+        sheet.cell(row=r, column=1, value=line.indicator.name)
+        sheet.cell(row=r, column=2, value=line.indicator.code)
+        put_count(sheet.cell(row=r, column=3), ev.numerator)
+        put_count(sheet.cell(row=r, column=4), ev.denominator)
         _value_cell(sheet.cell(row=r, column=5), line)
         sheet.cell(row=r, column=6, value=row.target)
         status = sheet.cell(row=r, column=7, value=ev.status.label)
         if ev.status in FILLS:
             status.fill = PatternFill("solid", fgColor=FILLS[ev.status])
-        sheet.cell(row=r, column=8, value=_gap_cell(line))
+        _gap_cell(sheet.cell(row=r, column=8), line)
         if with_last:
             _value_cell(sheet.cell(row=r, column=9), row.last_year)
             label = row.last_year.evaluation.status.label if row.last_year else "—"
@@ -259,15 +262,15 @@ def _xlsx_table(sheet: Any, report: Report) -> None:
 
 
 def _xlsx_matrix(sheet: Any, report: Report) -> None:
-    from openpyxl.styles import Font, PatternFill
+    """One row per member and the pooled group; one column per indicator, named first."""
+    from openpyxl.styles import PatternFill
 
-    codes = [line.indicator.code for line in report.table.lines]
-    sheet.cell(row=1, column=1, value="Đơn vị").font = Font(bold=True)
-    for col, code in enumerate(codes, start=2):
-        sheet.cell(row=1, column=col, value=code).font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 40
+    lines = report.table.lines
+    headers = [("Đơn vị", 40.0)]
+    headers += [(f"{line.indicator.name} ({line.indicator.code})", 16.0) for line in lines]
+    start = _start(sheet, report, headers, "KẾT QUẢ TỪNG THÀNH VIÊN")
     tables = [*report.members, report.table]
-    for r, table in enumerate(tables, start=2):
+    for r, table in enumerate(tables, start=start + 1):
         label = table.name if table is not report.table else "Cả nhóm (cộng gộp)"
         sheet.cell(row=r, column=1, value=label)
         for col, line in enumerate(table.lines, start=2):
@@ -277,31 +280,19 @@ def _xlsx_matrix(sheet: Any, report: Report) -> None:
                 cell.value = line.evaluation.status.label
             if line.evaluation.status in FILLS:
                 cell.fill = PatternFill("solid", fgColor=FILLS[line.evaluation.status])
-    sheet.freeze_panes = "B2"
 
 
-def _xlsx_ranking(sheet: Any, ranking: Sequence[RankRow]) -> None:
-    headers = [
-        ("Hạng", 8),
-        ("Đơn vị", 40),
-        ("Chỉ tiêu đạt", 12),
-        ("Chỉ tiêu phát sinh", 12),
-        ("Tỷ lệ đạt (%)", 12),
-        ("Chỉ tiêu vượt", 12),
-        ("Chỉ tiêu tính vượt", 12),
-        ("Tỷ lệ vượt (%)", 12),
-    ]
-    _xlsx_header_row(sheet, 1, headers)
-    for r, row in enumerate(ranking, start=2):
+def _xlsx_ranking(sheet: Any, report: Report) -> None:
+    start = _start(sheet, report, RANKING_HEADERS, "XẾP HẠNG CÁC THÀNH VIÊN")
+    for r, row in enumerate(report.ranking, start=start + 1):
         s = row.table.summary
-        values: list[Any] = [row.rank, row.table.name, s.met, s.arising, None]
-        values += [s.exceeded, s.eligible, None]
-        for col, value in enumerate(values, start=1):
-            sheet.cell(row=r, column=col, value=value)
+        sheet.cell(row=r, column=2, value=row.table.name)
+        for col, count in ((1, row.rank), (3, s.met), (4, s.arising), (6, s.exceeded)):
+            put_count(sheet.cell(row=r, column=col), count)
+        put_count(sheet.cell(row=r, column=7), s.eligible)
         for col, share in ((5, row.met_share), (8, row.exceeded_share)):
             if share is not None:
-                cell = sheet.cell(row=r, column=col, value=float(100 * share))
-                cell.number_format = "0.0"
+                put_percent(sheet.cell(row=r, column=col), 100 * share)
 
 
 # --- Word and PDF -------------------------------------------------------------------------

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from kiemsat.ingest.models import PressItem
-from kiemsat.lib.excel import set_widths, show_dates, style_header, workbook_bytes
+from kiemsat.lib.excel import SheetHead, show_dates, start_table, workbook_bytes
 
 TITLE = "Sổ theo dõi thông tin – báo chí"
 HEADERS = (
@@ -51,22 +51,16 @@ def _row(item: PressItem) -> list[Any]:
     ]
 
 
-def export_xlsx(rows: Iterable[PressItem]) -> bytes:
+def export_xlsx(rows: Iterable[PressItem], about: Sequence[tuple[str, str]] = ()) -> bytes:
     """The filtered register, one row per item; dates as real dates shown dd/mm/yyyy."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "Thông tin – báo chí"
-    sheet.append([TITLE])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(list(HEADERS))
-    style_header(sheet[2])
+    start = start_table(sheet, SheetHead(TITLE, about), HEADERS, WIDTHS)
     for item in rows:
         sheet.append(_row(item))
-    show_dates(sheet, min_row=3)
-    set_widths(sheet, WIDTHS)
-    sheet.freeze_panes = "A3"
+    show_dates(sheet, min_row=start + 1)
     return workbook_bytes(book)

@@ -33,7 +33,7 @@ from kiemsat.ingest.forms import (
     party_choices,
 )
 from kiemsat.ingest.models import Article, ArticleStatus, PressItem
-from kiemsat.lib.excel import XLSX
+from kiemsat.lib.excel import XLSX, filter_about
 from kiemsat.lib.forms import attach_errors
 from kiemsat.lib.http import act_and_redirect, download, page_of, query_string
 from kiemsat.org.access import access_for, check_any
@@ -207,7 +207,7 @@ def press_list(request: HttpRequest) -> HttpResponse:
     today, calendar = timezone.localdate(), work_calendar()
     if request.GET.get("format") == "xlsx" and not form.errors:
         rows = selectors.with_status(list(qs), today=today, calendar=calendar)
-        return download(excel.export_xlsx(rows), XLSX, "thong-tin-bao-chi.xlsx")
+        return download(excel.export_xlsx(rows, filter_about(form)), XLSX, "thong-tin-bao-chi.xlsx")
     page = page_of(request, qs)
     context = {
         "form": form,

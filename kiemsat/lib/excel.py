@@ -3,10 +3,12 @@
 Reading (``table_rows``) is bounded before anything is parsed: the bytes by the caller's
 limit, an XLSX by its parts' unpacked size and its sheets' rows as declared or counted; it
 refuses a whole file, or names each bad line ("dòng N: …"), in Vietnamese. Uploaded
-documents are checked by content (``check_upload``). Writing gives a workbook's bytes
-(``workbook_bytes``, the one way out) with bold wrapped headers, dates shown dd/mm/yyyy and
-formula-like text kept as text. Plain openpyxl, imported when a file is read or made;
-nothing here knows a model.
+documents are checked by content (``check_upload``). Writing gives every export the same
+face (``start_table``: a header block naming unit, period and time of export above frozen
+column headers; ``put_percent``/``put_count``: rates as fractions shown "84,8%", counts as
+whole numbers grouped by thousands; dates shown dd/mm/yyyy) and a workbook's bytes
+(``workbook_bytes``, the one way out) with formula-like text kept as text. Plain openpyxl,
+imported when a file is read or made; nothing here knows a model.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import zipfile
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from fractions import Fraction
 from pathlib import Path
 from typing import IO, Any, NoReturn, cast
 
@@ -445,6 +448,104 @@ def add_catalogue_sheet(
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:C{max(sheet.max_row, 2)}"
     return sheet
+
+
+COUNT_FORMAT = "#,##0"
+PERCENT_FORMAT = "0.0%"
+HEADER_FILL = "EEF2F5"
+
+
+def put_count(cell: Any, value: int | None) -> None:
+    """A count as a whole number shown with thousands grouped (Excel's locale picks the
+    separator: 15.548 on a Vietnamese Windows)."""
+    if value is not None:
+        cell.value, cell.number_format = int(value), COUNT_FORMAT
+
+
+def put_percent(cell: Any, percent: Fraction | float | None, *, decimals: int = 1) -> None:
+    """A rate given in percent (84.78) stored as its fraction (0.8478) and shown "84,8%", so
+    Excel can sum, sort and chart it."""
+    if percent is not None:
+        cell.value = float(Fraction(percent) / 100)
+        cell.number_format = "0." + "0" * max(decimals, 1) + "%"
+
+
+@dataclass(frozen=True)
+class SheetHead:
+    """What a sheet says above its table: a title, then "Label: value" lines (unit, period,
+    filters), then when it was exported."""
+
+    title: str
+    about: Sequence[tuple[str, str]] = ()
+    exported_at: datetime | None = None
+
+    def lines(self) -> list[str]:
+        when = self.exported_at or _now()
+        stamp = f"{when.day:02d}/{when.month:02d}/{when.year} {when.hour:02d}:{when.minute:02d}"
+        return [f"{label}: {value}" for label, value in self.about] + [f"Xuất lúc: {stamp}"]
+
+
+def _now() -> datetime:
+    from django.utils import timezone
+
+    return timezone.localtime()
+
+
+def start_table(
+    sheet: Any,
+    head: SheetHead,
+    headers: Sequence[str],
+    widths: Sequence[float] = (),
+    *,
+    frozen_columns: int = 0,
+) -> int:
+    """The header block, a blank row, then the styled column headers, frozen with the block
+    above them (and ``frozen_columns`` on the left) so they stay in view while scrolling.
+    Returns the row number of the column headers; the table's rows follow it."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet.cell(row=1, column=1, value=head.title).font = Font(bold=True, size=13)
+    for row, line in enumerate(head.lines(), start=2):
+        sheet.cell(row=row, column=1, value=line).font = Font(italic=True)
+    header_row = len(head.lines()) + 3
+    for column, title in enumerate(headers, start=1):
+        sheet.cell(row=header_row, column=column, value=title)
+    style_header(sheet[header_row][: len(headers)], fill=HEADER_FILL)
+    set_widths(sheet, widths)
+    sheet.freeze_panes = f"{get_column_letter(frozen_columns + 1)}{header_row + 1}"
+    return header_row
+
+
+def first_body_row(sheet: Any) -> int:
+    """The first row of a table started with ``start_table``: the one below the frozen panes."""
+    from openpyxl.utils.cell import coordinate_from_string
+
+    return int(coordinate_from_string(sheet.freeze_panes or "A2")[1])
+
+
+def filter_about(form: Any) -> list[tuple[str, str]]:
+    """A valid filter form's chosen values as header lines ("Đơn vị: VKSND TP Hạ Long",
+    "Từ tháng: 01/2025"), choices by their labels, dates and months as shown on screen."""
+    if not getattr(form, "is_bound", False) or not form.is_valid():
+        return []
+    about = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, "", [], ()):
+            continue
+        about.append((str(field.label or name), _about_value(field, value)))
+    return about
+
+
+def _about_value(field: Any, value: Any) -> str:
+    if isinstance(value, date):
+        return f"{value.day:02d}/{value.month:02d}/{value.year}"
+    choices = dict(getattr(field, "choices", None) or []) if isinstance(value, str) else {}
+    if value in choices:
+        return str(choices[value])
+    label = getattr(value, "label", None)
+    return label if isinstance(label, str) else str(value)
 
 
 TEXT_PREFIXES = ("=", "+", "-", "@")

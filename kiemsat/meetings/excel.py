@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from kiemsat.lib.excel import set_widths, show_dates, style_header, workbook_bytes
+from kiemsat.lib.excel import SheetHead, show_dates, start_table, workbook_bytes
 from kiemsat.meetings.models import Conference, Task
 
 CONFERENCE_HEADERS = (
@@ -32,27 +32,24 @@ TASK_HEADERS = (
 )
 
 
-def _book(title: str, sheet_name: str, headers: Sequence[str], rows: Iterable[list[Any]]) -> bytes:
+def _book(
+    head: SheetHead, sheet_name: str, headers: Sequence[str], rows: Iterable[list[Any]]
+) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = sheet_name
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(list(headers))
-    style_header(sheet[2])
+    widths = [16, 26, 50, 28, 28, 12, 30, 30, 40, 14][: len(headers)]
+    start = start_table(sheet, head, headers, widths)
     for row in rows:
         sheet.append(row)
-    show_dates(sheet, min_row=3, wrap=True)
-    set_widths(sheet, [16, 26, 50, 28, 28, 12, 30, 30, 40, 14][: len(headers)])
-    sheet.freeze_panes = "A3"
+    show_dates(sheet, min_row=start + 1, wrap=True)
     return workbook_bytes(book)
 
 
-def conferences_xlsx(rows: Iterable[Conference]) -> bytes:
+def conferences_xlsx(rows: Iterable[Conference], about: Sequence[tuple[str, str]] = ()) -> bytes:
     lines = (
         [
             c.held_on,
@@ -66,10 +63,10 @@ def conferences_xlsx(rows: Iterable[Conference]) -> bytes:
         ]
         for c in rows
     )
-    return _book("Danh sách hội nghị", "Hội nghị", CONFERENCE_HEADERS, lines)
+    return _book(SheetHead("Danh sách hội nghị", about), "Hội nghị", CONFERENCE_HEADERS, lines)
 
 
-def tasks_xlsx(rows: Iterable[Task]) -> bytes:
+def tasks_xlsx(rows: Iterable[Task], about: Sequence[tuple[str, str]] = ()) -> bytes:
     lines = (
         [
             t.title,
@@ -85,4 +82,5 @@ def tasks_xlsx(rows: Iterable[Task]) -> bytes:
         ]
         for t in rows
     )
-    return _book("Nhiệm vụ sau hội nghị", "Nhiệm vụ", TASK_HEADERS, lines)
+    head = SheetHead("Nhiệm vụ sau hội nghị", about)
+    return _book(head, "Nhiệm vụ", TASK_HEADERS, lines)

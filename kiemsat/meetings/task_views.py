@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kiemsat.audit.selectors import history_for
-from kiemsat.lib.excel import XLSX
+from kiemsat.lib.excel import XLSX, filter_about
 from kiemsat.lib.forms import attach_errors
 from kiemsat.lib.http import act_and_redirect, download, page_of, query_string
 from kiemsat.meetings import excel, selectors, task_services
@@ -29,7 +29,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.filter_tasks(selectors.visible_tasks(request.user), form.filters(), today=today)
     if request.GET.get("format") == "xlsx":
         rows = selectors.with_state(list(qs), today)
-        return download(excel.tasks_xlsx(rows), XLSX, "nhiem-vu-sau-hoi-nghi.xlsx")
+        body = excel.tasks_xlsx(rows, filter_about(form))
+        return download(body, XLSX, "nhiem-vu-sau-hoi-nghi.xlsx")
     page = page_of(request, qs)
     context = {
         "form": form,

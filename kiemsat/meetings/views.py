@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from kiemsat.audit.selectors import history_for
 from kiemsat.documents.nd30 import DOCX
 from kiemsat.documents.pdf import PDF
-from kiemsat.lib.excel import XLSX
+from kiemsat.lib.excel import XLSX, filter_about
 from kiemsat.lib.forms import attach_errors
 from kiemsat.lib.http import download, page_of, query_string
 from kiemsat.lib.periods import Month, parse_month_text
@@ -50,7 +50,7 @@ def conference_list(request: HttpRequest) -> HttpResponse:
     form = ConferenceFilterForm(request.GET or None, user=request.user)
     qs = selectors.filter_conferences(selectors.visible_conferences(request.user), form.filters())
     if request.GET.get("format") == "xlsx":
-        return download(excel.conferences_xlsx(list(qs)), XLSX, "hoi-nghi.xlsx")
+        return download(excel.conferences_xlsx(list(qs), filter_about(form)), XLSX, "hoi-nghi.xlsx")
     context = {
         "form": form,
         "page": page_of(request, qs),

@@ -13,10 +13,11 @@ from typing import IO, Any
 
 from kiemsat.lib.excel import (
     ImportRefused,
+    SheetHead,
     add_catalogue_sheet,
     read_limited,
-    set_widths,
     show_dates,
+    start_table,
     style_header,
     table_rows,
     workbook_bytes,
@@ -96,24 +97,18 @@ def _export_row(iv: Intervention) -> list[Any]:
     ]
 
 
-def export_xlsx(rows: Iterable[Intervention], *, title: str) -> bytes:
+def export_xlsx(rows: Iterable[Intervention], *, head: SheetHead) -> bytes:
     """The filtered list, one row per intervention; dates as real dates shown dd/mm/yyyy."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "Kháng nghị, kiến nghị"
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(list(EXPORT_HEADERS))
-    style_header(sheet[2])
+    start = start_table(sheet, head, EXPORT_HEADERS, EXPORT_WIDTHS)
     for iv in rows:
         sheet.append(_export_row(iv))
-    show_dates(sheet, min_row=3)
-    set_widths(sheet, EXPORT_WIDTHS)
-    sheet.freeze_panes = "A3"
+    show_dates(sheet, min_row=start + 1)
     return workbook_bytes(book)
 
 

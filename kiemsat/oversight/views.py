@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from kiemsat.audit.selectors import history_for
 from kiemsat.documents.nd30 import DOCX
 from kiemsat.documents.pdf import PDF
-from kiemsat.lib.excel import XLSX, ImportRefused
+from kiemsat.lib.excel import XLSX, ImportRefused, SheetHead, filter_about
 from kiemsat.lib.forms import attach_errors
 from kiemsat.lib.http import download, page_of, query_string
 from kiemsat.org.access import check_any
@@ -61,7 +61,8 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
     today, calendar = timezone.localdate(), work_calendar()
     if request.GET.get("format") == "xlsx" and not form.errors:
         rows = selectors.with_status(list(qs), today=today, calendar=calendar)
-        body = excel.export_xlsx(rows, title="Sổ theo dõi kháng nghị, kiến nghị, yêu cầu")
+        head = SheetHead("Sổ theo dõi kháng nghị, kiến nghị, yêu cầu", filter_about(form))
+        body = excel.export_xlsx(rows, head=head)
         return download(body, XLSX, "khang-nghi-kien-nghi.xlsx")
     page = page_of(request, qs)
     context = {

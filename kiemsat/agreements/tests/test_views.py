@@ -15,6 +15,7 @@ from kiemsat.agreements.models import Instrument, Party
 from kiemsat.agreements.tests.conftest import HA_LONG, PNG_BYTES, register
 from kiemsat.agreements.tests.test_services import snapshot
 from kiemsat.audit.models import AuditEntry
+from kiemsat.lib.excel import first_body_row
 from kiemsat.org.models import Membership, Partner, Role, Unit
 
 pytestmark = pytest.mark.django_db
@@ -414,7 +415,7 @@ def xlsx_rows(content: bytes) -> list[tuple[Any, ...]]:
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(content)).worksheets[0]
-    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    rows = list(sheet.iter_rows(min_row=first_body_row(sheet), values_only=True))
     return [r for r in rows if r[0] is not None and isinstance(r[0], int)]
 
 
@@ -453,9 +454,12 @@ def test_export_uses_vietnamese_dates(client_for, full_instrument):
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(content)).worksheets[0]
-    assert sheet["F2"].number_format == "DD/MM/YYYY"
-    assert sheet["F2"].value.date() == date(2022, 1, 18)
-    assert sheet["G2"].value == "VKSND thành phố Hạ Long; UBND thành phố Hạ Long"
+    first = first_body_row(sheet)
+    assert sheet[f"F{first}"].number_format == "DD/MM/YYYY"
+    assert sheet[f"F{first}"].value.date() == date(2022, 1, 18)
+    assert sheet[f"G{first}"].value == "VKSND thành phố Hạ Long; UBND thành phố Hạ Long"
+    assert sheet["A1"].value == "Danh sách văn bản phối hợp"
+    assert sheet["A2"].value == "Số văn bản: 1"
 
 
 def workbook(rows: list[list[Any]]) -> SimpleUploadedFile:

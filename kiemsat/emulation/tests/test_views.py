@@ -17,6 +17,7 @@ from kiemsat.emulation import services
 from kiemsat.emulation.models import Criterion, Exclusion, Score, TermRecord
 from kiemsat.emulation.services import SelfEntry
 from kiemsat.emulation.tests.conftest import YEAR, set_figures
+from kiemsat.lib.excel import first_body_row
 
 pytestmark = pytest.mark.django_db
 HA_LONG = "QUANG-NINH-HA-LONG"
@@ -176,7 +177,9 @@ def test_ranking_page_and_command_agree_and_excel_downloads(term, units, client_
     response = client_for("halong.ksv").get(reverse("term_ranking_xlsx", args=[term.pk]))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert sheet.cell(3, 2).value == "QUANG-NINH-CAM-PHA" and sheet.cell(3, 1).value == 1
+    first = first_body_row(sheet)
+    assert sheet.cell(first, 2).value == "QUANG-NINH-CAM-PHA" and sheet.cell(first, 1).value == 1
+    assert sheet.cell(first, 1).number_format == "#,##0" and sheet.freeze_panes == f"D{first}"
 
 
 def test_term_list_shows_only_readable_clusters(term, client_for):

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from kiemsat.indicators.evaluation import evaluate_unit
 from kiemsat.indicators.tests.test_views import MONTHS, RANGE, TB_GOOD, TT_SHORT, put
+from kiemsat.lib.excel import first_body_row
 from kiemsat.lib.vn import formal_date
 
 pytestmark = pytest.mark.django_db
@@ -41,24 +42,33 @@ def test_excel_cells_equal_the_evaluation(client_for, halong):
     expected = "chi-tieu-QUANG-NINH-HA-LONG-2020-12-2021-11.xlsx"
     assert expected in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.content))["Kết quả"]
-    rows = {row[0].value: row for row in sheet.iter_rows() if row[0].value}
+    body = first_body_row(sheet)
+    rows = {row[1].value: row for row in sheet.iter_rows(min_row=body)}
     table = evaluate_unit(halong, MONTHS)
-    assert table.summary.headline() in [c.value for c in sheet["A"]]
+    head = [c.value for c in sheet["A"][: body - 3]]
+    summary = f"Kết quả: {table.summary.headline()}; {table.summary.exceeded_line()}"
+    assert head == [
+        "KẾT QUẢ THỰC HIỆN CHỈ TIÊU",
+        "Đơn vị: VKSND thành phố Hạ Long (riêng đơn vị)",
+        "Kỳ: 12/2020 – 11/2021",
+        summary,
+        "Xuất lúc: 05/01/2022 10:00",
+    ]
     assert f"; {table.summary.unreported} chỉ tiêu chưa báo cáo" in table.summary.headline()
+    assert sheet.freeze_panes == f"B{body}" and sheet.cell(body - 1, 1).value == "Chỉ tiêu"
     for line in table.lines:
         row = rows[line.indicator.code]
         ev = line.evaluation
-        assert row[1].value == line.indicator.name
+        assert row[0].value == line.indicator.name  # the name before the code
         assert row[2].value == ev.numerator
         assert row[3].value == ev.denominator
-        assert row[4].value == (float(ev.value) if ev.value is not None else None)
         assert row[5].value  # the target in words
         assert row[6].value == ev.status.label
     tb01 = rows["TB-01"]
-    assert isinstance(tb01[2].value, int) and isinstance(tb01[4].value, float)
-    assert tb01[4].number_format == "0.0"
-    assert tb01[4].value == pytest.approx(100 * 216 / 238)
-    assert rows["TT-01"][7].value == 12  # cần thêm
+    assert isinstance(tb01[2].value, int) and tb01[2].number_format == "#,##0"
+    assert tb01[4].number_format == "0.0%"
+    assert tb01[4].value == pytest.approx(216 / 238)  # a fraction: 90,8%
+    assert rows["TT-01"][7].value == 12 and rows["TT-01"][7].number_format == "#,##0"
 
 
 def test_word_report_follows_decree_30(client_for, halong):
@@ -69,7 +79,7 @@ def test_word_report_follows_decree_30(client_for, halong):
     for table in doc.tables:
         for row in table.rows:
             texts += [cell.text for cell in row.cells]
-    text = "\n".join(texts)
+    text = "\n".join(texts).replace("\u00a0", " ")  # names in the letterhead do not break
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Độc lập - Tự do - Hạnh phúc" in text
     assert "Số:" in text and "/BC-VKS" in text
@@ -139,9 +149,15 @@ def test_group_excel_has_matrix_and_ranking(client_for, units, halong):
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Kết quả", "Thành viên", "Xếp hạng"]
     sheet = book["Thành viên"]
-    column = [c.value for c in sheet[1]].index("TB-01")
-    members = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
-    assert members["VKSND thành phố Hạ Long"][column].value == pytest.approx(100 * 216 / 238)
+    body = first_body_row(sheet)
+    names = [c.value for c in sheet[body - 1]]
+    column = next(i for i, name in enumerate(names) if name and name.endswith("(TB-01)"))
+    members = {row[0].value: row for row in sheet.iter_rows(min_row=body)}
+    halong_tb01 = members["VKSND thành phố Hạ Long"][column]
+    assert halong_tb01.value == pytest.approx(216 / 238) and halong_tb01.number_format == "0.0%"
     assert members["VKSND tỉnh Quảng Ninh"][column].value == "Chưa báo cáo"
-    ranking = list(book["Xếp hạng"].iter_rows(min_row=2, values_only=True))
-    assert ranking[0][:2] == (1, "VKSND thành phố Hạ Long")
+    ranks = book["Xếp hạng"]
+    ranking = list(ranks.iter_rows(min_row=first_body_row(ranks)))
+    assert (ranking[0][0].value, ranking[0][1].value) == (1, "VKSND thành phố Hạ Long")
+    assert ranking[0][0].number_format == "#,##0" and ranking[0][4].number_format == "0.0%"
+    assert 0 <= ranking[0][4].value <= 1

@@ -18,6 +18,7 @@ from kiemsat.audit.models import AuditEntry
 from kiemsat.ingest import services
 from kiemsat.ingest.models import Action, PressItem, PressKind
 from kiemsat.ingest.services import PressData
+from kiemsat.lib.excel import first_body_row
 
 pytestmark = pytest.mark.django_db
 
@@ -164,7 +165,7 @@ def test_list_filters_and_excel_as_filtered(client_for, units) -> None:  # type:
     export = client.get(reverse("press_list") + "?kind=publish&format=xlsx")
     assert export.status_code == 200
     sheet = load_workbook(io.BytesIO(export.content)).active
-    rows = list(sheet.iter_rows(min_row=3, values_only=True))  # type: ignore[union-attr]
+    rows = list(sheet.iter_rows(min_row=first_body_row(sheet), values_only=True))  # type: ignore[union-attr]
     assert [r[2] for r in rows] == ["Chưa đến hạn DAUVETB"]
     assert rows[0][11].date() == date(2025, 2, 14) and rows[0][15] == "Sắp đến hạn"
     refused = client.get(reverse("press_list") + f"?unit={units['HA-GIANG'].pk}")

@@ -216,3 +216,32 @@ def test_real_documents_are_accepted() -> None:
     assert upload_problem("ban-ky.pdf", PDF) == ""
     assert upload_problem("ban-ky.DOCX", DOCX) == ""
     assert upload_problem("ban-ky.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64) == ""
+
+
+def test_a_table_starts_under_a_header_block_with_its_headers_frozen() -> None:
+    from datetime import datetime
+    from fractions import Fraction
+
+    from kiemsat.lib.excel import SheetHead, first_body_row, put_count, put_percent, start_table
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    head = SheetHead(
+        "Sổ theo dõi", [("Đơn vị", "VKSND tỉnh Quảng Ninh")], datetime(2025, 3, 1, 8, 5)
+    )
+    row = start_table(sheet, head, ["Đơn vị", "Tỷ lệ", "Số việc"], [30, 10, 10], frozen_columns=1)
+    put_percent(sheet.cell(row=row + 1, column=2), Fraction(8478, 100))
+    put_count(sheet.cell(row=row + 1, column=3), 15548)
+    sheet = load_workbook(io.BytesIO(workbook_bytes(book))).active
+    assert [sheet.cell(r, 1).value for r in range(1, 5)] == [
+        "Sổ theo dõi",
+        "Đơn vị: VKSND tỉnh Quảng Ninh",
+        "Xuất lúc: 01/03/2025 08:05",
+        None,
+    ]
+    assert row == 5 and sheet.freeze_panes == "B6" and first_body_row(sheet) == 6
+    assert sheet.cell(5, 2).value == "Tỷ lệ" and sheet.cell(5, 2).font.bold
+    percent, count = sheet.cell(6, 2), sheet.cell(6, 3)
+    assert percent.value == pytest.approx(0.8478) and percent.number_format == "0.0%"
+    assert count.value == 15548 and count.number_format == "#,##0"

@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from kiemsat.audit.models import AuditEntry
+from kiemsat.lib.excel import first_body_row
 from kiemsat.meetings.models import (
     Conclusion,
     Conference,
@@ -198,8 +199,9 @@ def test_task_list_filters_and_export(client_for, make_task) -> None:
         assert "Nhiệm vụ quá hạn" in page and "Nhiệm vụ còn hạn" not in page
         response = client.get(reverse("task_list") + "?status=qua_han&format=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    rows = list(sheet.iter_rows(min_row=first_body_row(sheet), values_only=True))
     assert [(r[0], r[5]) for r in rows] == [("Nhiệm vụ quá hạn", "Quá hạn")]
+    assert sheet["A2"].value == "Tình trạng: Quá hạn" and sheet["A3"].value.startswith("Xuất lúc")
 
 
 def test_conference_list_filters(client_for, make_conference) -> None:
@@ -212,7 +214,8 @@ def test_conference_list_filters(client_for, make_conference) -> None:
     assert "Sơ kết sáu tháng" in page and "quy chế" not in page
     response = client.get(reverse("conference_list") + "?format=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert sorted(r[2] for r in sheet.iter_rows(min_row=3, values_only=True)) == [
+    rows = sheet.iter_rows(min_row=first_body_row(sheet), values_only=True)
+    assert sorted(r[2] for r in rows) == [
         "Lễ ký quy chế",
         "Sơ kết sáu tháng",
     ]

@@ -39,6 +39,7 @@ from kiemsat.emulation.sheets import read_sheet_file, sheet_load
 from kiemsat.indicators.models import Figure, Indicator, Quota, Submission, SubmissionStatus
 from kiemsat.ingest import services as ingest
 from kiemsat.ingest.models import PressKind
+from kiemsat.lib.excel import first_body_row
 from kiemsat.lib.periods import Month
 from kiemsat.meetings import services as meetings
 from kiemsat.meetings import task_services as meeting_tasks
@@ -679,11 +680,11 @@ def _text(response) -> str:  # type: ignore[no-untyped-def]
 
 def _xlsx_text(response) -> str:  # type: ignore[no-untyped-def]
     assert response.status_code == 200, response.status_code
-    book = load_workbook(io.BytesIO(response.content), read_only=True)
-    return " ".join(
+    book = load_workbook(io.BytesIO(response.content))
+    return " ".join(  # the rows, not the header block that repeats the search typed
         str(cell)
         for sheet in book.worksheets
-        for row in sheet.iter_rows(values_only=True)
+        for row in sheet.iter_rows(min_row=first_body_row(sheet), values_only=True)
         for cell in row
         if cell is not None
     )

@@ -14,6 +14,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from kiemsat.audit.models import AuditEntry
+from kiemsat.lib.excel import first_body_row
 from kiemsat.lib.tests.test_bad_files import cp1258
 from kiemsat.org.models import PartnerKind
 from kiemsat.org.services import partner_register
@@ -177,16 +178,24 @@ def test_export_as_filtered(client_for, make, partners) -> None:
     )
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    head = [sheet.cell(row=r, column=1).value for r in range(1, 4)]
+    assert head == [
+        "Sổ theo dõi kháng nghị, kiến nghị, yêu cầu",
+        "Tình trạng: Quá hạn",
+        "Xuất lúc: 10/03/2025 09:00",
+    ]
+    assert sheet.freeze_panes == "A6" and sheet.cell(row=5, column=1).value == "Đơn vị ban hành"
+    rows = list(sheet.iter_rows(min_row=first_body_row(sheet), values_only=True))
     assert len(rows) == 1
     row = rows[0]
     assert row[0] == "VKSND thành phố Hạ Long"
     assert row[3] == "01/KN-VKS"
     assert row[9] == datetime(2025, 2, 3)
-    assert sheet.cell(row=3, column=10).number_format == "DD/MM/YYYY"
+    assert sheet.cell(row=6, column=10).number_format == "DD/MM/YYYY"
     assert row[14] == "Quá hạn"
     everything = client_for("hagiang.ksv").get(reverse("intervention_list"), {"format": "xlsx"})
-    rows = list(load_workbook(io.BytesIO(everything.content)).active.iter_rows(min_row=3))
+    sheet = load_workbook(io.BytesIO(everything.content)).active
+    rows = list(sheet.iter_rows(min_row=first_body_row(sheet)))
     assert len(rows) == 1  # only Hà Giang's own entry
 
 
@@ -208,7 +217,8 @@ def test_a_windows_1258_csv_is_read_as_typed(client_for) -> None:
 def test_a_subject_that_looks_like_a_formula_is_exported_as_text(client_for, make, subject) -> None:  # type: ignore[no-untyped-def]
     make(1, subject=subject)
     response = client_for("halong.ksv").get(reverse("intervention_list"), {"format": "xlsx"})
-    cell = load_workbook(io.BytesIO(response.content)).active.cell(row=3, column=7)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cell = sheet.cell(row=first_body_row(sheet), column=7)
     assert (cell.value, cell.data_type, cell.quotePrefix) == (subject, "s", True)
 
 
