@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export DJANGO_SETTINGS_MODULE := kiemsat.settings
 
-.PHONY: run test test-postgres fuzz lint types bench install install-dev system-deps clean
+.PHONY: run test test-postgres fuzz lint types bench load install install-dev system-deps clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,13 @@ fuzz: $(VENV)/.installed-dev
 
 bench: system-deps $(VENV)/.installed-dev
 	DEBUG=1 $(PY) -m bench
+
+# Signed-in users of several units against gunicorn on the national bench data (built as for
+# `make bench`, reused when unchanged): requests, errors and p50/p95/p99 latency per page.
+LOAD_SECONDS ?= 120
+LOAD_USERS ?= 32
+load: system-deps $(VENV)/.installed-dev
+	LOAD_SECONDS=$(LOAD_SECONDS) LOAD_USERS=$(LOAD_USERS) DEBUG=1 $(PY) -m bench --reuse load
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles artifacts

@@ -6,10 +6,13 @@
 
 Progress and details go to stderr. Everything lives in bench/data/ (gitignored) and is
 rebuilt on every run (deterministic), unless `--reuse` finds data built by the same
-generator. `python -m bench engine page` runs only the parts named.
+generator. `python -m bench engine page` runs only the parts named; `python -m bench load`
+(`make load`) runs the load test, which `make bench` leaves out.
 
 Environment: BENCH_ENGINE_MODE (batched|api, default batched), BENCH_PAGE_SECONDS
-(per URL, default 10), BENCH_REPEAT (engine runs per side, default 7).
+(per URL, default 10), BENCH_REPEAT (engine runs per side, default 7); for the load test
+LOAD_SECONDS (default 120), LOAD_USERS (concurrent connections, default 32) and
+LOAD_WORKERS (gunicorn workers, default 2 × cores + 1).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ STAMP = DATA / "stamp.txt"
 CSV_ROWS = 1_000_000
 YEAR = 2026
 PARTS = ("engine", "import", "page")
+ON_DEMAND = ("load",)  # run only when named: `make load`
 
 
 def log(message: str) -> None:
@@ -90,7 +94,7 @@ def _build() -> None:
 
 def main(argv: list[str]) -> int:
     reuse = "--reuse" in argv
-    parts = [a for a in argv if a in PARTS] or list(PARTS)
+    parts = [a for a in argv if a in PARTS + ON_DEMAND] or list(PARTS)
     _configure()
     DATA.mkdir(parents=True, exist_ok=True)
     stamp = _stamp()
@@ -152,6 +156,14 @@ def main(argv: list[str]) -> int:
             f"ratio={ratio:.3f}",
             flush=True,
         )
+    if "load" in parts:
+        from bench import load
+
+        seconds = float(os.environ.get("LOAD_SECONDS", "120"))
+        connections = int(os.environ.get("LOAD_USERS", "32"))
+        workers = int(os.environ.get("LOAD_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+        result = load.run(seconds, connections, workers)
+        print("\n".join(load.report(result)), flush=True)
     log(f"bench: done in {time.perf_counter() - started:.0f}s")
     return 0
 

@@ -17,8 +17,11 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import (
@@ -29,7 +32,10 @@ from django.contrib.auth import (
 )
 from django.contrib.sessions.backends.db import SessionStore
 from django.urls import NoReverseMatch, reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kiemsat.accounts.services import second_factor_preset
 from kiemsat.org.models import ClusterTerm, Membership, Role
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,15 +63,24 @@ def _free_port() -> int:
 
 
 def _session_cookie(term: ClusterTerm) -> str:
-    """A leader of the term's first member, signed in through a database session."""
+    """A leader of the term's first member, enrolled in the second factor."""
     user_model = get_user_model()
     user, _ = user_model.objects.get_or_create(username="bench-leader")
     unit = sorted(term.members.all(), key=lambda u: u.code)[0]
     Membership.objects.get_or_create(user=user, unit=unit, defaults={"role": Role.LEADER})
+    second_factor_preset(user=user, key=settings.DEMO_TOTP_KEY)
+    return signed_in_cookie(user)
+
+
+def signed_in_cookie(user: Any) -> str:
+    """A database session after both sign-in steps: the password's, then the code's."""
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
@@ -148,6 +163,32 @@ def _wait_ready(port: int, proc: subprocess.Popen[bytes], cookie: str) -> None:
     raise RuntimeError("gunicorn did not answer within 60 s")
 
 
+@contextmanager
+def gunicorn(
+    workers: int, cookie: str, *, timeout: int = 60
+) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """gunicorn as in production on a free loopback port, answering, stopped on exit."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DEBUG": "0"}
+    _collectstatic(env)
+    port = _free_port()
+    command = [
+        *(sys.executable, "-m", "gunicorn", "--workers", str(workers)),
+        *("--bind", f"{HOST}:{port}", "--timeout", str(timeout), "--backlog", "2048"),
+        *("--log-level", "warning", "kiemsat.wsgi:application"),
+    ]
+    proc = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
+    try:
+        _wait_ready(port, proc, cookie)
+        yield port, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def run(year: int = 2026, seconds: float = 10.0, concurrency: int = 4) -> PageResult:
     term = (
         ClusterTerm.objects.filter(year=year, cluster__code__startswith="BENCH-CUM-")
@@ -158,26 +199,7 @@ def run(year: int = 2026, seconds: float = 10.0, concurrency: int = 4) -> PageRe
         raise RuntimeError(f"no bench cluster term for {year}")
     cookie = _session_cookie(term)
     path = _dashboard_path(term, year)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DEBUG": "0"}
-    _collectstatic(env)
-    port = _free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--workers",
-        "2",
-        "--bind",
-        f"{HOST}:{port}",
-        "--timeout",
-        "120",
-        "--log-level",
-        "warning",
-        "kiemsat.wsgi:application",
-    ]
-    proc = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
-    try:
-        _wait_ready(port, proc, cookie)
+    with gunicorn(2, cookie, timeout=120) as (port, proc):
         status, size = _get(port, path, cookie)
         if status != 200:
             raise RuntimeError(f"{path}: HTTP {status}")
@@ -194,13 +216,6 @@ def run(year: int = 2026, seconds: float = 10.0, concurrency: int = 4) -> PageRe
                 counts[target] += _load(port, target, cookie, seconds / ROUNDS, concurrency)
                 spent[target] += time.perf_counter() - start
                 cpu[target] += _server_cpu(proc.pid) - used
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
     rates = {target: counts[target] / spent[target] for target in counts}
     log(
         f"  dashboard: {counts[path]} requests in {spent[path]:.1f}s; "
@@ -216,4 +231,4 @@ def run(year: int = 2026, seconds: float = 10.0, concurrency: int = 4) -> PageRe
     return PageResult(rates[path], rates[TRIVIAL], path)
 
 
-__all__ = ["PageResult", "run"]
+__all__ = ["PageResult", "gunicorn", "run", "signed_in_cookie"]

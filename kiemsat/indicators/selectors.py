@@ -152,12 +152,11 @@ def indicator_in_force(code: str, day: date) -> Indicator | None:
 def unit_dashboard(
     unit: Unit, months: MonthRange, *, with_subordinates: bool, chart_code: str = ""
 ) -> UnitDashboard:
-    table = evaluate_unit(unit, months, with_subordinates=with_subordinates)
-    last_year = evaluate_unit(
-        unit, months.same_period_last_year(), with_subordinates=with_subordinates
+    """The evaluations are the same for every reader: cached under the data revision."""
+    key = ("unit-dashboard", unit.pk, months.start.index, months.end.index, with_subordinates)
+    table, last_year, series = cached(
+        key, lambda: _unit_evaluations(unit, months, with_subordinates=with_subordinates)
     )
-    ids = member_ids(unit, with_subordinates=with_subordinates)
-    series = monthly_series(ids, table.lines, months)
     previous = last_year.by_code()
     rows = [
         Row(line, previous.get(line.indicator.code), series[line.indicator.code])
@@ -167,6 +166,17 @@ def unit_dashboard(
     return UnitDashboard(
         unit, months, with_subordinates, table, last_year, rows, series.get(chosen or "")
     )
+
+
+def _unit_evaluations(
+    unit: Unit, months: MonthRange, *, with_subordinates: bool
+) -> tuple[Table, Table, dict[str, Series]]:
+    table = evaluate_unit(unit, months, with_subordinates=with_subordinates)
+    last_year = evaluate_unit(
+        unit, months.same_period_last_year(), with_subordinates=with_subordinates
+    )
+    ids = member_ids(unit, with_subordinates=with_subordinates)
+    return table, last_year, monthly_series(ids, table.lines, months)
 
 
 def unit_cluster_terms(unit: Unit, months: MonthRange) -> QuerySet[ClusterTerm]:

@@ -1,4 +1,5 @@
-"""Group dashboards are cached by the data revision: faster, fresh after writes, still gated."""
+"""Group and unit dashboards are cached by the data revision: faster, fresh after writes,
+still gated."""
 
 from __future__ import annotations
 
@@ -198,3 +199,23 @@ def test_exports_reuse_the_cached_evaluation(client_for, cluster):
     response = client_for("hagiang.ksv").get(url, {**RANGE, "format": "xlsx"})
     assert response.status_code == 200
     assert client_for("nguoingoai").get(url, {**RANGE, "format": "xlsx"}).status_code == 404
+
+
+def test_the_unit_dashboard_is_evaluated_once_per_revision(client_for, units, cluster):
+    """Its evaluations are the same for every reader; a write through a service shows at
+    once, and the gate still answers for each reader."""
+    url = reverse("indicator_unit", args=[units["HA-GIANG"].pk])
+    client = client_for("hagiang.ksv")
+    with CaptureQueriesContext(connection) as first_queries:
+        first = client.get(url, RANGE)
+    assert first.status_code == 200
+    assert "100,0%" in first.content.decode()
+    with CaptureQueriesContext(connection) as second_queries:
+        second = client.get(url, RANGE)
+    assert len(second_queries) < len(first_queries)
+    assert not [q for q in second_queries if "indicators_figure" in q["sql"]]
+    assert _numbers(second.content.decode()) == _numbers(first.content.decode())
+    row = imports.RawRow(1, "HA-GIANG", "2021-01", "TB_DA_GQ", 5)
+    services.figures_import(actor=None, rows=[row])
+    assert "95,8%" in client.get(url, RANGE).content.decode()
+    assert client_for("halong.ksv").get(url, RANGE).status_code == 404

@@ -42,12 +42,15 @@ schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api
 schema.app = get_wsgi_application()
 SIGNED_IN: dict[str, Any] = {}  # the session of the user the running test signs in as
 CALLS = [0]
+FAILED: set[str] = set()  # operation and user of each test that found a fault
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _count_calls():  # type: ignore[no-untyped-def]
     yield
-    print(f"\nfuzz: {CALLS[0]} requests, every check passed")
+    print(f"\nfuzz: {CALLS[0]} cases, {len(FAILED)} failed operations (of user × operation)")
+    for name in sorted(FAILED):
+        print(f"fuzz: failed {name}")
 
 
 @schema.auth(refresh_interval=None)
@@ -114,6 +117,10 @@ def world(units):  # type: ignore[no-untyped-def]
 )
 def test_api_keeps_its_contract(case, username, cast, world):  # type: ignore[no-untyped-def]
     SIGNED_IN.update(_sign_in(cast[username]))
-    with _test_connection_kept():
-        case.call_and_validate()
     CALLS[0] += 1
+    try:
+        with _test_connection_kept():
+            case.call_and_validate()
+    except Exception:
+        FAILED.add(f"{username} {case.operation.label}")
+        raise
