@@ -20,6 +20,7 @@ from kiemsat.indicators.cache import Revision, cached, data_revision
 from kiemsat.indicators.charts import Series
 from kiemsat.indicators.evaluation import (
     GroupResult,
+    Table,
     evaluate_cluster,
     evaluate_nation,
     evaluate_province,
