@@ -131,7 +131,9 @@ def test_register_instrument_to_review_on_today(page: Page, live_url: str, login
         "link", name="Hôm nay"
     ).click()
     item = page.locator("li").filter(has_text=re.compile(f"Tổng kết 07/CTrPH-VKS-TA {TITLE}"))
-    expect(item).to_contain_text(f"hạn {due_text}")
+    # Hôm nay leaves out the year of a date in the current one.
+    shown = f"{ends.day:02d}/{ends.month:02d}" if ends.year == today.year else due_text
+    expect(item).to_contain_text(f"hạn {shown}")
     expect(item.locator(".badge.bad")).to_have_count(0)
     shot(page, "agreements_today")
 

@@ -75,15 +75,15 @@ def refused(content: bytes, *, actor=None, name: str = "f.csv") -> list[str]:  #
 
 
 FAULTS = [
-    ("KHONG-CO,2021-01,TB_MOI,5", "không có đơn vị mã 'KHONG-CO'"),
+    ("KHONG-CO,2021-01,TB_MOI,5", "không có đơn vị mã hoặc tên 'KHONG-CO' (cột unit_code)"),
     (",2021-01,TB_MOI,5", "thiếu mã đơn vị (cột unit_code)"),
-    (f"{HA_LONG},2021-01,KHONG_CO,5", "không có số liệu mã 'KHONG_CO'"),
+    (f"{HA_LONG},2021-01,KHONG_CO,5", "không có số liệu mã hoặc tên 'KHONG_CO' (cột metric_code)"),
     (
         f"{HA_LONG},2021-01,KNG_BAN_HANH,5",
         "số liệu 'KNG_BAN_HANH' được tính từ sổ theo dõi, không nhập tay hoặc từ tệp",
     ),
-    (f"{HA_LONG},2021-13,TB_MOI,5", "kỳ '2021-13' không hợp lệ (định dạng YYYY-MM)"),
-    (f"{HA_LONG},2021-1,TB_MOI,5", "kỳ '2021-1' không hợp lệ (định dạng YYYY-MM)"),
+    (f"{HA_LONG},2021-13,TB_MOI,5", "kỳ '2021-13' không hợp lệ (MM/YYYY hoặc YYYY-MM)"),
+    (f"{HA_LONG},2021-1,TB_MOI,5", "kỳ '2021-1' không hợp lệ (MM/YYYY hoặc YYYY-MM)"),
     (
         f"{HA_LONG},2025-07,TB_MOI,5",
         "kỳ '2025-07' chưa tới: chỉ nhập số liệu đến tháng hiện tại (06/2025)",
@@ -138,7 +138,7 @@ def test_every_faulty_row_is_named_in_line_order(units) -> None:  # type: ignore
     errors = refused(csv_bytes(lines))
     code, period, metric, _ = lines[5].split(",")
     assert errors == [
-        "dòng 12: không có đơn vị mã 'KHONG-CO'",
+        "dòng 12: không có đơn vị mã hoặc tên 'KHONG-CO' (cột unit_code)",
         "dòng 22: giá trị âm (-1)",
         f"dòng 32: trùng với dòng 7 ({code}, {period}, {metric})",
     ]

@@ -163,8 +163,8 @@ def pages(world) -> dict[str, tuple[str, str, dict[str, str]]]:  # type: ignore[
 # province has records of every kind). A first read builds what the data cache keeps;
 # each later request reads it back.
 QUERIES = {
-    "today": (24, 24, 24),
-    "unit_dashboard": (30, 30, 30),
+    "today": (27, 27, 27),
+    "unit_dashboard": (31, 12, 31),
     "province_dashboard": (21, 9, 21),
     "cluster_dashboard": (23, 10, 23),
     "nation_dashboard": (21, 8, 21),
@@ -172,8 +172,8 @@ QUERIES = {
     "figures": (14, 14, 14),
     "figures_entry": (12, 12, 12),
     "quotas": (12, 12, 12),
-    "agreements": (12, 12, 12),
-    "oversight": (13, 13, 13),
+    "agreements": (14, 14, 14),
+    "oversight": (15, 15, 15),
     "emulation": (9, 9, 9),
     "meetings": (11, 11, 11),
     "press": (11, 11, 11),
