@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from itertools import islice, zip_longest
+from operator import add
 from pathlib import Path
 from typing import IO, Any
 
@@ -23,7 +25,13 @@ from django.utils import timezone
 from kiemsat.indicators.models import Metric, QuotaLock, Submission, SubmissionStatus
 from kiemsat.indicators.providers import derived_codes
 from kiemsat.lib.commands import read_path
-from kiemsat.lib.excel import ImportRefused, error_limit_reached, read_limited, table_rows
+from kiemsat.lib.excel import (
+    ImportRefused,
+    error_limit_reached,
+    plain_csv_columns,
+    read_limited,
+    table_rows,
+)
 from kiemsat.lib.lookup import CodeOrName, NotFound
 from kiemsat.lib.periods import Month, parse_month, parse_month_text
 from kiemsat.lib.vn import format_int
@@ -112,6 +120,9 @@ def read_bytes(path: Path) -> bytes:
 
 def read_columns(name: str, data: bytes) -> FigureColumns:
     """The rows of a CSV or XLSX file's bytes as columns; refuses empty or other files."""
+    plain = plain_csv_columns(name, data, HEADER, max_rows=MAX_ROWS)
+    if plain is not None:
+        return FigureColumns(*plain)
     table = table_rows(name, data, max_rows=MAX_ROWS)
     positions = _check_header(table.header, HEADER)
     lines: list[int] = []
@@ -300,6 +311,12 @@ def _judge(
     return {cell: verdict(cell if raw else cell_text(cell)) for cell in set(cells)}
 
 
+def _shares(column: Sequence[Any], verdicts: Verdicts, scale: int) -> Iterator[int]:
+    """Each row's id by its cell's verdict times ``scale`` (0 where the cell is wrong)."""
+    shares = {cell: (verdict[0] or 0) * scale for cell, verdict in verdicts.items()}
+    return map(shares.__getitem__, column)
+
+
 def _ids(column: Sequence[Any], verdicts: Verdicts) -> list[Any]:
     """Each row's id by its cell's verdict (None where the cell is wrong)."""
     ids = {cell: verdict[0] for cell, verdict in verdicts.items()}
@@ -317,22 +334,26 @@ class _Judged:
         self.units = _judge(columns.units, lambda code: _unit_verdict(code, ref, writable))
         self.metrics = _judge(columns.metrics, lambda code: _metric_verdict(code, ref, writable))
         self.periods = _judge(columns.periods, lambda cell: _period_verdict(cell, ref), raw=True)
-        self.unit_ids = _ids(columns.units, self.units)
-        self.metric_ids = _ids(columns.metrics, self.metrics)
-        self.months = _ids(columns.periods, self.periods)
         codes = {pk: code for code, (pk, _, _) in ref.units.items()}
-        self.pairs = {
-            (unit_id, month): _pair_problem(
-                codes[unit_id], ref.units[codes[unit_id]], month, writable
-            )
-            for unit_id, month in set(zip(self.unit_ids, self.months, strict=True))
-            if unit_id is not None and month is not None
-        }
+        self.pairs: dict[tuple[int | None, int | None], str] = {}
+        for unit_cell, period_cell in set(zip(columns.units, columns.periods, strict=True)):
+            unit_id, month = self.units[unit_cell][0], self.periods[period_cell][0]
+            if unit_id is not None and month is not None and (unit_id, month) not in self.pairs:
+                unit = ref.units[codes[unit_id]]
+                self.pairs[unit_id, month] = _pair_problem(codes[unit_id], unit, month, writable)
         self.values: list[int | None] = list(map(int, columns.values)) if plain else []
         self.value_problems: dict[int, str] = {}
         if not plain:
             self.values, self.value_problems = _values(columns.values)
         self.metric_span = 10 ** len(str(max(ref.metrics.values(), default=0)))
+
+    @cached_property
+    def unit_ids(self) -> list[int | None]:
+        return _ids(self.columns.units, self.units)
+
+    @cached_property
+    def months(self) -> list[int | None]:
+        return _ids(self.columns.periods, self.periods)
 
     def faulty(self) -> set[int]:
         """Positions of the rows with a problem of their own, found column by column."""
@@ -358,7 +379,7 @@ class _Judged:
             self.units[c.units[i]][1]
             or self.metrics[c.metrics[i]][1]
             or self.periods[c.periods[i]][1]
-            or self.pairs[self.unit_ids[i], self.months[i]]
+            or self.pairs.get((self.unit_ids[i], self.months[i]), "")
             or self.value_problems.get(i, "")
         )
 
@@ -367,11 +388,11 @@ class _Judged:
         faulty = self.faulty()
         found = {i: self.problem(i) for i in faulty}
         if not faulty:
-            keys = self.keys()
+            keys = self.keys
             if len(set(keys)) < len(keys):
                 found.update(self.repeated(keys, faulty))
         else:
-            keys = [-1 if i in faulty else key for i, key in enumerate(self.keys())]
+            keys = [-1 if i in faulty else key for i, key in enumerate(self.keys)]
             found.update(self.repeated(keys, faulty))
         errors: list[str] = []
         for i in sorted(found):
@@ -380,13 +401,18 @@ class _Judged:
                 break
         return errors
 
+    @cached_property
     def keys(self) -> list[int]:
-        """Each row's key (``CheckedRows.row_key``); meaningless for a faulty row."""
-        span = self.metric_span
-        return [
-            ((u or 0) * span + (m or 0)) * PERIOD_SPAN + (p or 0)
-            for u, m, p in zip(self.unit_ids, self.metric_ids, self.months, strict=True)
-        ]
+        """Each row's key (``CheckedRows.row_key``); meaningless for a faulty row. Summed
+        from each distinct cell's share of the key, column by column."""
+        unit_share = self.metric_span * PERIOD_SPAN
+        c = self.columns
+        shares = (
+            _shares(c.units, self.units, unit_share),
+            _shares(c.metrics, self.metrics, PERIOD_SPAN),
+            _shares(c.periods, self.periods, 1),
+        )
+        return list(map(add, map(add, shares[0], shares[1]), shares[2]))
 
     def repeated(self, keys: list[int], faulty: set[int]) -> dict[int, str]:
         """Each row (not otherwise faulty) that repeats an earlier one's unit, metric, month."""
@@ -408,7 +434,7 @@ class _Judged:
     def checked(self) -> CheckedRows:
         """The rows to write; only once ``errors`` found none."""
         return CheckedRows(
-            self.keys(),
+            self.keys,
             self.values,  # type: ignore[arg-type]
             self.columns.lines,
             set(self.pairs),  # type: ignore[arg-type]

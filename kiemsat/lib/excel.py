@@ -255,6 +255,53 @@ def table_rows(
     return Table(header, _checked_rows(cells, header, kind, max_rows))
 
 
+def plain_csv_columns(
+    name: str, data: bytes, header: Sequence[str], *, max_rows: int
+) -> tuple[Sequence[Any], ...] | None:
+    """(lines, then one column per name of ``header``) of a CSV file read whole by string
+    splitting, or None when the file is not that plain and needs ``table_rows``.
+
+    Plain means: text, its first line exactly ``header`` (any case, spaces around names),
+    every other line exactly that many cells, no quotes, no blank lines, no lone carriage
+    return, at most ``max_rows`` lines. For such a file the result is what ``table_rows``
+    gives, cell for cell; a million rows are read in a fraction of a second."""
+    if Path(name).suffix.lower() not in (".csv", ".txt", "") or data[:4] == b"PK\x03\x04":
+        return None
+    try:
+        text = csv_text(data, name)
+    except ImportRefused:
+        return None  # the reader says why
+    if '"' in text:
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
+    delimiter = csv_delimiter(text)
+    first, _, body = text.partition("\n")
+    if header_names(first.split(delimiter)) != list(header):
+        return None
+    body = body.removesuffix("\n")
+    width = len(header)
+    # Each line's end becomes a separator too, kept as the first character of the next
+    # line's first cell: the file is plain exactly when every width-th cell, and no other,
+    # begins a line.
+    cells = body.replace("\n", delimiter + "\n").split(delimiter) if body else []
+    rows, extra = divmod(len(cells), width)
+    if extra or not 0 < rows <= max_rows or body.count("\n") != rows - 1:
+        return None
+    limit = csv.field_size_limit()
+    if len(body) >= limit and max(map(len, cells)) >= limit:
+        return None  # a cell too long for the reader: it says so
+    # A cell holding a line's end begins with it and holds no other: the line ends must
+    # all be in the cells that begin lines, one each.
+    starts = "".join(cells[width::width])
+    if starts.count("\n") != rows - 1:
+        return None  # a blank line, a missing or an extra cell: the reader names the line
+    first_column = [cells[0], *starts.split("\n")[1:]]
+    return (range(2, rows + 2), first_column, *(cells[i::width] for i in range(1, width)))
+
+
 def _kind(name: str, data: bytes, formats: Sequence[str]) -> str:
     suffix = Path(name).suffix.lower()
     is_zip = data[:4] == b"PK\x03\x04"

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from kiemsat.lib import excel
@@ -245,3 +247,79 @@ def test_a_table_starts_under_a_header_block_with_its_headers_frozen() -> None:
     percent, count = sheet.cell(6, 2), sheet.cell(6, 3)
     assert percent.value == pytest.approx(0.8478) and percent.number_format == "0.0%"
     assert count.value == 15548 and count.number_format == "#,##0"
+
+
+# --- the plain CSV reader ---------------------------------------------------------------------
+
+PLAIN_HEADER = ("unit_code", "period", "metric_code", "value")
+PLAIN_CELL = st.text(alphabet=["A", "1", "-", " ", "é", "="], max_size=4)
+ANY_CELL = st.text(alphabet=["A", "1", " ", ",", ";", '"', "\r", "\n"], max_size=3)
+PLAIN_ROW = st.lists(PLAIN_CELL, min_size=4, max_size=4)
+# Mostly plain rows, so that many files are plain; now and then a row that may not be.
+ROW = st.one_of(PLAIN_ROW, PLAIN_ROW, PLAIN_ROW, st.lists(ANY_CELL, min_size=3, max_size=5))
+
+
+def _general(data: bytes) -> list[tuple[int, list[str]]]:
+    table = table_rows("t.csv", data, max_rows=50)
+    return [(line, list(cells)) for line, cells in table.rows]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    rows=st.lists(ROW, max_size=6),
+    separator=st.sampled_from([",", ";"]),
+    ending=st.sampled_from(["\n", "\r\n"]),
+    bom=st.booleans(),
+)
+def test_the_plain_reader_reads_what_the_general_reader_reads(
+    rows: list[list[str]], separator: str, ending: str, bom: bool
+) -> None:
+    """Whenever the plain reader takes a file, its rows are the general reader's, cell for
+    cell and line for line (a line of blank cells aside: the general reader leaves it out,
+    the figures check skips it for its blank value)."""
+    lines = [separator.join(PLAIN_HEADER), *(separator.join(row) for row in rows)]
+    data = ("\ufeff" if bom else "").encode() + ending.join(lines).encode() + ending.encode()
+    plain = excel.plain_csv_columns("t.csv", data, PLAIN_HEADER, max_rows=50)
+    if plain is None:
+        return
+    line_numbers, *columns = plain
+    kept = [
+        (line, list(cells))
+        for line, *cells in zip(line_numbers, *columns, strict=True)
+        if any(c.strip() for c in cells)
+    ]
+    assert kept == _general(data)
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (b"unit_code,period,metric_code,value\nA,2025-01,M,1\n\nB,2025-01,M,2\n", "blank line"),
+        (b"unit_code,period,metric_code,value\nA,2025-01,M,1,\nB,2025-01,M,2\n", "extra cell"),
+        (b"unit_code,period,metric_code,value\nA,2025-01,M\nB,2025-01,M,2,9\n", "cells moved"),
+        (b'unit_code,period,metric_code,value\n"A",2025-01,M,1\n', "quotes"),
+        (b"unit_code,period,metric_code,value\nA,2025-01,M,1\rB,2025-01,M,2\n", "lone CR"),
+        (b"period,unit_code,metric_code,value\n2025-01,A,M,1\n", "other column order"),
+        (b"unit_code,period,metric_code,value\n", "no rows"),
+        (b"unit_code,period,metric_code,value\nA,2025-01,M," + b"9" * 131_072 + b"\n", "long cell"),
+        (b"PK\x03\x04unit_code,period,metric_code,value\nA,2025-01,M,1\n", "a zip"),
+    ],
+)
+def test_the_plain_reader_leaves_files_it_cannot_read_whole_to_the_general_one(
+    content: bytes, why: str
+) -> None:
+    assert excel.plain_csv_columns("t.csv", content, PLAIN_HEADER, max_rows=50) is None, why
+
+
+def test_the_plain_reader_numbers_lines_and_splits_columns() -> None:
+    content = "Unit_Code;period;metric_code;value\r\nHẠ-LONG;01/2025;M1;7\r\nB;2025-02; M2 ;\r\n"
+    plain = excel.plain_csv_columns("t.csv", content.encode(), PLAIN_HEADER, max_rows=50)
+    assert plain is not None
+    assert [list(column) for column in plain] == [
+        [2, 3],
+        ["HẠ-LONG", "B"],
+        ["01/2025", "2025-02"],
+        ["M1", " M2 "],
+        ["7", ""],
+    ]
+    assert excel.plain_csv_columns("t.csv", content.encode(), PLAIN_HEADER, max_rows=1) is None
