@@ -21,7 +21,7 @@ def _no_sideways_scroll(page: Page, width: int) -> None:
 
 
 def _tile(page: Page, label: str):  # type: ignore[no-untyped-def]
-    return page.locator(".tile", has=page.locator(".tile__label", has_text=label))
+    return page.locator(".tiles > li", has=page.locator(".tile__label", has_text=label))
 
 
 def test_chief_returns_a_month_from_hom_nay(page: Page, live_url: str, login, shot) -> None:  # type: ignore[no-untyped-def]

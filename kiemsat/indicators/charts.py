@@ -15,7 +15,7 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from kiemsat.indicators.engine import Status
+from kiemsat.indicators.engine import Status, Summary
 from kiemsat.lib.periods import Month
 from kiemsat.lib.vn import format_decimal
 
@@ -190,6 +190,48 @@ def sparkline_svg(series: Series, *, width: int = 120, height: int = 30) -> Safe
         )
     parts += _lines(series, x, y, stroke_width=1.5)
     parts += _markers(series, x, y, radius=2, titled=False)
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text and attribute is escaped above
+
+
+# The parts of a unit's bar, left to right: exceeded, met (not exceeded), not met.
+BAR_PARTS = (
+    (Status.VUOT, STATUS_COLOURS[Status.VUOT]),
+    (Status.DAT, STATUS_COLOURS[Status.DAT]),
+    (Status.KHONG_DAT, "#f0b8b4"),
+)
+BAR_TRACK = "#eef0f2"
+
+
+def share_bar_svg(summary: Summary, *, name: str) -> SafeString:
+    """One unit's horizontal bar in a comparison of units: of the indicators that arose,
+    those exceeded, those met and those not met, each as its share of the bar's length.
+
+    The bar is drawn on a 0–100 viewBox stretched to the width it is given, so one list of
+    bars lines up on any screen; the unit's name and figures are the page's text beside it.
+    """
+    counts = {status: summary.by_status.get(status, 0) for status, _ in BAR_PARTS}
+    whole = sum(counts.values())
+    label = f"{name}: " + (
+        f"{summary.met_line()}, {summary.exceeded_line()}" if whole else "không phát sinh"
+    )
+    parts = [
+        '<svg xmlns="http://www.w3.org/2000/svg" class="share-bar" viewBox="0 0 100 10" '
+        f'preserveAspectRatio="none" width="100%" height="16" role="img" '
+        f'aria-label="{_attr(label)}">',
+        f"<title>{escape(label)}</title>",
+        f'<rect x="0" y="0" width="100" height="10" fill="{BAR_TRACK}"/>',
+    ]
+    start = Fraction(0)
+    for status, colour in BAR_PARTS:
+        if whole and counts[status]:
+            width = Fraction(100 * counts[status], whole)
+            parts.append(
+                f'<rect x="{float(start):.2f}" y="0" width="{float(width):.2f}" height="10" '
+                f'fill="{colour}"><title>{escape(f"{status.label}: {counts[status]}")}</title>'
+                "</rect>"
+            )
+            start += width
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text and attribute is escaped above
 

@@ -6,6 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from django.utils.safestring import SafeString
+
+from kiemsat.indicators.charts import share_bar_svg
 from kiemsat.indicators.evaluation import Table
 from kiemsat.lib.vn import format_percent, sort_key
 from kiemsat.org.models import Unit
@@ -28,6 +31,10 @@ class RankRow:
     def exceeded_percent(self) -> str:
         s = self.table.summary
         return format_percent(s.exceeded, s.eligible)
+
+    @property
+    def bar(self) -> SafeString:
+        return share_bar_svg(self.table.summary, name=self.table.name)
 
 
 def ranking(members: Sequence[Table], units: dict[str, Unit]) -> list[RankRow]:

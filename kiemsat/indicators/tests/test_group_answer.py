@@ -31,11 +31,12 @@ pytestmark = pytest.mark.django_db
 
 TODAY = datetime(2024, 4, 20, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 COLUMNS = ["unit_code", "indicator_code", "numerator", "denominator", "value", "status"]
+# A row of the pooled results: the indicator's name, then its code, the counts, the status.
 ROW = re.compile(
-    r'<tr[^>]*>\s*<td><a href="[^"]*">(?P<code>[^<]+)</a></td>\s*<td>[^<]*</td>\s*'
-    r'<td class="num">(?P<n>[^<]*)</td>\s*<td class="num">(?P<d>[^<]*)</td>\s*'
-    r'<td class="num value">[^<]*</td>\s*<td>[^<]*</td>\s*'
-    r'<td><span class="badge status-(?P<status>[A-Z_]+)">'
+    r'<tr[^>]*>\s*<td><a href="[^"]*">[^<]+</a></td>\s*<td[^>]*>(?P<code>[^<]+)</td>\s*'
+    r'<td[^>]*class="num">(?P<n>[^<]*)</td>\s*<td[^>]*class="num">(?P<d>[^<]*)</td>\s*'
+    r'<td[^>]*class="num value">[^<]*</td>\s*<td[^>]*>[^<]*</td>\s*'
+    r'<td[^>]*><span class="badge status-(?P<status>[A-Z_]+)">'
 )
 # Each member's figures each month: the pooled sums differ between the two scopes.
 FIGURES = {
