@@ -18,11 +18,11 @@ import contextlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, F, Max, Sum
 from django.http import Http404
 
 from kiemsat.lib.request_memo import per_request
@@ -30,14 +30,19 @@ from kiemsat.org.models import ROLE_RANK, Membership, Role, Succession, Unit
 
 
 def _graph_version() -> tuple[object, ...]:
-    """A fingerprint of the tree and the successions: one cheap aggregate query."""
-    units = Unit.objects.aggregate(
-        n=Count("pk"), top=Max("pk"), parents=Sum("parent_id"), links=Sum(F("pk") * F("parent_id"))
+    """A fingerprint of the tree and the successions: one cheap query of two aggregates."""
+    sql = (
+        "SELECT u.n, u.top, u.parents, u.links, s.n, s.pairs FROM "
+        "(SELECT COUNT(id) AS n, MAX(id) AS top, SUM(parent_id) AS parents, "
+        "SUM(id * parent_id) AS links FROM {units}) AS u CROSS JOIN "
+        "(SELECT COUNT(id) AS n, SUM(predecessor_id * 7919 + successor_id) AS pairs "
+        "FROM {links}) AS s"
     )
-    links = Succession.objects.aggregate(
-        n=Count("pk"), pairs=Sum(F("predecessor_id") * 7919 + F("successor_id"))
-    )
-    return (connection.alias, *units.values(), *links.values())
+    tables = {"units": Unit._meta.db_table, "links": Succession._meta.db_table}
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(**tables))
+        row = cursor.fetchone()
+    return (connection.alias, *row)
 
 
 # Who a request or a command acts for: a signed-in person or nobody.
@@ -130,10 +135,23 @@ def _grant(roles: dict[int, Role], units: Iterable[int], role: Role) -> None:
             roles[unit] = role
 
 
+def memberships_of(user: AnyUser) -> list[Membership]:
+    """The user's own memberships with their units (and the units' parents), read once
+    per request: the gate and the pages that list "your units" share them."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return per_request(
+        ("memberships", user.pk),
+        lambda: list(
+            Membership.objects.filter(user=cast(User, user)).select_related("unit", "unit__parent")
+        ),
+    )
+
+
 def compute_access(user: AnyUser) -> Access:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Access(roles={})
-    memberships = list(Membership.objects.filter(user=user).values_list("unit_id", "role"))
+    memberships = [(m.unit_id, m.role) for m in memberships_of(user)]
     graph = OrgGraph.load()
     roles: dict[int, Role] = {}
     if user.is_superuser or any(role == Role.ADMIN for _, role in memberships):

@@ -16,7 +16,7 @@ from kiemsat.lib.search import match_q, rank
 from kiemsat.lib.validity import valid_on_q
 from kiemsat.lib.vn import fold, sort_key
 from kiemsat.lib.workdays import WorkCalendar
-from kiemsat.org.access import AnyUser, OrgGraph, access_for, check
+from kiemsat.org.access import AnyUser, OrgGraph, access_for, check, memberships_of
 from kiemsat.org.models import (
     CalendarDay,
     Cluster,
@@ -145,11 +145,9 @@ def last_valid_day(user: AnyUser) -> date | None:
     return max(d for d in ends if d is not None)
 
 
-def user_units(user: AnyUser) -> QuerySet[Membership]:
+def user_units(user: AnyUser) -> list[Membership]:
     """The user's own memberships (the units they belong to)."""
-    if not user.is_authenticated:
-        return Membership.objects.none()
-    return Membership.objects.filter(user=user).select_related("unit", "unit__parent")
+    return memberships_of(user)
 
 
 def search_units(user, query: str) -> QuerySet[Unit]:  # type: ignore[no-untyped-def]

@@ -50,7 +50,7 @@ def test_within_a_request_one_build_until_a_write_forgets_it():
 @pytest.mark.django_db
 def test_graph_and_calendar_read_once_per_request(django_assert_num_queries):
     def view() -> bool:
-        with django_assert_num_queries(3):  # the graph's fingerprint pair, the calendar table
+        with django_assert_num_queries(2):  # the graph's fingerprint, the calendar table
             graphs = {id(OrgGraph.load()) for _ in range(3)}
             calendars = {id(work_calendar()) for _ in range(3)}
         return len(graphs) == len(calendars) == 1
