@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse_lazy
 from django.utils import timezone
 
+from kiemsat.lib.widgets import QuickSelect, QuickSelectMultiple
 from kiemsat.org.lifecycle import choice_label, choice_order
 from kiemsat.org.models import Partner, Role, Unit
 from kiemsat.org.selectors import partners_in_scope
@@ -14,6 +15,8 @@ from kiemsat.org.selectors import partners_in_scope
 class UnitChoiceField(forms.ModelChoiceField):
     """Every choice of a unit in a form: active units first, then ended ones marked
     "(đã kết thúc 30/06/2025)". Forms set ``queryset`` to the units the user may pick."""
+
+    widget = QuickSelect
 
     def _set_queryset(self, queryset: QuerySet[Unit] | None) -> None:
         if queryset is not None:
@@ -45,11 +48,11 @@ class _OfferedPartners(forms.widgets.ChoiceWidget):
         return super().optgroups(name, value, attrs)
 
 
-class PartnerSelect(_OfferedPartners, forms.Select):
+class PartnerSelect(_OfferedPartners, QuickSelect):
     pass
 
 
-class PartnersSelect(_OfferedPartners, forms.SelectMultiple):
+class PartnersSelect(_OfferedPartners, QuickSelectMultiple):
     pass
 
 
