@@ -7,6 +7,9 @@ so a million-row file is accepted in seconds; only when something is wrong does 
 back to the rows to name them, one Vietnamese message per row ("dòng N: …"), and the whole
 batch is refused, so nothing is ever half-written. Rows whose value is blank are skipped
 (cells left empty in the template).
+
+Over 500 lines: the reading of a figures file, its one check and the messages that name
+its rows belong together; every way in (file, grid, API, demo) goes through them.
 """
 
 from __future__ import annotations

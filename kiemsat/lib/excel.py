@@ -9,6 +9,10 @@ column headers; ``put_percent``/``put_count``: rates as fractions shown "84,8%",
 whole numbers grouped by thousands; dates shown dd/mm/yyyy) and a workbook's bytes
 (``workbook_bytes``, the one way out) with formula-like text kept as text. Plain openpyxl,
 imported when a file is read or made; nothing here knows a model.
+
+Over 500 lines: reading, checking uploads and writing share the limits, the encodings and
+the formula guard (text that Excel would run is refused on the way in and kept as text on
+the way out); kept together so that the two directions cannot drift apart.
 """
 
 from __future__ import annotations
