@@ -7,10 +7,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -34,8 +34,14 @@ from kiemsat.audit.selectors import history_for
 from kiemsat.documents.nd30 import DOCX
 from kiemsat.documents.pdf import PDF
 from kiemsat.lib.excel import XLSX, ImportRefused, SheetHead, filter_about
-from kiemsat.lib.forms import attach_errors
-from kiemsat.lib.http import download, page_of, query_string
+from kiemsat.lib.http import (
+    act_and_redirect,
+    download,
+    form_page,
+    form_saved,
+    page_of,
+    query_string,
+)
 from kiemsat.lib.vn import format_int
 from kiemsat.org.access import check, check_any
 from kiemsat.org.lifecycle import (
@@ -55,20 +61,8 @@ def _posted(request: HttpRequest, *, files: bool = False) -> Any:
     return (request.POST, request.FILES) if files else request.POST
 
 
-def _saved(
-    request: HttpRequest, form: Form, save: Callable[[], Instrument], done: str
-) -> HttpResponse | None:
-    """Run a valid form's service: on success a message and a redirect to the instrument it
-    gives back; None when the form or the service refused (errors are on the form)."""
-    if not form.is_valid():
-        return None
-    try:
-        instrument = save()
-    except ValidationError as exc:
-        attach_errors(form, exc, renamed=ALIASES)
-        return None
-    messages.success(request, done)
-    return redirect("instrument_detail", pk=instrument.pk)
+def _url(instrument: Instrument) -> str:
+    return reverse("instrument_detail", args=[instrument.pk])
 
 
 def _form_page(
@@ -79,11 +73,10 @@ def _form_page(
     template: str,
     context: dict[str, Any],
 ) -> HttpResponse:
-    """A page of its own for one form: GET shows it, a POST saves or shows it again (400)."""
-    if request.method == "POST" and (response := _saved(request, form, save, done)):
-        return response
-    status = 400 if form.errors else 200
-    return render(request, template, {"form": form, **context}, status=status)
+    """A page of its own for one form, back to the instrument its service gives."""
+    return form_page(
+        request, form, save, done, _url, template=template, context=context, renamed=ALIASES
+    )
 
 
 def _slug(instrument: Instrument) -> str:
@@ -229,12 +222,8 @@ def _sub_form(
     request: HttpRequest, instrument: Instrument, form: Form, name: str, call: Any, done: str
 ) -> HttpResponse:
     """Shared beats of the small forms on the instrument page."""
-
-    def save() -> Instrument:
-        call(form)
-        return instrument
-
-    if response := _saved(request, form, save, done):
+    url = _url(instrument)
+    if response := form_saved(request, form, lambda: call(form), done, url, renamed=ALIASES):
         return response
     return _render_detail(request, instrument, status=400, **{name: form})
 
@@ -249,16 +238,6 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
         services.party_add(actor=request.user, instrument=instrument, data=form.party_data())
 
     return _sub_form(request, instrument, form, "party_form", call, "Đã thêm bên ký kết.")
-
-
-def _simple_action(request: HttpRequest, instrument: Instrument, call: Any, done: str):  # type: ignore[no-untyped-def]
-    try:
-        call()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, done)
-    return redirect("instrument_detail", pk=instrument.pk)
 
 
 @login_required
@@ -283,11 +262,11 @@ def party_edit(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
 def party_remove(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
     instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
     party = selectors.get_party(instrument, party_pk)
-    return _simple_action(
+    return act_and_redirect(
         request,
-        instrument,
         lambda: services.party_remove(actor=request.user, party=party),
         "Đã xóa bên ký kết.",
+        _url(instrument),
     )
 
 
@@ -324,11 +303,11 @@ def clause_edit(request: HttpRequest, pk: int, clause_pk: int) -> HttpResponse:
 def clause_delete(request: HttpRequest, pk: int, clause_pk: int) -> HttpResponse:
     instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
     clause = selectors.get_clause(instrument, clause_pk)
-    return _simple_action(
+    return act_and_redirect(
         request,
-        instrument,
         lambda: services.clause_delete(actor=request.user, clause=clause),
         f"Đã xóa {clause.label}.",
+        _url(instrument),
     )
 
 
@@ -362,11 +341,11 @@ def duty_done(request: HttpRequest, pk: int, duty_pk: int) -> HttpResponse:
 def duty_delete(request: HttpRequest, pk: int, duty_pk: int) -> HttpResponse:
     instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
     duty = selectors.get_duty(instrument, duty_pk)
-    return _simple_action(
+    return act_and_redirect(
         request,
-        instrument,
         lambda: services.duty_delete(actor=request.user, duty=duty),
         "Đã xóa nhiệm vụ.",
+        _url(instrument),
     )
 
 
@@ -400,11 +379,11 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
     attachment = selectors.get_attachment(instrument, attachment_pk)
-    return _simple_action(
+    return act_and_redirect(
         request,
-        instrument,
         lambda: services.attachment_delete(actor=request.user, attachment=attachment),
         "Đã xóa tệp.",
+        _url(instrument),
     )
 
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -34,8 +33,7 @@ from kiemsat.emulation.forms import (
 )
 from kiemsat.emulation.models import Criterion
 from kiemsat.lib.excel import XLSX
-from kiemsat.lib.forms import attach_errors
-from kiemsat.lib.http import act_and_redirect, download
+from kiemsat.lib.http import act_and_redirect, download, form_saved
 from kiemsat.lib.periods import work_year_of
 from kiemsat.org.models import ClusterTerm, Unit
 
@@ -144,14 +142,9 @@ def _term_form_action(
     """Validate ``form``, run ``act(form.cleaned_data)``; a refusal re-renders (400)."""
     term = selectors.get_term_for_user(request.user, pk, write=True)
     bound = form(term)
-    if bound.is_valid():
-        try:
-            act(term, bound.cleaned_data)
-        except ValidationError as exc:
-            attach_errors(bound, exc)
-        else:
-            messages.success(request, done)
-            return redirect("term_detail", pk=term.pk)
+    url = reverse("term_detail", args=[term.pk])
+    if response := form_saved(request, bound, lambda: act(term, bound.cleaned_data), done, url):
+        return response
     return _render_term(request, term, 400, **{form_name: bound})
 
 
@@ -278,13 +271,13 @@ def term_lock(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def term_open_next(request: HttpRequest, pk: int) -> HttpResponse:
     term = selectors.get_term_for_user(request.user, pk, write=True)
-    try:
-        nxt = services.term_open(actor=request.user, cluster=term.cluster, year=term.year + 1)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("term_detail", pk=term.pk)
-    messages.success(request, f"Đã mở năm {nxt.year}: kiểm tra thành phần và cụm trưởng đề xuất.")
-    return redirect("term_detail", pk=nxt.pk)
+    return act_and_redirect(
+        request,
+        lambda: services.term_open(actor=request.user, cluster=term.cluster, year=term.year + 1),
+        lambda nxt: f"Đã mở năm {nxt.year}: kiểm tra thành phần và cụm trưởng đề xuất.",
+        lambda nxt: reverse("term_detail", args=[nxt.pk]),
+        refused_url=reverse("term_detail", args=[term.pk]),
+    )
 
 
 # --- a member's score sheet ----------------------------------------------------------------
@@ -342,16 +335,16 @@ def _member_leaves(term: ClusterTerm) -> list[Criterion]:
 def term_self_assess(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     term, unit = selectors.get_member_for_user(request.user, pk, unit_pk, write=True)
     form = SelfAssessForm(request.POST, leaves=_member_leaves(term))
-    if form.is_valid():
-        try:
-            changed = services.scores_self_assess(
-                actor=request.user, term=term, unit=unit, entries=form.entries()
-            )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, f"Đã ghi điểm tự chấm ({changed} tiêu chí thay đổi).")
-            return redirect("term_member", pk=term.pk, unit_pk=unit.pk)
+    if response := form_saved(
+        request,
+        form,
+        lambda: services.scores_self_assess(
+            actor=request.user, term=term, unit=unit, entries=form.entries()
+        ),
+        lambda changed: f"Đã ghi điểm tự chấm ({changed} tiêu chí thay đổi).",
+        reverse("term_member", args=[term.pk, unit.pk]),
+    ):
+        return response
     return _render_member(request, term, unit, 400, self_form=form)
 
 
@@ -389,14 +382,14 @@ def _member_form_action(
     done: str,
 ) -> HttpResponse:
     """Validate ``form``, run ``act(cleaned_data)``; a refusal re-renders the sheet (400)."""
-    if form.is_valid():
-        try:
-            act(form.cleaned_data)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, done.format(**form.cleaned_data))
-            return redirect("term_member", pk=term.pk, unit_pk=unit.pk)
+    if response := form_saved(
+        request,
+        form,
+        lambda: act(form.cleaned_data),
+        lambda _: done.format(**form.cleaned_data),
+        reverse("term_member", args=[term.pk, unit.pk]),
+    ):
+        return response
     return _render_member(request, term, unit, 400, **{form_name: form})
 
 
