@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kiemsat.agreements import documents, excel, selectors, services
+from kiemsat.agreements import documents, excel, selectors
 from kiemsat.agreements.forms import (
     AttachmentForm,
     ClauseEditForm,
@@ -30,6 +30,9 @@ from kiemsat.agreements.forms import (
     ReviewForm,
 )
 from kiemsat.agreements.models import Instrument, Review
+from kiemsat.agreements.services import imports, parties
+from kiemsat.agreements.services import instruments as instruments_services
+from kiemsat.agreements.services import reviews as reviews_services
 from kiemsat.audit.selectors import history_for
 from kiemsat.documents.nd30 import DOCX
 from kiemsat.documents.pdf import PDF
@@ -138,7 +141,7 @@ def instrument_import(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             rows = excel.read_instruments(upload.name, upload.file, actor=request.user)
-            count = services.instruments_import(actor=request.user, rows=rows)
+            count = imports.instruments_import(actor=request.user, rows=rows)
         except ImportRefused as refused:
             context["errors"] = refused.errors
             return render(request, "agreements/import.html", context, status=400)
@@ -166,7 +169,7 @@ def instrument_create(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(_posted(request), user=request.user, initial=initial)
 
     def save() -> Instrument:
-        return services.instrument_register(
+        return instruments_services.instrument_register(
             actor=request.user, data=form.instrument_data(), parties=form.parties()
         )
 
@@ -181,7 +184,9 @@ def instrument_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save() -> Instrument:
         data = form.instrument_data()
-        return services.instrument_update(actor=request.user, instrument=instrument, data=data)
+        return instruments_services.instrument_update(
+            actor=request.user, instrument=instrument, data=data
+        )
 
     context = {"instrument": instrument, "title": f"Sửa: {instrument.title}"}
     template = "agreements/instrument_form.html"
@@ -235,7 +240,7 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = PartyForm(request.POST, user=request.user)
 
     def call(form: PartyForm) -> None:
-        services.party_add(actor=request.user, instrument=instrument, data=form.party_data())
+        parties.party_add(actor=request.user, instrument=instrument, data=form.party_data())
 
     return _sub_form(request, instrument, form, "party_form", call, "Đã thêm bên ký kết.")
 
@@ -249,7 +254,7 @@ def party_edit(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
     form = PartyEditForm(_posted(request), initial=initial)
 
     def save() -> Instrument:
-        services.party_update(actor=request.user, party=party, **form.cleaned_data)
+        parties.party_update(actor=request.user, party=party, **form.cleaned_data)
         return instrument
 
     done = f"Đã lưu bên ký kết {party.organisation_name}."
@@ -264,7 +269,7 @@ def party_remove(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
     party = selectors.get_party(instrument, party_pk)
     return act_and_redirect(
         request,
-        lambda: services.party_remove(actor=request.user, party=party),
+        lambda: parties.party_remove(actor=request.user, party=party),
         "Đã xóa bên ký kết.",
         _url(instrument),
     )
@@ -277,7 +282,7 @@ def clause_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClauseForm(request.POST, instrument=instrument)
 
     def call(form: ClauseForm) -> None:
-        services.clause_add(actor=request.user, instrument=instrument, **form.cleaned_data)
+        parties.clause_add(actor=request.user, instrument=instrument, **form.cleaned_data)
 
     return _sub_form(request, instrument, form, "clause_form", call, "Đã thêm chương / điều.")
 
@@ -290,7 +295,7 @@ def clause_edit(request: HttpRequest, pk: int, clause_pk: int) -> HttpResponse:
     form = ClauseEditForm(_posted(request), instrument=instrument, initial=initial)
 
     def save() -> Instrument:
-        services.clause_update(actor=request.user, clause=clause, **form.cleaned_data)
+        parties.clause_update(actor=request.user, clause=clause, **form.cleaned_data)
         return instrument
 
     context = {"instrument": instrument, "clause": clause}
@@ -305,7 +310,7 @@ def clause_delete(request: HttpRequest, pk: int, clause_pk: int) -> HttpResponse
     clause = selectors.get_clause(instrument, clause_pk)
     return act_and_redirect(
         request,
-        lambda: services.clause_delete(actor=request.user, clause=clause),
+        lambda: parties.clause_delete(actor=request.user, clause=clause),
         f"Đã xóa {clause.label}.",
         _url(instrument),
     )
@@ -318,7 +323,7 @@ def duty_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = DutyForm(request.POST, instrument=instrument)
 
     def call(form: DutyForm) -> None:
-        services.duty_add(actor=request.user, instrument=instrument, data=form.duty_data())
+        parties.duty_add(actor=request.user, instrument=instrument, data=form.duty_data())
 
     return _sub_form(request, instrument, form, "duty_form", call, "Đã thêm nhiệm vụ.")
 
@@ -331,7 +336,7 @@ def duty_done(request: HttpRequest, pk: int, duty_pk: int) -> HttpResponse:
     form = DutyDoneForm(request.POST, prefix=f"done{duty.pk}")
 
     def call(form: DutyDoneForm) -> None:
-        services.duty_done(actor=request.user, duty=duty, **form.cleaned_data)
+        parties.duty_done(actor=request.user, duty=duty, **form.cleaned_data)
 
     return _sub_form(request, instrument, form, "done_form", call, "Đã ghi nhận kết quả.")
 
@@ -343,7 +348,7 @@ def duty_delete(request: HttpRequest, pk: int, duty_pk: int) -> HttpResponse:
     duty = selectors.get_duty(instrument, duty_pk)
     return act_and_redirect(
         request,
-        lambda: services.duty_delete(actor=request.user, duty=duty),
+        lambda: parties.duty_delete(actor=request.user, duty=duty),
         "Đã xóa nhiệm vụ.",
         _url(instrument),
     )
@@ -357,7 +362,9 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
     def call(form: AttachmentForm) -> None:
         upload = form.cleaned_data["file"]
-        services.attachment_add(actor=request.user, instrument=instrument, upload=upload)
+        instruments_services.attachment_add(
+            actor=request.user, instrument=instrument, upload=upload
+        )
 
     return _sub_form(request, instrument, form, "attachment_form", call, "Đã tải tệp lên.")
 
@@ -381,7 +388,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     attachment = selectors.get_attachment(instrument, attachment_pk)
     return act_and_redirect(
         request,
-        lambda: services.attachment_delete(actor=request.user, attachment=attachment),
+        lambda: instruments_services.attachment_delete(actor=request.user, attachment=attachment),
         "Đã xóa tệp.",
         _url(instrument),
     )
@@ -396,7 +403,9 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewForm(_posted(request), initial=_review_initial(instrument))
 
     def save() -> Instrument:
-        services.review_record(actor=request.user, instrument=instrument, data=form.review_data())
+        reviews_services.review_record(
+            actor=request.user, instrument=instrument, data=form.review_data()
+        )
         return instrument
 
     done = "Đã ghi nhận kết quả sơ kết, tổng kết."

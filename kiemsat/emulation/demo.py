@@ -17,9 +17,9 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
-from kiemsat.agreements import services as agreements
 from kiemsat.agreements.models import Instrument, InstrumentKind, ReviewSchedule
-from kiemsat.agreements.services import InstrumentData, PartyData
+from kiemsat.agreements.services import instruments as agreements_instruments
+from kiemsat.agreements.services.instruments import InstrumentData, PartyData
 from kiemsat.emulation import services
 from kiemsat.emulation.models import Score, TermRecord
 from kiemsat.emulation.selectors import sheet_for
@@ -47,7 +47,7 @@ def _covenant(term: ClusterTerm) -> Instrument:
         PartyData(unit=u, signatory_title="Viện trưởng", is_host=u.code == "THANH-HOA")
         for u in members
     ]
-    return agreements.instrument_register(
+    return agreements_instruments.instrument_register(
         actor=None,
         data=InstrumentData(
             kind=InstrumentKind.COVENANT,

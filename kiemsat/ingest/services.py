@@ -18,7 +18,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from kiemsat.agreements.services import InstrumentData, PartyData, instrument_register
+from kiemsat.agreements.services.instruments import InstrumentData, PartyData, instrument_register
 from kiemsat.audit.services import record
 from kiemsat.ingest.extraction import extract
 from kiemsat.ingest.extraction.text import parse

@@ -27,10 +27,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import Workbook, load_workbook
 
-from kiemsat.agreements import services as agreements
 from kiemsat.agreements.excel import IMPORT_COLUMNS
 from kiemsat.agreements.models import ClauseKind, Decision, Instrument, InstrumentKind, Recurrence
-from kiemsat.agreements.services import DutyData, InstrumentData, PartyData, ReviewData
+from kiemsat.agreements.services import instruments as agreements_instruments
+from kiemsat.agreements.services import parties as agreements_parties
+from kiemsat.agreements.services import reviews as agreements_reviews
+from kiemsat.agreements.services.instruments import InstrumentData, PartyData
+from kiemsat.agreements.services.parties import DutyData
+from kiemsat.agreements.services.reviews import ReviewData
 from kiemsat.audit.models import AuditEntry
 from kiemsat.emulation import services as emulation
 from kiemsat.emulation.demo import SHEET as DEMO_SHEET
@@ -75,7 +79,7 @@ def build_world(code: str) -> dict[str, Any]:
     with its document, a cluster, a submitted month: all belonging to ``code``."""
     unit = Unit.objects.get(code=code)
     partner = Partner.objects.get(code=PARTNER[code])
-    instrument = agreements.instrument_register(
+    instrument = agreements_instruments.instrument_register(
         actor=None,
         data=InstrumentData(
             kind=InstrumentKind.PROGRAMME,
@@ -90,10 +94,10 @@ def build_world(code: str) -> dict[str, Any]:
         ],
     )
     party = instrument.parties.get(unit=unit)
-    clause = agreements.clause_add(
+    clause = agreements_parties.clause_add(
         actor=None, instrument=instrument, kind=ClauseKind.ARTICLE, number=1, title="Phạm vi"
     )
-    duty = agreements.duty_add(
+    duty = agreements_parties.duty_add(
         actor=None,
         instrument=instrument,
         data=DutyData(
@@ -104,7 +108,7 @@ def build_world(code: str) -> dict[str, Any]:
             clause=clause,
         ),
     )
-    review = agreements.review_record(
+    review = agreements_reviews.review_record(
         actor=None,
         instrument=instrument,
         data=ReviewData(
@@ -115,7 +119,7 @@ def build_world(code: str) -> dict[str, Any]:
             decision=Decision.CONTINUE,
         ),
     )
-    attachment = agreements.attachment_add(
+    attachment = agreements_instruments.attachment_add(
         actor=None,
         instrument=instrument,
         upload=SimpleUploadedFile("ban-ky.pdf", PDF, content_type="application/pdf"),
@@ -892,7 +896,7 @@ def _register(owner: str, title: str, *others: str, **fields: Any):  # type: ign
     ]
     parties.append(PartyData(partner=Partner.objects.get(code="UBND-HA-LONG"), signatory_name="B"))
     data = InstrumentData(kind=InstrumentKind.PLAN, title=title, **fields)
-    return agreements.instrument_register(actor=None, data=data, parties=parties)
+    return agreements_instruments.instrument_register(actor=None, data=data, parties=parties)
 
 
 def test_joint_instrument_shows_only_readable_links(client_for, worlds):  # type: ignore[no-untyped-def]
@@ -1041,6 +1045,6 @@ def test_party_services_hold_the_form_rule(cast, worlds):  # type: ignore[no-unt
     instrument = worlds[HA_LONG]["instrument"]
     foreign = PartyData(unit=worlds[HA_GIANG]["unit"], signatory_name="X")
     with pytest.raises(ValidationError) as refused:
-        agreements.party_add(actor=cast["halong.ksv"], instrument=instrument, data=foreign)
+        agreements_parties.party_add(actor=cast["halong.ksv"], instrument=instrument, data=foreign)
     assert "Hà Giang" in refused.value.message_dict["unit"][0]
     assert not instrument.parties.filter(unit=worlds[HA_GIANG]["unit"]).exists()
