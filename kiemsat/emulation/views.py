@@ -20,7 +20,14 @@ from kiemsat.agreements.selectors import visible_instruments
 from kiemsat.audit.selectors import history_for
 from kiemsat.documents.nd30 import DOCX
 from kiemsat.documents.pdf import PDF
-from kiemsat.emulation import documents, excel, selectors, services
+from kiemsat.emulation import (
+    documents,
+    excel,
+    proposal_services,
+    selectors,
+    services,
+    term_services,
+)
 from kiemsat.emulation.forms import (
     AdjustForm,
     CovenantForm,
@@ -156,7 +163,7 @@ def term_officers(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "officers_form",
         lambda term: OfficersForm(request.POST, members=term.members.all()),
-        lambda term, data: services.term_set_officers(
+        lambda term, data: term_services.term_set_officers(
             actor=request.user, term=term, leader=data["leader"], deputy=data["deputy"]
         ),
         "Đã ghi cụm trưởng, cụm phó.",
@@ -173,7 +180,7 @@ def term_covenant(request: HttpRequest, pk: int) -> HttpResponse:
         lambda term: CovenantForm(
             request.POST, choices=selectors.covenant_choices(request.user, term)
         ),
-        lambda term, data: services.covenant_link(
+        lambda term, data: term_services.covenant_link(
             actor=request.user, term=term, instrument=data["covenant"]
         ),
         "Đã ghi giao ước thi đua của năm.",
@@ -188,7 +195,7 @@ def term_proposal_save(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "proposal_form",
         lambda term: ProposalForm(request.POST, members=term.members.all()),
-        lambda term, data: services.proposal_save(
+        lambda term, data: proposal_services.proposal_save(
             actor=request.user,
             term=term,
             unit=data["unit"],
@@ -207,7 +214,7 @@ def term_proposal_remove(request: HttpRequest, pk: int, proposal_pk: int) -> Htt
     proposal = selectors.get_proposal(term, proposal_pk)
     return act_and_redirect(
         request,
-        lambda: services.proposal_remove(actor=request.user, proposal=proposal),
+        lambda: proposal_services.proposal_remove(actor=request.user, proposal=proposal),
         f"Đã bỏ đề nghị {proposal.title_name} của {proposal.unit.name}.",
         reverse("term_detail", args=[term.pk]) + "#de-nghi",
     )
@@ -219,7 +226,7 @@ def term_proposals_derive(request: HttpRequest, pk: int) -> HttpResponse:
     term = selectors.get_term_for_user(request.user, pk, write=True)
     return act_and_redirect(
         request,
-        lambda: services.proposals_derive(actor=request.user, term=term),
+        lambda: proposal_services.proposals_derive(actor=request.user, term=term),
         "Đã lập danh sách đề nghị theo kết quả xếp hạng.",
         reverse("term_detail", args=[term.pk]) + "#de-nghi",
     )
@@ -233,7 +240,7 @@ def term_exclude(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "exclusion_form",
         lambda term: ExclusionForm(request.POST, members=term.members.all()),
-        lambda term, data: services.exclusion_record(
+        lambda term, data: term_services.exclusion_record(
             actor=request.user, term=term, unit=data["unit"], reason=data["reason"]
         ),
         "Đã ghi đơn vị không xét thi đua.",
@@ -273,7 +280,9 @@ def term_open_next(request: HttpRequest, pk: int) -> HttpResponse:
     term = selectors.get_term_for_user(request.user, pk, write=True)
     return act_and_redirect(
         request,
-        lambda: services.term_open(actor=request.user, cluster=term.cluster, year=term.year + 1),
+        lambda: term_services.term_open(
+            actor=request.user, cluster=term.cluster, year=term.year + 1
+        ),
         lambda nxt: f"Đã mở năm {nxt.year}: kiểm tra thành phần và cụm trưởng đề xuất.",
         lambda nxt: reverse("term_detail", args=[nxt.pk]),
         refused_url=reverse("term_detail", args=[term.pk]),
