@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+import time_machine
 
 from kiemsat.agreements.models import ClauseKind, Decision, Instrument, InstrumentKind, Recurrence
 from kiemsat.agreements.services import instruments, reviews
@@ -116,3 +117,10 @@ def full_instrument(units, media):  # type: ignore[no-untyped-def]
         upload=SimpleUploadedFile("ban-ky.pdf", PDF_BYTES, content_type="application/pdf"),
     )
     return instrument
+
+
+@pytest.fixture
+def before_the_reorganisation():  # type: ignore[no-untyped-def]
+    """halong.ksv registers instruments: on a day VKSND thành phố Hạ Long still existed."""
+    with time_machine.travel("2025-03-10 09:00 +0700", tick=False):
+        yield
