@@ -18,8 +18,7 @@ from django.views.decorators.http import require_POST
 
 from kiemsat.agreements.selectors import visible_instruments
 from kiemsat.audit.selectors import history_for
-from kiemsat.documents.nd30 import DOCX
-from kiemsat.documents.pdf import PDF
+from kiemsat.documents.download import paper_download
 from kiemsat.emulation import (
     documents,
     excel,
@@ -111,9 +110,12 @@ def term_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _document(request: HttpRequest, pk: int, build: Any, fmt: str) -> HttpResponse:
     term = selectors.get_term_for_user(request.user, pk)
     spec = build(term, timezone.localdate())
-    if fmt == "pdf":
-        return download(documents.to_pdf(spec), PDF, f"{spec.filename}.pdf")
-    return download(documents.to_docx(spec), DOCX, f"{spec.filename}.docx")
+    return paper_download(
+        fmt,
+        spec.filename,
+        docx=lambda: documents.to_docx(spec),
+        pdf=lambda: documents.to_pdf(spec),
+    )
 
 
 @login_required

@@ -18,8 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kiemsat.audit.selectors import history_for
-from kiemsat.documents.nd30 import DOCX
-from kiemsat.documents.pdf import PDF
+from kiemsat.documents.download import FORMATS, paper_download
 from kiemsat.lib.excel import XLSX, filter_about
 from kiemsat.lib.http import (
     act_and_redirect,
@@ -301,17 +300,18 @@ def task_add(request: HttpRequest, pk: int, conclusion_pk: int) -> HttpResponse:
 def conference_paper(request: HttpRequest, pk: int, name: str, fmt: str) -> HttpResponse:
     """The invitation, the minutes or the notice of conclusions, in Word or PDF."""
     build = documents.PAPERS.get(name)
-    if build is None or fmt not in ("docx", "pdf"):
+    if build is None or fmt not in FORMATS:
         raise Http404("Không có văn bản này.")
     conference = selectors.get_conference_for_user(request.user, pk)
     if not selectors.organised_by_readable(request.user, conference):
         raise PermissionDenied("Văn bản hội nghị dành cho đơn vị tổ chức và cấp trên.")
     paper = build(conference, timezone.localdate())
-    if fmt == "pdf":
-        body, content_type = documents.paper_pdf(paper), PDF
-    else:
-        body, content_type = documents.paper_docx(paper), DOCX
-    return download(body, content_type, f"{name}-{conference.pk}.{fmt}")
+    return paper_download(
+        fmt,
+        f"{name}-{conference.pk}",
+        docx=lambda: documents.paper_docx(paper),
+        pdf=lambda: documents.paper_pdf(paper),
+    )
 
 
 @login_required

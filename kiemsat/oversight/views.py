@@ -19,8 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kiemsat.audit.selectors import history_for
-from kiemsat.documents.nd30 import DOCX
-from kiemsat.documents.pdf import PDF
+from kiemsat.documents.download import FORMATS, paper_download
 from kiemsat.lib.excel import XLSX, ImportRefused, SheetHead, filter_about
 from kiemsat.lib.http import changes_saved, download, form_page, form_saved, page_of, query_string
 from kiemsat.org.access import check_any
@@ -253,7 +252,7 @@ def intervention_document(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def intervention_chase(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    if fmt not in ("docx", "pdf"):
+    if fmt not in FORMATS:
         raise Http404("Định dạng không hỗ trợ.")
     iv = selectors.get_intervention_for_user(request.user, pk)
     today = timezone.localdate()
@@ -262,11 +261,12 @@ def intervention_chase(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         messages.error(request, "Chỉ lập công văn đôn đốc cho văn bản đã quá hạn trả lời.")
         return redirect("intervention_detail", pk=iv.pk)
     letter = documents.chase_letter(iv, today)
-    if fmt == "pdf":
-        body, content_type = documents.chase_pdf(letter), PDF
-    else:
-        body, content_type = documents.chase_docx(letter), DOCX
-    return download(body, content_type, f"cong-van-don-doc-{iv.pk}.{fmt}")
+    return paper_download(
+        fmt,
+        f"cong-van-don-doc-{iv.pk}",
+        docx=lambda: documents.chase_docx(letter),
+        pdf=lambda: documents.chase_pdf(letter),
+    )
 
 
 @login_required
