@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from kiemsat.audit.services import record
+from kiemsat.audit.services import record, save_recorded, user_of
 from kiemsat.emulation import selectors
 from kiemsat.emulation.models import Criterion, EvidenceFile, Score, TermRecord, TermStatus
 from kiemsat.emulation.scoring import parse_points
@@ -185,16 +185,15 @@ def evidence_add(
         name=(upload.name or "")[-200:],
         size=upload.size or 0,
         content_type=content_type,
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        uploaded_by=user_of(actor),
     )
     evidence.file.save(evidence.name, upload, save=False)
     try:
-        evidence.full_clean()
-        evidence.save()
-        record(
+        save_recorded(
+            evidence,
             actor=actor,
             action="emulation.evidence_add",
-            obj=score,
+            on=score,
             unit_id=unit.pk,
             changes={"criterion": criterion.code, "file": evidence.name, "size": evidence.size},
         )
@@ -231,11 +230,9 @@ def scores_lock(*, actor: Any, term: ClusterTerm) -> TermRecord:
     if rec.locked:
         raise ValidationError(f"Điểm thi đua năm {term.year} của cụm đã được duyệt và khóa.")
     rec.status = TermStatus.LOCKED
-    rec.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    rec.decided_by = user_of(actor)
     rec.decided_at = timezone.now()
-    rec.full_clean()
-    rec.save()
-    record(actor=actor, action="emulation.scores_lock", obj=term)
+    save_recorded(rec, actor=actor, action="emulation.scores_lock", on=term)
     return rec
 
 
@@ -249,7 +246,6 @@ def scores_reopen(*, actor: Any, term: ClusterTerm, reason: str) -> TermRecord:
         raise ValidationError(f"Điểm thi đua năm {term.year} chưa được khóa.")
     rec.status = TermStatus.OPEN
     rec.reopen_reason = reason
-    rec.full_clean()
-    rec.save()
-    record(actor=actor, action="emulation.scores_reopen", obj=term, changes={"reason": reason})
+    changes = {"reason": reason}
+    save_recorded(rec, actor=actor, action="emulation.scores_reopen", on=term, changes=changes)
     return rec

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from kiemsat.agreements.models import Instrument, InstrumentKind
-from kiemsat.audit.services import record
+from kiemsat.audit.services import record, save_recorded
 from kiemsat.emulation import selectors
 from kiemsat.emulation.models import Exclusion, TermRecord
 from kiemsat.lib.periods import MonthRange
@@ -160,12 +160,11 @@ def covenant_link(*, actor: Any, term: ClusterTerm, instrument: Instrument | Non
     rec = _term_record(term)
     old = rec.covenant_id
     rec.covenant = instrument
-    rec.full_clean()
-    rec.save()
-    record(
+    save_recorded(
+        rec,
         actor=actor,
         action="emulation.covenant_link",
-        obj=term,
+        on=term,
         changes={"covenant": [old, rec.covenant_id]},
     )
     return rec
@@ -185,12 +184,11 @@ def exclusion_record(*, actor: Any, term: ClusterTerm, unit: Unit, reason: str) 
         term=term, unit=unit
     )
     exclusion.reason = reason
-    exclusion.full_clean()
-    exclusion.save()
-    record(
+    save_recorded(
+        exclusion,
         actor=actor,
         action="emulation.exclusion_record",
-        obj=term,
+        on=term,
         unit_id=unit.pk,
         changes={"unit": unit.code, "reason": reason},
     )

@@ -18,7 +18,7 @@ from django.core.files.base import File
 from django.db import transaction
 
 from kiemsat.agreements.models import Instrument
-from kiemsat.audit.services import record
+from kiemsat.audit.services import record, user_of
 from kiemsat.lib.excel import check_upload
 from kiemsat.lib.periods import Month
 from kiemsat.lib.uploads import delete_on_commit
@@ -60,10 +60,6 @@ def not_valid(unit: Unit | Partner, day: date) -> str:
     end = f" (đến {short_date(unit.valid_to)})" if unit.valid_to else ""
     start = f" (từ {short_date(unit.valid_from)})" if unit.valid_from else ""
     return f"{unit.name} không hoạt động vào ngày {short_date(day)}{end or start}."
-
-
-def user_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def check_file(upload: File, field: str) -> None:
@@ -280,7 +276,7 @@ def document_attach(
         conference=conference,
         title=title.strip() or name,
         name=name,
-        uploaded_by=user_or_none(actor),
+        uploaded_by=user_of(actor),
     )
     document.file.save(name, upload, save=False)
     document.full_clean()

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from kiemsat.agreements.models import Attachment, Clause, Instrument, Party, ReviewSchedule
 from kiemsat.agreements.schedule import next_review
-from kiemsat.audit.services import diff, record
+from kiemsat.audit.services import diff, record, user_of
 from kiemsat.documents.nd30 import expand_unit_name
 from kiemsat.lib.excel import check_upload
 from kiemsat.lib.uploads import delete_on_commit
@@ -307,10 +307,6 @@ def _refresh_next_review(instrument: Instrument) -> None:
         instrument.save(update_fields=["next_review_on"])
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 # --- attachments ---------------------------------------------------------------------------
 
 
@@ -333,7 +329,7 @@ def attachment_add(*, actor: Any, instrument: Instrument, upload: UploadedFile) 
         name=(upload.name or "")[-255:],
         size=upload.size or 0,
         content_type=content_type,
-        uploaded_by=_user(actor),
+        uploaded_by=user_of(actor),
     )
     attachment.file.save(attachment.name, upload, save=False)
     _full_clean(attachment)

@@ -32,8 +32,8 @@ from kiemsat.agreements.services.instruments import (
     _raise,
     _refresh_search,
     _save_party,
-    _user,
 )
+from kiemsat.audit.services import user_of
 
 
 @dataclass
@@ -257,7 +257,7 @@ def duty_done(*, actor: Any, duty: Duty, done_on: date, result: str) -> Duty:
         errors["result"] = "Ghi ngắn gọn kết quả thực hiện."
     _raise(errors)
     completion = DutyCompletion(
-        duty=duty, done_on=done_on, due=duty.next_due, result=result, actor=_user(actor)
+        duty=duty, done_on=done_on, due=duty.next_due, result=result, actor=user_of(actor)
     )
     _full_clean(completion)
     completion.save()
