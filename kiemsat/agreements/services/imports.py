@@ -12,12 +12,6 @@ from kiemsat.agreements.services.instruments import instrument_register
 from kiemsat.lib.excel import ImportRefused
 
 
-def _messages(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for messages in exc.message_dict.values() for m in messages]
-    return list(exc.messages)
-
-
 @transaction.atomic
 def instruments_import(*, actor: Any, rows: Sequence[Any]) -> int:
     """Register every row (excel.ImportRow) or none: each row is checked by the same rules
@@ -31,7 +25,7 @@ def instruments_import(*, actor: Any, rows: Sequence[Any]) -> int:
             with transaction.atomic():
                 instrument_register(actor=actor, data=row.data, parties=row.parties)
         except ValidationError as exc:
-            errors += [f"dòng {row.line}: {message}" for message in _messages(exc)]
+            errors += [f"dòng {row.line}: {message}" for message in exc.messages]
         else:
             count += 1
     if errors:
