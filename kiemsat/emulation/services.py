@@ -25,7 +25,7 @@ from kiemsat.emulation.scoring import parse_points
 from kiemsat.emulation.term_services import _name, _require_approver, _require_open, _term_record
 from kiemsat.indicators.services import reopen_reason
 from kiemsat.lib.excel import check_upload
-from kiemsat.lib.uploads import delete_on_commit
+from kiemsat.lib.uploads import delete_on_commit, upload_name
 from kiemsat.lib.vn import format_points
 from kiemsat.org.models import ClusterTerm, Unit
 
@@ -182,7 +182,7 @@ def evidence_add(
         score.save()
     evidence = EvidenceFile(
         score=score,
-        name=(upload.name or "")[-200:],
+        name=upload_name(upload, max_length=200),
         size=upload.size or 0,
         content_type=content_type,
         uploaded_by=user_of(actor),

@@ -21,7 +21,7 @@ from kiemsat.agreements.models import Instrument
 from kiemsat.audit.services import record, user_of
 from kiemsat.lib.excel import check_upload
 from kiemsat.lib.periods import Month
-from kiemsat.lib.uploads import delete_on_commit
+from kiemsat.lib.uploads import delete_on_commit, upload_name
 from kiemsat.lib.vn import fold, short_date
 from kiemsat.meetings.models import (
     BridgePoint,
@@ -271,7 +271,7 @@ def document_attach(
     """A report presented, a speech, a decision: kept with the conference, served gated."""
     require(actor, conference.unit_id)
     check_file(upload, "file")
-    name = (upload.name or "tai-lieu").rsplit("/", 1)[-1][-200:]
+    name = upload_name(upload, max_length=200, default="tai-lieu")
     document = ConferenceDocument(
         conference=conference,
         title=title.strip() or name,

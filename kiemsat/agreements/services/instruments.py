@@ -18,7 +18,7 @@ from kiemsat.agreements.schedule import next_review
 from kiemsat.audit.services import diff, record, user_of
 from kiemsat.documents.nd30 import expand_unit_name
 from kiemsat.lib.excel import check_upload
-from kiemsat.lib.uploads import delete_on_commit
+from kiemsat.lib.uploads import delete_on_commit, upload_name
 from kiemsat.lib.validity import is_valid_on
 from kiemsat.lib.vn import fold, short_date
 from kiemsat.org.access import access_for
@@ -326,7 +326,7 @@ def attachment_add(*, actor: Any, instrument: Instrument, upload: UploadedFile) 
     content_type = check_attachment(upload)
     attachment = Attachment(
         instrument=instrument,
-        name=(upload.name or "")[-255:],
+        name=upload_name(upload, max_length=255),
         size=upload.size or 0,
         content_type=content_type,
         uploaded_by=user_of(actor),
