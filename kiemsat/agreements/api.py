@@ -10,7 +10,15 @@ from ninja.pagination import paginate
 
 from kiemsat.agreements import selectors
 from kiemsat.agreements.models import Instrument, InstrumentKind, Party, Status
-from kiemsat.lib.api import IsoDate, LazyPage, Pagination, responses
+from kiemsat.lib.api import (
+    IsoDate,
+    LazyPage,
+    Pagination,
+    bad_filter,
+    choice_filter,
+    ordered_filter,
+    responses,
+)
 from kiemsat.org.lifecycle import EXAMPLE_PARTNER_CODE, EXAMPLE_UNIT_CODE
 from kiemsat.org.models import Partner
 from kiemsat.org.selectors import visible_unit_by_code
@@ -134,10 +142,8 @@ def _summary(item: Instrument) -> dict[str, Any]:
 
 
 def _filters(q: ListQuery, user: Any) -> selectors.Filters:
-    if q.kind and q.kind not in InstrumentKind.values:
-        raise HttpError(400, f"Loại văn bản không hợp lệ: {q.kind}")
-    if q.status and q.status not in Status.values:
-        raise HttpError(400, f"Trạng thái không hợp lệ: {q.status}")
+    kind = choice_filter(q.kind, InstrumentKind.values, "Loại văn bản")
+    status = choice_filter(q.status, Status.values, "Trạng thái")
     partner = None
     if q.partner:
         partner = Partner.objects.filter(code=q.partner).first()
@@ -145,17 +151,14 @@ def _filters(q: ListQuery, user: Any) -> selectors.Filters:
             raise HttpError(400, f"Cơ quan phối hợp không có trong danh mục: {q.partner}")
     unit = None
     if q.unit:
-        try:
+        with bad_filter():
             unit = visible_unit_by_code(user, q.unit)
-        except LookupError as exc:
-            raise HttpError(400, str(exc)) from exc
-    if q.date_from and q.date_to and q.date_to < q.date_from:
-        raise HttpError(400, "Ngày cuối phải sau ngày đầu.")
+    ordered_filter(q.date_from, q.date_to, ("from", "to"))
     return selectors.Filters(
         query=q.q,
-        kind=q.kind,
+        kind=kind,
         partner=partner,
-        status=q.status,
+        status=status,
         date_from=q.date_from,
         date_to=q.date_to,
         unit=unit,

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.db import transaction
 
-from kiemsat.agreements import services
 from kiemsat.agreements.models import (
     ClauseKind,
     Decision,
@@ -22,7 +21,12 @@ from kiemsat.agreements.models import (
     ReviewKind,
     ReviewSchedule,
 )
-from kiemsat.agreements.services import DutyData, InstrumentData, PartyData, ReviewData
+from kiemsat.agreements.services import instruments as instruments_services
+from kiemsat.agreements.services import parties as parties_services
+from kiemsat.agreements.services import reviews
+from kiemsat.agreements.services.instruments import InstrumentData, PartyData
+from kiemsat.agreements.services.parties import DutyData
+from kiemsat.agreements.services.reviews import ReviewData
 from kiemsat.org.models import Partner, Unit
 
 HA_LONG = "QUANG-NINH-HA-LONG"
@@ -60,7 +64,9 @@ def _ensure(spec: Spec, **links: Instrument | None) -> tuple[Instrument, bool]:
         _party(kind, code, name, title, host, spec.body_names.get(code, ""))
         for kind, code, name, title, host in spec.parties
     ]
-    return services.instrument_register(actor=None, data=spec.data, parties=parties), True
+    return instruments_services.instrument_register(
+        actor=None, data=spec.data, parties=parties
+    ), True
 
 
 def _quang_ninh_cascade() -> Spec:
@@ -152,7 +158,7 @@ HA_LONG_ITEMS = [
 
 def _ha_long_content(instrument: Instrument) -> None:
     articles = [
-        services.clause_add(
+        parties_services.clause_add(
             actor=None,
             instrument=instrument,
             kind=ClauseKind.ARTICLE,
@@ -163,7 +169,7 @@ def _ha_long_content(instrument: Instrument) -> None:
         for n, (title, text) in enumerate(HA_LONG_ITEMS, start=1)
     ]
     procuracy, committee = list(instrument.parties.order_by("order"))
-    services.duty_add(
+    parties_services.duty_add(
         actor=None,
         instrument=instrument,
         data=DutyData(
@@ -175,7 +181,7 @@ def _ha_long_content(instrument: Instrument) -> None:
             clause=articles[1],
         ),
     )
-    services.duty_add(
+    parties_services.duty_add(
         actor=None,
         instrument=instrument,
         data=DutyData(
@@ -189,7 +195,7 @@ def _ha_long_content(instrument: Instrument) -> None:
 
 
 def _ha_long_review(instrument: Instrument) -> None:
-    services.review_record(
+    reviews.review_record(
         actor=None,
         instrument=instrument,
         data=ReviewData(
@@ -299,7 +305,7 @@ def _ha_giang() -> Spec:
 def _ha_giang_outline(instrument: Instrument) -> None:
     article = 0
     for chapter_number, (chapter_title, articles) in enumerate(HA_GIANG_OUTLINE, start=1):
-        chapter = services.clause_add(
+        chapter = parties_services.clause_add(
             actor=None,
             instrument=instrument,
             kind=ClauseKind.CHAPTER,
@@ -308,7 +314,7 @@ def _ha_giang_outline(instrument: Instrument) -> None:
         )
         for title, text in articles:
             article += 1
-            services.clause_add(
+            parties_services.clause_add(
                 actor=None,
                 instrument=instrument,
                 kind=ClauseKind.ARTICLE,

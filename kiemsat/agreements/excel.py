@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from kiemsat.agreements.forms import parse_number
 from kiemsat.agreements.models import Instrument, InstrumentKind, ReviewSchedule
-from kiemsat.agreements.services import InstrumentData, PartyData
+from kiemsat.agreements.services.instruments import InstrumentData, PartyData
 from kiemsat.lib.excel import (
     HEADER_FILL,
     ImportRefused,

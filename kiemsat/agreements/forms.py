@@ -22,7 +22,9 @@ from kiemsat.agreements.models import (
     SignaturePrefix,
     Status,
 )
-from kiemsat.agreements.services import DutyData, InstrumentData, PartyData, ReviewData
+from kiemsat.agreements.services.instruments import InstrumentData, PartyData
+from kiemsat.agreements.services.parties import DutyData
+from kiemsat.agreements.services.reviews import ReviewData
 from kiemsat.org.forms import PartnerChoiceField, UnitChoiceField
 from kiemsat.org.models import Unit
 

@@ -7,14 +7,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kiemsat.agreements import documents, excel, selectors, services
+from kiemsat.agreements import documents, excel, selectors
 from kiemsat.agreements.forms import (
     AttachmentForm,
     ClauseEditForm,
@@ -30,12 +30,21 @@ from kiemsat.agreements.forms import (
     ReviewForm,
 )
 from kiemsat.agreements.models import Instrument, Review
+from kiemsat.agreements.services import imports, parties
+from kiemsat.agreements.services import instruments as instruments_services
+from kiemsat.agreements.services import reviews as reviews_services
 from kiemsat.audit.selectors import history_for
 from kiemsat.documents.nd30 import DOCX
 from kiemsat.documents.pdf import PDF
 from kiemsat.lib.excel import XLSX, ImportRefused, SheetHead, filter_about
-from kiemsat.lib.forms import attach_errors
-from kiemsat.lib.http import download, page_of, query_string
+from kiemsat.lib.http import (
+    act_and_redirect,
+    download,
+    form_page,
+    form_saved,
+    page_of,
+    query_string,
+)
 from kiemsat.lib.vn import format_int
 from kiemsat.org.access import check, check_any
 from kiemsat.org.lifecycle import (
@@ -55,20 +64,8 @@ def _posted(request: HttpRequest, *, files: bool = False) -> Any:
     return (request.POST, request.FILES) if files else request.POST
 
 
-def _saved(
-    request: HttpRequest, form: Form, save: Callable[[], Instrument], done: str
-) -> HttpResponse | None:
-    """Run a valid form's service: on success a message and a redirect to the instrument it
-    gives back; None when the form or the service refused (errors are on the form)."""
-    if not form.is_valid():
-        return None
-    try:
-        instrument = save()
-    except ValidationError as exc:
-        attach_errors(form, exc, renamed=ALIASES)
-        return None
-    messages.success(request, done)
-    return redirect("instrument_detail", pk=instrument.pk)
+def _url(instrument: Instrument) -> str:
+    return reverse("instrument_detail", args=[instrument.pk])
 
 
 def _form_page(
@@ -79,11 +76,10 @@ def _form_page(
     template: str,
     context: dict[str, Any],
 ) -> HttpResponse:
-    """A page of its own for one form: GET shows it, a POST saves or shows it again (400)."""
-    if request.method == "POST" and (response := _saved(request, form, save, done)):
-        return response
-    status = 400 if form.errors else 200
-    return render(request, template, {"form": form, **context}, status=status)
+    """A page of its own for one form, back to the instrument its service gives."""
+    return form_page(
+        request, form, save, done, _url, template=template, context=context, renamed=ALIASES
+    )
 
 
 def _slug(instrument: Instrument) -> str:
@@ -145,7 +141,7 @@ def instrument_import(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             rows = excel.read_instruments(upload.name, upload.file, actor=request.user)
-            count = services.instruments_import(actor=request.user, rows=rows)
+            count = imports.instruments_import(actor=request.user, rows=rows)
         except ImportRefused as refused:
             context["errors"] = refused.errors
             return render(request, "agreements/import.html", context, status=400)
@@ -173,7 +169,7 @@ def instrument_create(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(_posted(request), user=request.user, initial=initial)
 
     def save() -> Instrument:
-        return services.instrument_register(
+        return instruments_services.instrument_register(
             actor=request.user, data=form.instrument_data(), parties=form.parties()
         )
 
@@ -188,7 +184,9 @@ def instrument_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save() -> Instrument:
         data = form.instrument_data()
-        return services.instrument_update(actor=request.user, instrument=instrument, data=data)
+        return instruments_services.instrument_update(
+            actor=request.user, instrument=instrument, data=data
+        )
 
     context = {"instrument": instrument, "title": f"Sửa: {instrument.title}"}
     template = "agreements/instrument_form.html"
@@ -229,12 +227,8 @@ def _sub_form(
     request: HttpRequest, instrument: Instrument, form: Form, name: str, call: Any, done: str
 ) -> HttpResponse:
     """Shared beats of the small forms on the instrument page."""
-
-    def save() -> Instrument:
-        call(form)
-        return instrument
-
-    if response := _saved(request, form, save, done):
+    url = _url(instrument)
+    if response := form_saved(request, form, lambda: call(form), done, url, renamed=ALIASES):
         return response
     return _render_detail(request, instrument, status=400, **{name: form})
 
@@ -246,19 +240,9 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = PartyForm(request.POST, user=request.user)
 
     def call(form: PartyForm) -> None:
-        services.party_add(actor=request.user, instrument=instrument, data=form.party_data())
+        parties.party_add(actor=request.user, instrument=instrument, data=form.party_data())
 
     return _sub_form(request, instrument, form, "party_form", call, "Đã thêm bên ký kết.")
-
-
-def _simple_action(request: HttpRequest, instrument: Instrument, call: Any, done: str):  # type: ignore[no-untyped-def]
-    try:
-        call()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, done)
-    return redirect("instrument_detail", pk=instrument.pk)
 
 
 @login_required
@@ -270,7 +254,7 @@ def party_edit(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
     form = PartyEditForm(_posted(request), initial=initial)
 
     def save() -> Instrument:
-        services.party_update(actor=request.user, party=party, **form.cleaned_data)
+        parties.party_update(actor=request.user, party=party, **form.cleaned_data)
         return instrument
 
     done = f"Đã lưu bên ký kết {party.organisation_name}."
@@ -283,11 +267,11 @@ def party_edit(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
 def party_remove(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
     instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
     party = selectors.get_party(instrument, party_pk)
-    return _simple_action(
+    return act_and_redirect(
         request,
-        instrument,
-        lambda: services.party_remove(actor=request.user, party=party),
+        lambda: parties.party_remove(actor=request.user, party=party),
         "Đã xóa bên ký kết.",
+        _url(instrument),
     )
 
 
@@ -298,7 +282,7 @@ def clause_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClauseForm(request.POST, instrument=instrument)
 
     def call(form: ClauseForm) -> None:
-        services.clause_add(actor=request.user, instrument=instrument, **form.cleaned_data)
+        parties.clause_add(actor=request.user, instrument=instrument, **form.cleaned_data)
 
     return _sub_form(request, instrument, form, "clause_form", call, "Đã thêm chương / điều.")
 
@@ -311,7 +295,7 @@ def clause_edit(request: HttpRequest, pk: int, clause_pk: int) -> HttpResponse:
     form = ClauseEditForm(_posted(request), instrument=instrument, initial=initial)
 
     def save() -> Instrument:
-        services.clause_update(actor=request.user, clause=clause, **form.cleaned_data)
+        parties.clause_update(actor=request.user, clause=clause, **form.cleaned_data)
         return instrument
 
     context = {"instrument": instrument, "clause": clause}
@@ -324,11 +308,11 @@ def clause_edit(request: HttpRequest, pk: int, clause_pk: int) -> HttpResponse:
 def clause_delete(request: HttpRequest, pk: int, clause_pk: int) -> HttpResponse:
     instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
     clause = selectors.get_clause(instrument, clause_pk)
-    return _simple_action(
+    return act_and_redirect(
         request,
-        instrument,
-        lambda: services.clause_delete(actor=request.user, clause=clause),
+        lambda: parties.clause_delete(actor=request.user, clause=clause),
         f"Đã xóa {clause.label}.",
+        _url(instrument),
     )
 
 
@@ -339,7 +323,7 @@ def duty_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = DutyForm(request.POST, instrument=instrument)
 
     def call(form: DutyForm) -> None:
-        services.duty_add(actor=request.user, instrument=instrument, data=form.duty_data())
+        parties.duty_add(actor=request.user, instrument=instrument, data=form.duty_data())
 
     return _sub_form(request, instrument, form, "duty_form", call, "Đã thêm nhiệm vụ.")
 
@@ -352,7 +336,7 @@ def duty_done(request: HttpRequest, pk: int, duty_pk: int) -> HttpResponse:
     form = DutyDoneForm(request.POST, prefix=f"done{duty.pk}")
 
     def call(form: DutyDoneForm) -> None:
-        services.duty_done(actor=request.user, duty=duty, **form.cleaned_data)
+        parties.duty_done(actor=request.user, duty=duty, **form.cleaned_data)
 
     return _sub_form(request, instrument, form, "done_form", call, "Đã ghi nhận kết quả.")
 
@@ -362,11 +346,11 @@ def duty_done(request: HttpRequest, pk: int, duty_pk: int) -> HttpResponse:
 def duty_delete(request: HttpRequest, pk: int, duty_pk: int) -> HttpResponse:
     instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
     duty = selectors.get_duty(instrument, duty_pk)
-    return _simple_action(
+    return act_and_redirect(
         request,
-        instrument,
-        lambda: services.duty_delete(actor=request.user, duty=duty),
+        lambda: parties.duty_delete(actor=request.user, duty=duty),
         "Đã xóa nhiệm vụ.",
+        _url(instrument),
     )
 
 
@@ -378,7 +362,9 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
     def call(form: AttachmentForm) -> None:
         upload = form.cleaned_data["file"]
-        services.attachment_add(actor=request.user, instrument=instrument, upload=upload)
+        instruments_services.attachment_add(
+            actor=request.user, instrument=instrument, upload=upload
+        )
 
     return _sub_form(request, instrument, form, "attachment_form", call, "Đã tải tệp lên.")
 
@@ -400,11 +386,11 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
     attachment = selectors.get_attachment(instrument, attachment_pk)
-    return _simple_action(
+    return act_and_redirect(
         request,
-        instrument,
-        lambda: services.attachment_delete(actor=request.user, attachment=attachment),
+        lambda: instruments_services.attachment_delete(actor=request.user, attachment=attachment),
         "Đã xóa tệp.",
+        _url(instrument),
     )
 
 
@@ -417,7 +403,9 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewForm(_posted(request), initial=_review_initial(instrument))
 
     def save() -> Instrument:
-        services.review_record(actor=request.user, instrument=instrument, data=form.review_data())
+        reviews_services.review_record(
+            actor=request.user, instrument=instrument, data=form.review_data()
+        )
         return instrument
 
     done = "Đã ghi nhận kết quả sơ kết, tổng kết."

@@ -25,6 +25,12 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def user_of(actor: Any) -> Any:
+    """The signed-in user behind ``actor``, to store as who did it; None for a command, the
+    demo or an anonymous request."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 def record(
     *,
     actor: Any,
@@ -36,7 +42,7 @@ def record(
     """Write an audit row; must run inside the caller's atomic block."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() phải được gọi trong một giao dịch.")
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = user_of(actor)
     transaction.on_commit(bump_revision)
     forget()  # the org graph or the calendar may be what changed
     return AuditEntry.objects.create(
@@ -48,6 +54,24 @@ def record(
         unit_id=unit_id,
         changes=_jsonable(changes or {}),
     )
+
+
+def save_recorded(
+    instance: models.Model,
+    *,
+    actor: Any,
+    action: str,
+    on: models.Model | None = None,
+    unit_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+    update_fields: list[str] | None = None,
+) -> AuditEntry:
+    """The end of a service's write: validate ``instance`` (``full_clean``), save it (only
+    ``update_fields`` when given) and record ``action`` against ``on`` (the instance itself
+    by default), all in the caller's transaction."""
+    instance.full_clean()
+    instance.save(update_fields=update_fields)
+    return record(actor=actor, action=action, obj=on or instance, unit_id=unit_id, changes=changes)
 
 
 def bump_revision() -> None:

@@ -17,10 +17,10 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
-from kiemsat.agreements import services as agreements
 from kiemsat.agreements.models import Instrument, InstrumentKind, ReviewSchedule
-from kiemsat.agreements.services import InstrumentData, PartyData
-from kiemsat.emulation import services
+from kiemsat.agreements.services import instruments as agreements_instruments
+from kiemsat.agreements.services.instruments import InstrumentData, PartyData
+from kiemsat.emulation import services, term_services
 from kiemsat.emulation.models import Score, TermRecord
 from kiemsat.emulation.selectors import sheet_for
 from kiemsat.emulation.services import SelfEntry
@@ -47,7 +47,7 @@ def _covenant(term: ClusterTerm) -> Instrument:
         PartyData(unit=u, signatory_title="Viện trưởng", is_host=u.code == "THANH-HOA")
         for u in members
     ]
-    return agreements.instrument_register(
+    return agreements_instruments.instrument_register(
         actor=None,
         data=InstrumentData(
             kind=InstrumentKind.COVENANT,
@@ -85,7 +85,7 @@ def _current_term(cluster: Cluster, year: int, base: ClusterTerm) -> ClusterTerm
         return term
     members = _successors(list(base.members.all()), timezone.localdate())
     leader = next(u for u in members if u.code == "HA-TINH")
-    term = services.term_create(
+    term = term_services.term_create(
         actor=None, cluster=cluster, year=year, members=members, leader=leader
     )
     record = TermRecord.objects.get_or_create(term=term)[0]
@@ -124,7 +124,7 @@ def build(stdout: Any) -> None:
         return
     record = TermRecord.objects.filter(term=term_2021).first()
     if record is None or record.covenant_id is None:
-        services.covenant_link(actor=None, term=term_2021, instrument=_covenant(term_2021))
+        term_services.covenant_link(actor=None, term=term_2021, instrument=_covenant(term_2021))
     year = work_year_of(timezone.localdate())
     current = _current_term(cluster, year, term_2021)
     _score(current)

@@ -8,20 +8,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kiemsat.agreements.selectors import visible_instruments
 from kiemsat.audit.selectors import history_for
-from kiemsat.documents.nd30 import DOCX
-from kiemsat.documents.pdf import PDF
-from kiemsat.emulation import documents, excel, selectors, services
+from kiemsat.documents.download import paper_download
+from kiemsat.emulation import (
+    documents,
+    excel,
+    proposal_services,
+    selectors,
+    services,
+    term_services,
+)
 from kiemsat.emulation.forms import (
     AdjustForm,
     CovenantForm,
@@ -34,8 +39,7 @@ from kiemsat.emulation.forms import (
 )
 from kiemsat.emulation.models import Criterion
 from kiemsat.lib.excel import XLSX
-from kiemsat.lib.forms import attach_errors
-from kiemsat.lib.http import act_and_redirect, download
+from kiemsat.lib.http import act_and_redirect, download, form_saved
 from kiemsat.lib.periods import work_year_of
 from kiemsat.org.models import ClusterTerm, Unit
 
@@ -106,9 +110,12 @@ def term_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _document(request: HttpRequest, pk: int, build: Any, fmt: str) -> HttpResponse:
     term = selectors.get_term_for_user(request.user, pk)
     spec = build(term, timezone.localdate())
-    if fmt == "pdf":
-        return download(documents.to_pdf(spec), PDF, f"{spec.filename}.pdf")
-    return download(documents.to_docx(spec), DOCX, f"{spec.filename}.docx")
+    return paper_download(
+        fmt,
+        spec.filename,
+        docx=lambda: documents.to_docx(spec),
+        pdf=lambda: documents.to_pdf(spec),
+    )
 
 
 @login_required
@@ -144,14 +151,9 @@ def _term_form_action(
     """Validate ``form``, run ``act(form.cleaned_data)``; a refusal re-renders (400)."""
     term = selectors.get_term_for_user(request.user, pk, write=True)
     bound = form(term)
-    if bound.is_valid():
-        try:
-            act(term, bound.cleaned_data)
-        except ValidationError as exc:
-            attach_errors(bound, exc)
-        else:
-            messages.success(request, done)
-            return redirect("term_detail", pk=term.pk)
+    url = reverse("term_detail", args=[term.pk])
+    if response := form_saved(request, bound, lambda: act(term, bound.cleaned_data), done, url):
+        return response
     return _render_term(request, term, 400, **{form_name: bound})
 
 
@@ -163,7 +165,7 @@ def term_officers(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "officers_form",
         lambda term: OfficersForm(request.POST, members=term.members.all()),
-        lambda term, data: services.term_set_officers(
+        lambda term, data: term_services.term_set_officers(
             actor=request.user, term=term, leader=data["leader"], deputy=data["deputy"]
         ),
         "Đã ghi cụm trưởng, cụm phó.",
@@ -180,7 +182,7 @@ def term_covenant(request: HttpRequest, pk: int) -> HttpResponse:
         lambda term: CovenantForm(
             request.POST, choices=selectors.covenant_choices(request.user, term)
         ),
-        lambda term, data: services.covenant_link(
+        lambda term, data: term_services.covenant_link(
             actor=request.user, term=term, instrument=data["covenant"]
         ),
         "Đã ghi giao ước thi đua của năm.",
@@ -195,7 +197,7 @@ def term_proposal_save(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "proposal_form",
         lambda term: ProposalForm(request.POST, members=term.members.all()),
-        lambda term, data: services.proposal_save(
+        lambda term, data: proposal_services.proposal_save(
             actor=request.user,
             term=term,
             unit=data["unit"],
@@ -214,7 +216,7 @@ def term_proposal_remove(request: HttpRequest, pk: int, proposal_pk: int) -> Htt
     proposal = selectors.get_proposal(term, proposal_pk)
     return act_and_redirect(
         request,
-        lambda: services.proposal_remove(actor=request.user, proposal=proposal),
+        lambda: proposal_services.proposal_remove(actor=request.user, proposal=proposal),
         f"Đã bỏ đề nghị {proposal.title_name} của {proposal.unit.name}.",
         reverse("term_detail", args=[term.pk]) + "#de-nghi",
     )
@@ -226,7 +228,7 @@ def term_proposals_derive(request: HttpRequest, pk: int) -> HttpResponse:
     term = selectors.get_term_for_user(request.user, pk, write=True)
     return act_and_redirect(
         request,
-        lambda: services.proposals_derive(actor=request.user, term=term),
+        lambda: proposal_services.proposals_derive(actor=request.user, term=term),
         "Đã lập danh sách đề nghị theo kết quả xếp hạng.",
         reverse("term_detail", args=[term.pk]) + "#de-nghi",
     )
@@ -240,7 +242,7 @@ def term_exclude(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "exclusion_form",
         lambda term: ExclusionForm(request.POST, members=term.members.all()),
-        lambda term, data: services.exclusion_record(
+        lambda term, data: term_services.exclusion_record(
             actor=request.user, term=term, unit=data["unit"], reason=data["reason"]
         ),
         "Đã ghi đơn vị không xét thi đua.",
@@ -278,13 +280,15 @@ def term_lock(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def term_open_next(request: HttpRequest, pk: int) -> HttpResponse:
     term = selectors.get_term_for_user(request.user, pk, write=True)
-    try:
-        nxt = services.term_open(actor=request.user, cluster=term.cluster, year=term.year + 1)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("term_detail", pk=term.pk)
-    messages.success(request, f"Đã mở năm {nxt.year}: kiểm tra thành phần và cụm trưởng đề xuất.")
-    return redirect("term_detail", pk=nxt.pk)
+    return act_and_redirect(
+        request,
+        lambda: term_services.term_open(
+            actor=request.user, cluster=term.cluster, year=term.year + 1
+        ),
+        lambda nxt: f"Đã mở năm {nxt.year}: kiểm tra thành phần và cụm trưởng đề xuất.",
+        lambda nxt: reverse("term_detail", args=[nxt.pk]),
+        refused_url=reverse("term_detail", args=[term.pk]),
+    )
 
 
 # --- a member's score sheet ----------------------------------------------------------------
@@ -342,16 +346,16 @@ def _member_leaves(term: ClusterTerm) -> list[Criterion]:
 def term_self_assess(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     term, unit = selectors.get_member_for_user(request.user, pk, unit_pk, write=True)
     form = SelfAssessForm(request.POST, leaves=_member_leaves(term))
-    if form.is_valid():
-        try:
-            changed = services.scores_self_assess(
-                actor=request.user, term=term, unit=unit, entries=form.entries()
-            )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, f"Đã ghi điểm tự chấm ({changed} tiêu chí thay đổi).")
-            return redirect("term_member", pk=term.pk, unit_pk=unit.pk)
+    if response := form_saved(
+        request,
+        form,
+        lambda: services.scores_self_assess(
+            actor=request.user, term=term, unit=unit, entries=form.entries()
+        ),
+        lambda changed: f"Đã ghi điểm tự chấm ({changed} tiêu chí thay đổi).",
+        reverse("term_member", args=[term.pk, unit.pk]),
+    ):
+        return response
     return _render_member(request, term, unit, 400, self_form=form)
 
 
@@ -389,14 +393,14 @@ def _member_form_action(
     done: str,
 ) -> HttpResponse:
     """Validate ``form``, run ``act(cleaned_data)``; a refusal re-renders the sheet (400)."""
-    if form.is_valid():
-        try:
-            act(form.cleaned_data)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, done.format(**form.cleaned_data))
-            return redirect("term_member", pk=term.pk, unit_pk=unit.pk)
+    if response := form_saved(
+        request,
+        form,
+        lambda: act(form.cleaned_data),
+        lambda _: done.format(**form.cleaned_data),
+        reverse("term_member", args=[term.pk, unit.pk]),
+    ):
+        return response
     return _render_member(request, term, unit, 400, **{form_name: form})
 
 

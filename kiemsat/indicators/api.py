@@ -8,7 +8,7 @@ from kiemsat.indicators.evaluation import evaluate_unit
 from kiemsat.indicators.imports import ImportRefused, RawRow
 from kiemsat.indicators.models import Quota, Source
 from kiemsat.indicators.quotas import visible_quotas
-from kiemsat.lib.api import Pagination, responses
+from kiemsat.lib.api import Pagination, bad_filter, responses
 from kiemsat.lib.periods import MonthRange
 from kiemsat.org.models import Unit
 from kiemsat.org.selectors import get_unit_for_user, visible_unit_by_code
@@ -71,10 +71,8 @@ def _unit(request: HttpRequest, code: str) -> Unit:
 
 def _unit_filter(request: HttpRequest, code: str) -> Unit:
     """A unit named in a filter: 400 when unknown or outside scope, as on every list."""
-    try:
+    with bad_filter():
         return visible_unit_by_code(request.user, code)
-    except LookupError as exc:
-        raise HttpError(400, str(exc)) from exc
 
 
 @router.post(
@@ -117,10 +115,8 @@ def figures_post(request: HttpRequest, payload: FiguresIn):  # type: ignore[no-u
 @paginate(Pagination)
 def unit_evaluation(request: HttpRequest, code: str, q: Query[RangeQuery]):  # type: ignore[no-untyped-def]
     unit = _unit(request, code)
-    try:
+    with bad_filter():
         months = MonthRange.parse(q.start, q.end)
-    except ValueError as exc:
-        raise HttpError(400, str(exc)) from exc
     table = evaluate_unit(unit, months, with_subordinates=q.scope == "with-subordinates")
     return [
         {

@@ -18,7 +18,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from kiemsat.audit.services import record
+from kiemsat.audit.services import record, save_recorded
 from kiemsat.indicators.formula import metric_codes
 from kiemsat.indicators.models import Aggregation, Catalogue, Confidence, Indicator, Metric, Op
 from kiemsat.indicators.providers import derived_codes
@@ -232,9 +232,8 @@ def metrics_flag_derived() -> int:
     flagged = 0
     for metric in Metric.objects.filter(code__in=derived_codes(), derived=False):
         metric.derived = True
-        metric.full_clean()
-        metric.save(update_fields=["derived"])
-        record(actor=None, action="seed", obj=metric, changes={"derived": [False, True]})
+        changes = {"derived": [False, True]}
+        save_recorded(metric, actor=None, action="seed", changes=changes, update_fields=["derived"])
         flagged += 1
     return flagged
 

@@ -24,9 +24,10 @@ from kiemsat.indicators.engine import AggregatedInput, Evaluation, IndicatorSpec
 from kiemsat.indicators.models import Figure, Indicator, Metric, Quota
 from kiemsat.indicators.providers import PROVIDERS
 from kiemsat.lib.periods import MonthRange, work_year_of
+from kiemsat.lib.validity import overlaps_q, valid_on_q
 from kiemsat.lib.vn import sort_key
 from kiemsat.org.access import OrgGraph
-from kiemsat.org.models import Cluster, ClusterTerm, Level, Unit, valid_on_q
+from kiemsat.org.models import Cluster, ClusterTerm, Level, Unit
 
 MemberTotals = dict[str, int]
 
@@ -72,9 +73,7 @@ class GroupResult:
 
 def indicators_in_force(day: date, levels: Collection[str]) -> list[Indicator]:
     """The version of each indicator in force on ``day`` that applies to any of ``levels``."""
-    rows = Indicator.objects.filter(effective_from__lte=day).filter(
-        Q(effective_to__isnull=True) | Q(effective_to__gte=day)
-    )
+    rows = Indicator.objects.filter(valid_on_q(day, start="effective_from", end="effective_to"))
     chosen: dict[str, Indicator] = {}
     for ind in rows.order_by("code", "-effective_from"):
         if ind.code in chosen or not ind.in_force_on(day):
@@ -292,9 +291,7 @@ def evaluate_members(
 
 def units_active_in(months: MonthRange) -> Q:
     """Units that existed at some point of the range."""
-    return (Q(valid_from__isnull=True) | Q(valid_from__lte=months.last_day())) & (
-        Q(valid_to__isnull=True) | Q(valid_to__gte=months.first_day())
-    )
+    return overlaps_q(months.first_day(), months.last_day())
 
 
 def evaluate_province(unit: Unit, months: MonthRange) -> GroupResult:

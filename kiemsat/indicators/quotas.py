@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from kiemsat.indicators.evaluation import units_active_in
 from kiemsat.indicators.imports import approved_pairs
 from kiemsat.indicators.models import Indicator, Op, Quota, QuotaLock, SubmissionStatus
 from kiemsat.lib.periods import MonthRange, work_year_of
+from kiemsat.lib.validity import overlaps_q
 from kiemsat.org.access import AnyUser, access_for
 from kiemsat.org.models import Role, Unit
 from kiemsat.org.selectors import tree_order, visible_units
@@ -54,9 +55,10 @@ def quota_indicators(year: int) -> list[Indicator]:
     """Indicators with op ``quota`` in force at some point of the work year: the latest
     such version of each code, in code order."""
     months = MonthRange.work_year(year)
-    rows = Indicator.objects.filter(op=Op.QUOTA, effective_from__lte=months.last_day()).filter(
-        Q(effective_to__isnull=True) | Q(effective_to__gte=months.first_day())
+    in_force = overlaps_q(
+        months.first_day(), months.last_day(), start="effective_from", end="effective_to"
     )
+    rows = Indicator.objects.filter(in_force, op=Op.QUOTA)
     chosen: dict[str, Indicator] = {}
     for indicator in rows.order_by("code", "-effective_from"):
         chosen.setdefault(indicator.code, indicator)

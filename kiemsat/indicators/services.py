@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from kiemsat.audit.services import record
+from kiemsat.audit.services import record, save_recorded, user_of
 from kiemsat.indicators.imports import (
     PERIOD_SPAN,
     CheckedRows,
@@ -162,14 +162,12 @@ def _record_batch(
         rows=preview.rows,
         created=preview.created,
         updated=preview.updated,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=user_of(actor),
     )
-    batch.full_clean()
-    batch.save()
-    record(
+    save_recorded(
+        batch,
         actor=actor,
         action="indicators.figures_import",
-        obj=batch,
         unit_id=unit.pk if unit else None,
         changes={
             "rows": preview.rows,
@@ -242,9 +240,7 @@ def submission_submit(*, actor: Any, unit: Unit, month: Month) -> Submission:
     submission.status = SubmissionStatus.SUBMITTED
     submission.submitted_by = actor
     submission.submitted_at = timezone.now()
-    submission.full_clean()
-    submission.save()
-    record(actor=actor, action="indicators.submission_submit", obj=submission, unit_id=unit.pk)
+    save_recorded(submission, actor=actor, action="indicators.submission_submit", unit_id=unit.pk)
     return submission
 
 

@@ -6,12 +6,11 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from kiemsat.ingest import selectors
 from kiemsat.ingest.models import PressItem, PressKind, Sensitivity
-from kiemsat.lib.api import IsoDate, Pagination, responses
+from kiemsat.lib.api import IsoDate, Pagination, bad_filter, choice_filter, responses
 from kiemsat.org.selectors import visible_unit_by_code, work_calendar
 
 router = Router(tags=["Thông tin – báo chí"])
@@ -78,27 +77,19 @@ def _out(item: PressItem) -> dict[str, Any]:
     }
 
 
-def _choice(value: str | None, allowed: list[str], what: str) -> str:
-    if value and value not in allowed:
-        raise HttpError(400, f"{what} không hợp lệ '{value}': {', '.join(allowed)}.")
-    return value or ""
-
-
 def _filters(q: PressQuery, user: Any) -> selectors.PressFilters:
     f = selectors.PressFilters(
-        kind=_choice(q.kind, list(PressKind.values), "Loại"),
-        sensitivity=_choice(q.sensitivity, list(Sensitivity.values), "Mức độ"),
-        status=_choice(q.status, STATUSES, "Tình trạng"),
+        kind=choice_filter(q.kind, list(PressKind.values), "Loại"),
+        sensitivity=choice_filter(q.sensitivity, list(Sensitivity.values), "Mức độ"),
+        status=choice_filter(q.status, STATUSES, "Tình trạng"),
         received_from=q.received_from,
         received_to=q.received_to,
     )
     if q.overdue:
         f.status = "qua_han"
     if q.unit:
-        try:
+        with bad_filter():
             f.unit_id = visible_unit_by_code(user, q.unit).pk
-        except LookupError as exc:
-            raise HttpError(400, str(exc)) from exc
     return f
 
 

@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from kiemsat.agreements.models import InstrumentKind, ReviewSchedule
-from kiemsat.agreements.services import InstrumentData
+from kiemsat.agreements.services.instruments import InstrumentData
 from kiemsat.ingest import readers, selectors
 from kiemsat.ingest.models import Action, Article, PressKind, Sensitivity
 from kiemsat.ingest.report import EVENT_TYPES, INDICATOR_KINDS

@@ -18,8 +18,8 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from kiemsat.agreements.services import InstrumentData, PartyData, instrument_register
-from kiemsat.audit.services import record
+from kiemsat.agreements.services.instruments import InstrumentData, PartyData, instrument_register
+from kiemsat.audit.services import record, user_of
 from kiemsat.ingest.extraction import extract
 from kiemsat.ingest.extraction.text import parse
 from kiemsat.ingest.models import Action, Article, ArticleStatus, PressItem
@@ -68,7 +68,7 @@ def article_upload(
         source_url=source_url,
         outlet=outlet.strip(),
         facts=facts,
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        uploaded_by=user_of(actor),
     )
     article.full_clean(exclude=["file"])
     if content:

@@ -35,7 +35,15 @@ from kiemsat.ingest.forms import (
 from kiemsat.ingest.models import Article, ArticleStatus, PressItem
 from kiemsat.lib.excel import XLSX, filter_about
 from kiemsat.lib.forms import attach_errors
-from kiemsat.lib.http import act_and_redirect, download, page_of, query_string
+from kiemsat.lib.http import (
+    act_and_redirect,
+    changes_saved,
+    download,
+    form_page,
+    form_saved,
+    page_of,
+    query_string,
+)
 from kiemsat.org.access import access_for, check_any
 from kiemsat.org.models import Role
 from kiemsat.org.selectors import get_unit_for_user, work_calendar
@@ -70,25 +78,27 @@ def article_list(request: HttpRequest) -> HttpResponse:
 def article_create(request: HttpRequest) -> HttpResponse:
     _require_some_unit(request)
     form = ArticleForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Article:
         unit = get_unit_for_user(request.user, form.cleaned_data["unit"].pk, write=True)
-        try:
-            article = services.article_upload(
-                actor=request.user,
-                unit=unit,
-                text=form.cleaned_data["text"],
-                file_name=form.read_name,
-                content=form.read_bytes,
-                source_url=form.cleaned_data["source_url"],
-                outlet=form.cleaned_data["outlet"],
-            )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, "Đã đọc tin bài: kiểm tra, sửa các dữ kiện rồi xác nhận.")
-            return redirect("article_detail", pk=article.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "ingest/article_form.html", {"form": form}, status=status)
+        return services.article_upload(
+            actor=request.user,
+            unit=unit,
+            text=form.cleaned_data["text"],
+            file_name=form.read_name,
+            content=form.read_bytes,
+            source_url=form.cleaned_data["source_url"],
+            outlet=form.cleaned_data["outlet"],
+        )
+
+    return form_page(
+        request,
+        form,
+        save,
+        "Đã đọc tin bài: kiểm tra, sửa các dữ kiện rồi xác nhận.",
+        lambda article: reverse("article_detail", args=[article.pk]),
+        template="ingest/article_form.html",
+    )
 
 
 def _forms(request: HttpRequest, article: Article) -> dict[str, Any]:
@@ -229,20 +239,21 @@ def press_create(request: HttpRequest) -> HttpResponse:
     if article.isdigit():
         initial["article"] = selectors.get_article_for_user(request.user, int(article)).pk
     form = PressItemForm(request.POST or None, initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> PressItem:
         unit = get_unit_for_user(request.user, form.cleaned_data["unit"].pk, write=True)
-        try:
-            item = services.press_item_register(
-                actor=request.user, unit=unit, data=form.data_for_service()
-            )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, "Đã vào sổ thông tin – báo chí.")
-            return redirect("press_detail", pk=item.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "ingest/press_form.html", {"form": form, "creating": True}, status=status
+        return services.press_item_register(
+            actor=request.user, unit=unit, data=form.data_for_service()
+        )
+
+    return form_page(
+        request,
+        form,
+        save,
+        "Đã vào sổ thông tin – báo chí.",
+        lambda item: reverse("press_detail", args=[item.pk]),
+        template="ingest/press_form.html",
+        context={"creating": True},
     )
 
 
@@ -271,18 +282,17 @@ def press_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PressItemForm(
         request.POST or None, initial=initial, user=request.user, fixed_unit=item.unit
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.press_item_update(
-                actor=request.user, item=item, data=form.data_for_service()
-            )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, "Đã lưu thay đổi." if changed else "Không có gì thay đổi.")
-            return redirect("press_detail", pk=item.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "ingest/press_form.html", {"form": form, "item": item}, status=status)
+    return form_page(
+        request,
+        form,
+        lambda: services.press_item_update(
+            actor=request.user, item=item, data=form.data_for_service()
+        ),
+        changes_saved,
+        reverse("press_detail", args=[item.pk]),
+        template="ingest/press_form.html",
+        context={"item": item},
+    )
 
 
 @login_required
@@ -290,13 +300,13 @@ def press_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def press_done(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.get_press_item_for_user(request.user, pk, write=True)
     form = DoneForm(request.POST)
-    if form.is_valid():
-        try:
-            services.press_item_done(actor=request.user, item=item, **form.cleaned_data)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, "Đã ghi kết quả xử lý.")
-            return redirect("press_detail", pk=item.pk)
+    if response := form_saved(
+        request,
+        form,
+        lambda: services.press_item_done(actor=request.user, item=item, **form.cleaned_data),
+        "Đã ghi kết quả xử lý.",
+        reverse("press_detail", args=[item.pk]),
+    ):
+        return response
     item.refresh_from_db()
     return _press_page(request, item, form, status=400)

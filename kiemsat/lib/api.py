@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from functools import wraps
 from typing import Annotated, Any
@@ -17,6 +18,7 @@ from ninja.pagination import LimitOffsetPagination
 from ninja.params.models import QueryModel
 from pydantic import BeforeValidator
 
+from kiemsat.lib.periods import MonthRange
 from kiemsat.lib.vn import format_int
 
 MAX_LIMIT = 500
@@ -59,6 +61,44 @@ class LazyPage:
 
     def __getitem__(self, index: slice) -> list[dict[str, Any]]:
         return self.rows_out(list(self.qs[index]))
+
+
+# --- list filters: a filter the client names wrongly is a 400 that says why, never ignored
+
+
+@contextmanager
+def bad_filter(hint: str = "") -> Iterator[None]:
+    """Inside, a LookupError or ValueError (a reader's Vietnamese refusal: an unknown unit
+    code, a wrong month) is a 400 with that message and ``hint``; a KeyError or IndexError
+    is a bug, not the client's mistake, and stays one."""
+    try:
+        yield
+    except (KeyError, IndexError):
+        raise
+    except (LookupError, ValueError) as exc:
+        raise HttpError(400, f"{exc}{hint}") from exc
+
+
+def choice_filter(value: str | None, allowed: Iterable[str], what: str) -> str:
+    """``value`` when it is one of ``allowed`` (empty when not given); a 400 naming the
+    allowed values otherwise."""
+    allowed = list(allowed)
+    if value and value not in allowed:
+        raise HttpError(400, f"{what} không hợp lệ '{value}': {', '.join(allowed)}.")
+    return value or ""
+
+
+def period_filter(text: str) -> MonthRange:
+    """?period=2025-03 or 2025-01..2025-06."""
+    with bad_filter(" (period=YYYY-MM hoặc YYYY-MM..YYYY-MM)"):
+        return MonthRange.parse_span(text)
+
+
+def ordered_filter(first: date | None, last: date | None, names: tuple[str, str]) -> None:
+    """Two day filters bounding one span (``names`` as the client sends them): a 400 when
+    the last comes before the first."""
+    if first and last and last < first:
+        raise HttpError(400, f"{names[0]} phải trước hoặc bằng {names[1]}.")
 
 
 class ErrorOut(Schema):

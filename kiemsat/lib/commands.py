@@ -8,7 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import OperationalError
 
 from kiemsat.lib.busy import BUSY_MESSAGE, database_busy, wait_for_locks
@@ -82,3 +83,30 @@ class FileImportCommand(BaseCommand):
             self.stderr.write(f"{BUSY_MESSAGE} Không nhập; cơ sở dữ liệu không đổi.")
             raise SystemExit(1) from None
         self.stdout.write(self.done(result, dry_run))
+
+
+class FileLoadCommand(BaseCommand):
+    """A command loading one definition file named by its path (a catalogue, a score
+    sheet): a missing file or the loader's refusal ends it with a Vietnamese CommandError,
+    else one line says what changed."""
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path)
+
+    def load(self, path: Path) -> Any:
+        """Read and load the file through its service; ValidationError to refuse it."""
+        raise NotImplementedError
+
+    def said(self, result: Any) -> str:
+        raise NotImplementedError
+
+    def handle(self, *args: object, **options: object) -> None:
+        path = options["path"]
+        assert isinstance(path, Path)
+        if not path.exists():
+            raise CommandError(f"Không tìm thấy tệp '{path}'.")
+        try:
+            result = self.load(path)
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from exc
+        self.stdout.write(self.said(result))

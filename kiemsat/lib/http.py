@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler
 from django.core.paginator import Page, Paginator
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.http import urlencode
+
+from kiemsat.lib.forms import attach_errors
 
 
 def download(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -21,18 +24,84 @@ def download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-def act_and_redirect(
-    request: HttpRequest, act: Callable[[], object], done: str, url: str
+type Said[T] = str | Callable[[T], str]  # a message or URL, fixed or made from the result
+
+
+def _said[T](value: Said[T], result: T) -> str:
+    return value(result) if callable(value) else value
+
+
+def act_and_redirect[T](
+    request: HttpRequest,
+    act: Callable[[], T],
+    done: Said[T],
+    url: Said[T],
+    *,
+    refused_url: str | None = None,
 ) -> HttpResponse:
     """Run one service; its refusal (a ValidationError) or ``done`` becomes the message
-    shown on ``url``."""
+    shown on ``url``, or on ``refused_url`` when refused and given. ``done`` and ``url`` may
+    be made from what the service returns (``refused_url`` is then needed)."""
     try:
-        act()
+        result = act()
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, done)
-    return redirect(url)
+        back = refused_url or url
+        assert isinstance(back, str), "a URL made from the result needs refused_url"
+        return redirect(back)
+    messages.success(request, _said(done, result))
+    return redirect(_said(url, result))
+
+
+def changes_saved(changed: object) -> str:
+    """The message of an edit whose service tells whether anything changed."""
+    return "Đã lưu thay đổi." if changed else "Không có gì thay đổi."
+
+
+def form_saved[T](
+    request: HttpRequest,
+    form: BaseForm,
+    save: Callable[[], T],
+    done: Said[T],
+    url: Said[T],
+    *,
+    renamed: Mapping[str, str] | None = None,
+) -> HttpResponse | None:
+    """A posted form's service: when the form is valid, run ``save()``; on success the
+    message ``done`` and a redirect to ``url`` (either may be made from what ``save``
+    returns); None when the form or the service refused, the service's errors then on
+    the form (``attach_errors``, its field names ``renamed``). The caller shows its page
+    again with status 400."""
+    if not form.is_valid():
+        return None
+    try:
+        result = save()
+    except ValidationError as exc:
+        attach_errors(form, exc, renamed=renamed)
+        return None
+    messages.success(request, _said(done, result))
+    return redirect(_said(url, result))
+
+
+def form_page[T](
+    request: HttpRequest,
+    form: BaseForm,
+    save: Callable[[], T],
+    done: Said[T],
+    url: Said[T],
+    *,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    renamed: Mapping[str, str] | None = None,
+) -> HttpResponse:
+    """A page of its own for one form (a create or an edit page): a GET shows it, a POST
+    saves through ``form_saved`` or shows it again with its errors (status 400)."""
+    if request.method == "POST" and (
+        response := form_saved(request, form, save, done, url, renamed=renamed)
+    ):
+        return response
+    status = 400 if form.errors else 200
+    return render(request, template, {"form": form, **(context or {})}, status=status)
 
 
 PAGE_PARAM = "trang"  # every paged list of every app: ?trang=2 (templates/_pager.html)

@@ -116,6 +116,12 @@ class MonthRange:
         return cls(Month.parse(start), Month.parse(end))
 
     @classmethod
+    def parse_span(cls, text: str) -> MonthRange:
+        """ "2025-03" or "2025-01..2025-06" (the form ``str`` prints); ValueError otherwise."""
+        start, sep, end = text.partition("..")
+        return cls.parse(start, end if sep else start)
+
+    @classmethod
     def single(cls, m: Month) -> MonthRange:
         return cls(m, m)
 

@@ -22,6 +22,12 @@ def stored_name(folder: str, filename: str) -> str:
     return f"{folder}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
+def upload_name(upload: File, *, max_length: int, default: str = "") -> str:
+    """The name the user gave an upload, as its row keeps it: the last part of the path,
+    cut from the front to ``max_length`` so the suffix stays; ``default`` when it has none."""
+    return (upload.name or default).rsplit("/", 1)[-1][-max_length:]
+
+
 def delete_on_commit(stored: FieldFile) -> None:
     """Delete the stored file once the current transaction commits (never if it rolls back)."""
     name, storage = stored.name or "", stored.storage

@@ -7,14 +7,21 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from kiemsat.lib.api import IsoDate, LazyPage, Pagination, responses
+from kiemsat.lib.api import (
+    IsoDate,
+    LazyPage,
+    Pagination,
+    bad_filter,
+    choice_filter,
+    ordered_filter,
+    period_filter,
+    responses,
+)
 from kiemsat.meetings import selectors
 from kiemsat.meetings.models import Conference, Kind, Task, TaskStatus
 from kiemsat.org.selectors import visible_unit_by_code
-from kiemsat.oversight.selectors import parse_period
 
 router = Router(tags=["Hội nghị"])
 
@@ -87,10 +94,8 @@ class TaskQuery(Schema):
 
 
 def _unit_pk(user: Any, code: str) -> int:
-    try:
+    with bad_filter():
         return int(visible_unit_by_code(user, code).pk)
-    except LookupError as exc:
-        raise HttpError(400, str(exc)) from exc
 
 
 def _conference(c: Conference) -> dict[str, Any]:
@@ -133,19 +138,11 @@ def _task(t: Task, today: date) -> dict[str, Any]:
 
 def _conference_filters(q: ConferenceQuery, user: Any) -> selectors.ConferenceFilters:
     f = selectors.ConferenceFilters(q=q.q or "")
-    if q.kind:
-        if q.kind not in Kind.values:
-            raise HttpError(
-                400, f"Loại hội nghị không hợp lệ '{q.kind}': {', '.join(Kind.values)}."
-            )
-        f.kind = q.kind
+    f.kind = choice_filter(q.kind, Kind.values, "Loại hội nghị")
     if q.unit:
         f.unit_id = _unit_pk(user, q.unit)
     if q.period:
-        try:
-            months = parse_period(q.period)
-        except ValueError as exc:
-            raise HttpError(400, f"{exc} (period=YYYY-MM hoặc YYYY-MM..YYYY-MM)") from exc
+        months = period_filter(q.period)
         f.start, f.end = months.start, months.end
     return f
 
@@ -205,15 +202,10 @@ def conference_get(request: HttpRequest, conference_id: int):  # type: ignore[no
 
 def _task_filters(q: TaskQuery, user: Any) -> selectors.TaskFilters:
     f = selectors.TaskFilters(overdue=bool(q.overdue), due_from=q.due_from, due_to=q.due_to)
-    if q.status:
-        allowed = [*TaskStatus.values, selectors.OVERDUE]
-        if q.status not in allowed:
-            raise HttpError(400, f"Tình trạng không hợp lệ '{q.status}': {', '.join(allowed)}.")
-        f.status = q.status
+    f.status = choice_filter(q.status, [*TaskStatus.values, selectors.OVERDUE], "Tình trạng")
     if q.unit:
         f.unit_id = _unit_pk(user, q.unit)
-    if q.due_from and q.due_to and q.due_from > q.due_to:
-        raise HttpError(400, "due_from phải trước hoặc bằng due_to.")
+    ordered_filter(q.due_from, q.due_to, ("due_from", "due_to"))
     return f
 
 

@@ -18,10 +18,10 @@ from django.core.files.base import File
 from django.db import transaction
 
 from kiemsat.agreements.models import Instrument
-from kiemsat.audit.services import record
+from kiemsat.audit.services import record, user_of
 from kiemsat.lib.excel import check_upload
 from kiemsat.lib.periods import Month
-from kiemsat.lib.uploads import delete_on_commit
+from kiemsat.lib.uploads import delete_on_commit, upload_name
 from kiemsat.lib.vn import fold, short_date
 from kiemsat.meetings.models import (
     BridgePoint,
@@ -60,10 +60,6 @@ def not_valid(unit: Unit | Partner, day: date) -> str:
     end = f" (đến {short_date(unit.valid_to)})" if unit.valid_to else ""
     start = f" (từ {short_date(unit.valid_from)})" if unit.valid_from else ""
     return f"{unit.name} không hoạt động vào ngày {short_date(day)}{end or start}."
-
-
-def user_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def check_file(upload: File, field: str) -> None:
@@ -275,12 +271,12 @@ def document_attach(
     """A report presented, a speech, a decision: kept with the conference, served gated."""
     require(actor, conference.unit_id)
     check_file(upload, "file")
-    name = (upload.name or "tai-lieu").rsplit("/", 1)[-1][-200:]
+    name = upload_name(upload, max_length=200, default="tai-lieu")
     document = ConferenceDocument(
         conference=conference,
         title=title.strip() or name,
         name=name,
-        uploaded_by=user_or_none(actor),
+        uploaded_by=user_of(actor),
     )
     document.file.save(name, upload, save=False)
     document.full_clean()

@@ -12,6 +12,7 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
+from kiemsat.audit.services import user_of
 from kiemsat.lib.vn import fold, short_date
 from kiemsat.lib.workdays import WorkCalendar
 from kiemsat.meetings.models import Conclusion, Conference, ProgressReport, Task, TaskStatus
@@ -21,7 +22,6 @@ from kiemsat.meetings.services import (
     ended_on,
     not_valid,
     require,
-    user_or_none,
 )
 from kiemsat.org.models import Role, Unit
 from kiemsat.org.selectors import work_calendar
@@ -140,7 +140,7 @@ def task_report(
         reported_on=reported_on,
         status=status,
         note=note.strip(),
-        actor=user_or_none(actor),
+        actor=user_of(actor),
     )
     if evidence is not None:
         report.evidence.save(evidence.name or "tai-lieu", evidence, save=False)
@@ -166,7 +166,7 @@ def task_confirm(*, actor: Any, task: Task) -> Task:
     if task.confirmed_on is not None:
         raise ValidationError("Nhiệm vụ đã được xác nhận hoàn thành.")
     task.confirmed_on = timezone.localdate()
-    task.confirmed_by = user_or_none(actor)
+    task.confirmed_by = user_of(actor)
     task.save(update_fields=["confirmed_on", "confirmed_by", "updated_at"])
     audit(actor, "task_confirm", task, host, {"confirmed_on": task.confirmed_on})
     return task

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kiemsat.audit.selectors import history_for
 from kiemsat.lib.excel import XLSX, filter_about
-from kiemsat.lib.forms import attach_errors
-from kiemsat.lib.http import act_and_redirect, download, page_of, query_string
+from kiemsat.lib.http import act_and_redirect, download, form_saved, page_of, query_string
 from kiemsat.meetings import excel, selectors, task_services
 from kiemsat.meetings.forms import ReopenForm, ReportForm, TaskFilterForm
 from kiemsat.meetings.models import ProgressReport, Task
@@ -70,14 +67,14 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def task_report(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.get_task_for_user(request.user, pk, write=True)
     form = ReportForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            task_services.task_report(actor=request.user, task=task, **form.cleaned_data)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, "Đã ghi báo cáo tiến độ.")
-            return redirect("task_detail", pk=pk)
+    if response := form_saved(
+        request,
+        form,
+        lambda: task_services.task_report(actor=request.user, task=task, **form.cleaned_data),
+        "Đã ghi báo cáo tiến độ.",
+        reverse("task_detail", args=[pk]),
+    ):
+        return response
     task.refresh_from_db()
     return _task_page(request, task, 400, report_form=form)
 
@@ -99,16 +96,16 @@ def task_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def task_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.get_task_for_user(request.user, pk, organiser=Role.LEADER)
     form = ReopenForm(request.POST)
-    if form.is_valid():
-        try:
-            task_services.task_reopen(
-                actor=request.user, task=task, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, "Đã trả lại nhiệm vụ cho đơn vị thực hiện.")
-            return redirect("task_detail", pk=pk)
+    if response := form_saved(
+        request,
+        form,
+        lambda: task_services.task_reopen(
+            actor=request.user, task=task, reason=form.cleaned_data["reason"]
+        ),
+        "Đã trả lại nhiệm vụ cho đơn vị thực hiện.",
+        reverse("task_detail", args=[pk]),
+    ):
+        return response
     return _task_page(request, task, 400, reopen_form=form)
 
 
@@ -116,14 +113,13 @@ def task_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.get_task_for_user(request.user, pk, organiser=Role.STAFF)
-    conference_pk = task.conclusion.conference_id
-    try:
-        task_services.task_delete(actor=request.user, task=task)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("task_detail", pk=pk)
-    messages.success(request, "Đã xóa nhiệm vụ.")
-    return redirect("conference_detail", pk=conference_pk)
+    return act_and_redirect(
+        request,
+        lambda: task_services.task_delete(actor=request.user, task=task),
+        "Đã xóa nhiệm vụ.",
+        reverse("conference_detail", args=[task.conclusion.conference_id]),
+        refused_url=reverse("task_detail", args=[pk]),
+    )
 
 
 @login_required

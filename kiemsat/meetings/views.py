@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,11 +18,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kiemsat.audit.selectors import history_for
-from kiemsat.documents.nd30 import DOCX
-from kiemsat.documents.pdf import PDF
+from kiemsat.documents.download import FORMATS, paper_download
 from kiemsat.lib.excel import XLSX, filter_about
-from kiemsat.lib.forms import attach_errors
-from kiemsat.lib.http import download, page_of, query_string
+from kiemsat.lib.http import (
+    act_and_redirect,
+    download,
+    form_page,
+    form_saved,
+    page_of,
+    query_string,
+)
 from kiemsat.lib.periods import Month, parse_month_text
 from kiemsat.meetings import calendar, documents, excel, selectors, services, task_services
 from kiemsat.meetings.forms import (
@@ -66,19 +71,20 @@ def conference_create(request: HttpRequest) -> HttpResponse:
     check_any(request.user, refusal=NO_UNIT)
     require_live_unit(request.user, timezone.localdate(), "ghi hội nghị mới")
     form = ConferenceForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Conference:
         unit = get_unit_for_user(request.user, form.cleaned_data["unit"].pk, write=True)
-        try:
-            conference = services.conference_record(
-                actor=request.user, unit=unit, data=form.data_object()
-            )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, f"Đã ghi {conference}.")
-            return redirect("conference_detail", pk=conference.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "meetings/form.html", {"form": form, "creating": True}, status=status)
+        return services.conference_record(actor=request.user, unit=unit, data=form.data_object())
+
+    return form_page(
+        request,
+        form,
+        save,
+        lambda conference: f"Đã ghi {conference}.",
+        lambda conference: reverse("conference_detail", args=[conference.pk]),
+        template="meetings/form.html",
+        context={"creating": True},
+    )
 
 
 @login_required
@@ -95,19 +101,17 @@ def conference_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConferenceForm(
         request.POST or None, initial=initial, user=request.user, fixed_unit=conference.unit
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.conference_update(
-                actor=request.user, conference=conference, data=form.data_object()
-            )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, "Đã lưu thay đổi.")
-            return redirect("conference_detail", pk=conference.pk)
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form, "conference": conference}
-    return render(request, "meetings/form.html", context, status=status)
+    return form_page(
+        request,
+        form,
+        lambda: services.conference_update(
+            actor=request.user, conference=conference, data=form.data_object()
+        ),
+        "Đã lưu thay đổi.",
+        reverse("conference_detail", args=[conference.pk]),
+        template="meetings/form.html",
+        context={"conference": conference},
+    )
 
 
 def _detail(
@@ -156,14 +160,9 @@ def _on_detail(
 ) -> HttpResponse:
     """A form on the conference page: ``act(cleaned_data)`` then back to the page; when
     refused, the page again (400) with the errors on the form."""
-    if form.is_valid():
-        try:
-            act(form.cleaned_data)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("conference_detail", pk=conference.pk)
+    url = reverse("conference_detail", args=[conference.pk])
+    if response := form_saved(request, form, lambda: act(form.cleaned_data), done, url):
+        return response
     return _detail(request, conference, 400, **{name: form}, **extra)
 
 
@@ -171,13 +170,13 @@ def _on_detail(
 @require_POST
 def conference_delete(request: HttpRequest, pk: int) -> HttpResponse:
     conference = selectors.get_conference_for_user(request.user, pk, write=True)
-    try:
-        services.conference_delete(actor=request.user, conference=conference)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("conference_detail", pk=pk)
-    messages.success(request, "Đã xóa hội nghị.")
-    return redirect("conference_list")
+    return act_and_redirect(
+        request,
+        lambda: services.conference_delete(actor=request.user, conference=conference),
+        "Đã xóa hội nghị.",
+        reverse("conference_list"),
+        refused_url=reverse("conference_detail", args=[pk]),
+    )
 
 
 @login_required
@@ -301,17 +300,18 @@ def task_add(request: HttpRequest, pk: int, conclusion_pk: int) -> HttpResponse:
 def conference_paper(request: HttpRequest, pk: int, name: str, fmt: str) -> HttpResponse:
     """The invitation, the minutes or the notice of conclusions, in Word or PDF."""
     build = documents.PAPERS.get(name)
-    if build is None or fmt not in ("docx", "pdf"):
+    if build is None or fmt not in FORMATS:
         raise Http404("Không có văn bản này.")
     conference = selectors.get_conference_for_user(request.user, pk)
     if not selectors.organised_by_readable(request.user, conference):
         raise PermissionDenied("Văn bản hội nghị dành cho đơn vị tổ chức và cấp trên.")
     paper = build(conference, timezone.localdate())
-    if fmt == "pdf":
-        body, content_type = documents.paper_pdf(paper), PDF
-    else:
-        body, content_type = documents.paper_docx(paper), DOCX
-    return download(body, content_type, f"{name}-{conference.pk}.{fmt}")
+    return paper_download(
+        fmt,
+        f"{name}-{conference.pk}",
+        docx=lambda: documents.paper_docx(paper),
+        pdf=lambda: documents.paper_pdf(paper),
+    )
 
 
 @login_required

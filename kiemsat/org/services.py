@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from kiemsat.audit.services import record
+from kiemsat.audit.services import record, save_recorded
 from kiemsat.lib.vn import fold
 from kiemsat.org.access import access_for, check
 from kiemsat.org.models import Membership, Partner, Role, Unit
@@ -29,12 +29,10 @@ def membership_add(
     if Membership.objects.filter(user=user, unit=unit).exists():
         raise ValidationError({"username": f"'{username}' đã là thành viên của đơn vị này."})
     membership = Membership(user=user, unit=unit, role=role, title=title)
-    membership.full_clean()
-    membership.save()
-    record(
+    save_recorded(
+        membership,
         actor=actor,
         action="org.membership_add",
-        obj=membership,
         unit_id=unit.pk,
         changes={"username": username, "role": role, "title": title},
     )
@@ -77,12 +75,10 @@ def partner_register(
         province=province,
         name_folded=folded,
     )
-    partner.full_clean()
-    partner.save()
-    record(
+    save_recorded(
+        partner,
         actor=actor,
         action="org.partner_register",
-        obj=partner,
         changes={"code": partner.code, "name": name, "kind": kind},
     )
     return partner

@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kiemsat.audit.selectors import history_for
-from kiemsat.lib.forms import attach_errors
+from kiemsat.lib.http import form_saved
 from kiemsat.lib.periods import work_year_of
 from kiemsat.org import selectors, services
 from kiemsat.org.access import access_for
@@ -73,14 +73,14 @@ def _render_unit(
 def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.get_unit_for_user(request.user, pk, write=True, need=Role.LEADER)
     form = MembershipForm(request.POST)
-    if form.is_valid():
-        try:
-            services.membership_add(actor=request.user, unit=unit, **form.cleaned_data)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, "Đã thêm thành viên.")
-            return redirect("unit_detail", pk=unit.pk)
+    if response := form_saved(
+        request,
+        form,
+        lambda: services.membership_add(actor=request.user, unit=unit, **form.cleaned_data),
+        "Đã thêm thành viên.",
+        reverse("unit_detail", args=[unit.pk]),
+    ):
+        return response
     return _render_unit(request, unit, form, status=400)
 
 

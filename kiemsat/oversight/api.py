@@ -9,7 +9,14 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from kiemsat.lib.api import LazyPage, Pagination, responses
+from kiemsat.lib.api import (
+    LazyPage,
+    Pagination,
+    bad_filter,
+    choice_filter,
+    period_filter,
+    responses,
+)
 from kiemsat.org.models import Partner
 from kiemsat.org.selectors import visible_unit_by_code, work_calendar
 from kiemsat.oversight import selectors
@@ -98,28 +105,17 @@ def _pk_of(model: type[Partner], code: str, what: str) -> int:
 
 def _filters(q: ListQuery, user: Any) -> selectors.Filters:
     f = selectors.Filters()
-    if q.kind:
-        if q.kind not in Kind.values:
-            raise HttpError(400, f"Loại không hợp lệ '{q.kind}': {', '.join(Kind.values)}.")
-        f.kind = q.kind
-    if q.status:
-        if q.status not in {s.value for s in Status}:
-            raise HttpError(400, f"Tình trạng không hợp lệ '{q.status}'.")
-        f.status = q.status
+    f.kind = choice_filter(q.kind, Kind.values, "Loại")
+    f.status = choice_filter(q.status, [s.value for s in Status], "Tình trạng")
     if q.overdue:
         f.status = Status.OVERDUE
     if q.recipient:
         f.recipient_id = _pk_of(Partner, q.recipient, "cơ quan nhận")
     if q.unit:
-        try:
+        with bad_filter():
             f.unit_id = visible_unit_by_code(user, q.unit).pk
-        except LookupError as exc:
-            raise HttpError(400, str(exc)) from exc
     if q.period:
-        try:
-            months = selectors.parse_period(q.period)
-        except ValueError as exc:
-            raise HttpError(400, f"{exc} (period=YYYY-MM hoặc YYYY-MM..YYYY-MM)") from exc
+        months = period_filter(q.period)
         f.start, f.end = months.start, months.end
     return f
 

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
-from kiemsat.audit.services import record
+from kiemsat.audit.services import save_recorded
 from kiemsat.oversight.models import DeadlineRule
 
 RULES_FILE = Path(__file__).resolve().parent / "data" / "deadline_rules.yaml"
@@ -34,9 +34,7 @@ def _ensure_rule(row: dict[str, Any]) -> str:
         return "unchanged"
     values = {name: row[name] for name in RULE_FIELDS if name in row}
     rule = DeadlineRule(code=row["code"], **values)
-    rule.full_clean()
-    rule.save()
-    record(actor=None, action="seed", obj=rule, changes=values)
+    save_recorded(rule, actor=None, action="seed", changes=values)
     return "created"
 
 

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from kiemsat.lib.periods import Month, MonthRange
+from kiemsat.lib.periods import Month
 from kiemsat.lib.search import match_q, rank
 from kiemsat.lib.workdays import WorkCalendar
 from kiemsat.org.access import access_for, check
@@ -50,12 +50,6 @@ def get_intervention_for_user(user: Any, pk: int, *, write: bool = False) -> Int
 
 def can_write(user: Any, intervention: Intervention) -> bool:
     return access_for(user).has(intervention.unit_id, Role.STAFF)
-
-
-def parse_period(text: str) -> MonthRange:
-    """ "2025-03" or "2025-01..2025-06" (the form MonthRange prints); ValueError otherwise."""
-    start, sep, end = text.partition("..")
-    return MonthRange.parse(start, end if sep else start)
 
 
 @dataclass

@@ -11,19 +11,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kiemsat.audit.selectors import history_for
-from kiemsat.documents.nd30 import DOCX
-from kiemsat.documents.pdf import PDF
+from kiemsat.documents.download import FORMATS, paper_download
 from kiemsat.lib.excel import XLSX, ImportRefused, SheetHead, filter_about
-from kiemsat.lib.forms import attach_errors
-from kiemsat.lib.http import download, page_of, query_string
+from kiemsat.lib.http import changes_saved, download, form_page, form_saved, page_of, query_string
 from kiemsat.org.access import check_any
 from kiemsat.org.lifecycle import live_unit_ids, require_live_unit
 from kiemsat.org.selectors import get_unit_for_user, work_calendar
@@ -99,22 +97,25 @@ def intervention_create(request: HttpRequest) -> HttpResponse:
     check_any(request.user, refusal=NO_UNIT)
     require_live_unit(request.user, timezone.localdate(), "vào sổ kháng nghị, kiến nghị mới")
     form = InterventionForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Intervention:
         unit = get_unit_for_user(request.user, form.cleaned_data["unit"].pk, write=True)
-        try:
-            iv = services.intervention_register(
-                actor=request.user,
-                unit=unit,
-                data=form.registration(),
-                document=form.cleaned_data.get("document"),
-            )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, f"Đã vào sổ {iv}.")
-            return redirect("intervention_detail", pk=iv.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "oversight/form.html", {"form": form, "creating": True}, status=status)
+        return services.intervention_register(
+            actor=request.user,
+            unit=unit,
+            data=form.registration(),
+            document=form.cleaned_data.get("document"),
+        )
+
+    return form_page(
+        request,
+        form,
+        save,
+        lambda iv: f"Đã vào sổ {iv}.",
+        lambda iv: reverse("intervention_detail", args=[iv.pk]),
+        template="oversight/form.html",
+        context={"creating": True},
+    )
 
 
 def _detail(
@@ -159,18 +160,17 @@ def intervention_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = InterventionForm(
         request.POST or None, initial=initial, user=request.user, fixed_unit=iv.unit
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.intervention_update(
-                actor=request.user, intervention=iv, data=form.registration()
-            )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, "Đã lưu thay đổi." if changed else "Không có gì thay đổi.")
-            return redirect("intervention_detail", pk=iv.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "oversight/form.html", {"form": form, "iv": iv}, status=status)
+    return form_page(
+        request,
+        form,
+        lambda: services.intervention_update(
+            actor=request.user, intervention=iv, data=form.registration()
+        ),
+        changes_saved,
+        reverse("intervention_detail", args=[iv.pk]),
+        template="oversight/form.html",
+        context={"iv": iv},
+    )
 
 
 def _detail_form(
@@ -185,14 +185,13 @@ def _detail_form(
     """A form on the detail page: ``service(actor, intervention, **cleaned_data)``, then back
     to the page; when refused, the page again (400) showing the errors on the form, the
     service's field names ``renamed`` to the form's."""
-    if form.is_valid():
-        try:
-            service(actor=request.user, intervention=iv, **form.cleaned_data)
-        except ValidationError as exc:
-            attach_errors(form, exc, renamed=renamed)
-        else:
-            messages.success(request, done)
-            return redirect("intervention_detail", pk=iv.pk)
+
+    def save() -> object:
+        return service(actor=request.user, intervention=iv, **form.cleaned_data)
+
+    url = reverse("intervention_detail", args=[iv.pk])
+    if response := form_saved(request, form, save, done, url, renamed=renamed):
+        return response
     iv.refresh_from_db()  # a refused service may have changed it in memory
     return _detail(request, iv, 400, **{name: form})
 
@@ -253,7 +252,7 @@ def intervention_document(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def intervention_chase(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    if fmt not in ("docx", "pdf"):
+    if fmt not in FORMATS:
         raise Http404("Định dạng không hỗ trợ.")
     iv = selectors.get_intervention_for_user(request.user, pk)
     today = timezone.localdate()
@@ -262,11 +261,12 @@ def intervention_chase(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         messages.error(request, "Chỉ lập công văn đôn đốc cho văn bản đã quá hạn trả lời.")
         return redirect("intervention_detail", pk=iv.pk)
     letter = documents.chase_letter(iv, today)
-    if fmt == "pdf":
-        body, content_type = documents.chase_pdf(letter), PDF
-    else:
-        body, content_type = documents.chase_docx(letter), DOCX
-    return download(body, content_type, f"cong-van-don-doc-{iv.pk}.{fmt}")
+    return paper_download(
+        fmt,
+        f"cong-van-don-doc-{iv.pk}",
+        docx=lambda: documents.chase_docx(letter),
+        pdf=lambda: documents.chase_pdf(letter),
+    )
 
 
 @login_required

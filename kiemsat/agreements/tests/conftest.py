@@ -6,10 +6,14 @@ from datetime import date
 from typing import Any
 
 import pytest
+import time_machine
 
-from kiemsat.agreements import services
 from kiemsat.agreements.models import ClauseKind, Decision, Instrument, InstrumentKind, Recurrence
-from kiemsat.agreements.services import DutyData, InstrumentData, PartyData, ReviewData
+from kiemsat.agreements.services import instruments, reviews
+from kiemsat.agreements.services import parties as parties_services
+from kiemsat.agreements.services.instruments import InstrumentData, PartyData
+from kiemsat.agreements.services.parties import DutyData
+from kiemsat.agreements.services.reviews import ReviewData
 from kiemsat.org.models import Partner, Unit
 
 HA_LONG = "QUANG-NINH-HA-LONG"
@@ -43,7 +47,9 @@ def register(
         )
         for code in partners
     ]
-    return services.instrument_register(actor=actor, data=InstrumentData(**fields), parties=parties)
+    return instruments.instrument_register(
+        actor=actor, data=InstrumentData(**fields), parties=parties
+    )
 
 
 @pytest.fixture
@@ -70,10 +76,10 @@ def full_instrument(units, media):  # type: ignore[no-untyped-def]
         place="Hạ Long",
         legal_basis="Căn cứ Luật Tổ chức Viện kiểm sát nhân dân năm 2014;",
     )
-    chapter = services.clause_add(
+    chapter = parties_services.clause_add(
         actor=None, instrument=instrument, kind=ClauseKind.CHAPTER, number=1, title="Quy định chung"
     )
-    article = services.clause_add(
+    article = parties_services.clause_add(
         actor=None,
         instrument=instrument,
         kind=ClauseKind.ARTICLE,
@@ -82,7 +88,7 @@ def full_instrument(units, media):  # type: ignore[no-untyped-def]
         text="Phối hợp giải quyết các vụ án hành chính.",
         chapter=chapter,
     )
-    services.duty_add(
+    parties_services.duty_add(
         actor=None,
         instrument=instrument,
         data=DutyData(
@@ -93,7 +99,7 @@ def full_instrument(units, media):  # type: ignore[no-untyped-def]
             clause=article,
         ),
     )
-    services.review_record(
+    reviews.review_record(
         actor=None,
         instrument=instrument,
         data=ReviewData(
@@ -105,9 +111,16 @@ def full_instrument(units, media):  # type: ignore[no-untyped-def]
             results="Đã phối hợp giải quyết 12 vụ án hành chính.",
         ),
     )
-    services.attachment_add(
+    instruments.attachment_add(
         actor=None,
         instrument=instrument,
         upload=SimpleUploadedFile("ban-ky.pdf", PDF_BYTES, content_type="application/pdf"),
     )
     return instrument
+
+
+@pytest.fixture
+def before_the_reorganisation():  # type: ignore[no-untyped-def]
+    """halong.ksv registers instruments: on a day VKSND thành phố Hạ Long still existed."""
+    with time_machine.travel("2025-03-10 09:00 +0700", tick=False):
+        yield

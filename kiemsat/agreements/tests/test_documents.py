@@ -11,9 +11,9 @@ import pytest
 from django.urls import reverse
 from docx import Document
 
-from kiemsat.agreements import services
 from kiemsat.agreements.documents import summary_after_type
-from kiemsat.agreements.services import PartyData
+from kiemsat.agreements.services import parties as parties_services
+from kiemsat.agreements.services.instruments import PartyData
 from kiemsat.org.models import Partner
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def docx_text(content: bytes) -> str:
 @pytest.fixture
 def joint(full_instrument):  # type: ignore[no-untyped-def]
     """Three parties: the unit, the People's Committee and the city court."""
-    services.party_add(
+    parties_services.party_add(
         actor=None,
         instrument=full_instrument,
         data=PartyData(

@@ -11,10 +11,10 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from kiemsat.agreements import services
 from kiemsat.agreements.models import Recurrence
 from kiemsat.agreements.reminders import DUTY_KIND, REVIEW_KIND, agreement_reminders
-from kiemsat.agreements.services import DutyData
+from kiemsat.agreements.services import parties
+from kiemsat.agreements.services.parties import DutyData
 from kiemsat.agreements.tests.conftest import register
 from kiemsat.org.selectors import work_calendar
 
@@ -82,7 +82,7 @@ def test_replaced_instrument_reminds_nothing(units):
 def test_duty_due_soon_goes_to_the_responsible_unit(client_for, units):
     instrument = register(title="Chương trình có nhiệm vụ", signed_on=date(2024, 1, 15))
     procuracy = instrument.parties.filter(unit__isnull=False).get()
-    services.duty_add(
+    parties.duty_add(
         actor=None,
         instrument=instrument,
         data=DutyData(

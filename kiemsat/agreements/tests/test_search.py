@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from kiemsat.agreements import services
 from kiemsat.agreements.models import ClauseKind
 from kiemsat.agreements.selectors import search_instruments
+from kiemsat.agreements.services import parties
 from kiemsat.agreements.tests.conftest import register
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def corpus(units):  # type: ignore[no-untyped-def]
         symbol="QCPH-VKS-TA",
         signed_on=date(2022, 8, 9),
     )
-    services.clause_add(
+    parties.clause_add(
         actor=None,
         instrument=ha_giang,
         kind=ClauseKind.ARTICLE,

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from kiemsat.agreements import services
 from kiemsat.agreements.models import (
     Clause,
     ClauseKind,
@@ -24,7 +23,11 @@ from kiemsat.agreements.models import (
 )
 from kiemsat.agreements.schedule import derive_status
 from kiemsat.agreements.selectors import with_status
-from kiemsat.agreements.services import DutyData, InstrumentData, PartyData, ReviewData
+from kiemsat.agreements.services import instruments, reviews
+from kiemsat.agreements.services import parties as parties_services
+from kiemsat.agreements.services.instruments import InstrumentData, PartyData
+from kiemsat.agreements.services.parties import DutyData
+from kiemsat.agreements.services.reviews import ReviewData
 from kiemsat.agreements.tests.conftest import HA_LONG, PDF_BYTES, PNG_BYTES, register
 from kiemsat.audit.models import AuditEntry
 from kiemsat.org.models import Partner, Unit
@@ -87,7 +90,7 @@ def test_a_party_twice_is_refused(units):
     data = InstrumentData(kind="programme", title="Chương trình", signed_on=date(2022, 1, 18))
     twice = [PartyData(unit=owner), PartyData(partner=partner), PartyData(partner=partner)]
     error = refused(
-        lambda: services.instrument_register(actor=None, data=data, parties=twice), "partner"
+        lambda: instruments.instrument_register(actor=None, data=data, parties=twice), "partner"
     )
     assert "hai lần" in error.message_dict["partner"][0]
 
@@ -97,13 +100,13 @@ def test_party_count_and_a_unit_are_required(units):
     court = Partner.objects.get(code="TAND-HA-LONG")
     data = InstrumentData(kind="programme", title="Chương trình")
     alone = [PartyData(unit=Unit.objects.get(code=HA_LONG))]
-    error = refused(lambda: services.instrument_register(actor=None, data=data, parties=alone))
+    error = refused(lambda: instruments.instrument_register(actor=None, data=data, parties=alone))
     assert "từ 2 đến 10 bên" in " ".join(error.messages)
     no_unit = [PartyData(partner=partner), PartyData(partner=court)]
-    refused(lambda: services.instrument_register(actor=None, data=data, parties=no_unit), "unit")
+    refused(lambda: instruments.instrument_register(actor=None, data=data, parties=no_unit), "unit")
     many = [PartyData(unit=u) for u in Unit.objects.filter(parent__code="QUANG-NINH")[:11]]
     assert len(many) == 11
-    refused(lambda: services.instrument_register(actor=None, data=data, parties=many))
+    refused(lambda: instruments.instrument_register(actor=None, data=data, parties=many))
 
 
 def test_party_no_longer_existing_on_signing_day_is_refused(units):
@@ -138,7 +141,7 @@ def test_update_is_audited_with_the_changes(units, cast):
         signed_on=date(2022, 1, 18),
         valid_to=date(2022, 12, 31),
     )
-    services.instrument_update(actor=cast["halong.ksv"], instrument=instrument, data=data)
+    instruments.instrument_update(actor=cast["halong.ksv"], instrument=instrument, data=data)
     entry = AuditEntry.objects.filter(action="agreements.instrument_update").get()
     assert entry.changes["title"][1] == "Chương trình phối hợp năm 2022 (sửa đổi)"
     assert entry.changes["valid_to"] == [None, "2022-12-31"]
@@ -154,7 +157,7 @@ def test_update_refuses_bad_dates_and_keeps_the_row(units):
         valid_to=date(2021, 1, 1),
     )
     refused(
-        lambda: services.instrument_update(actor=None, instrument=instrument, data=data),
+        lambda: instruments.instrument_update(actor=None, instrument=instrument, data=data),
         "valid_to",
     )
     assert Instrument.objects.get(pk=instrument.pk).title != "Đổi tên"
@@ -163,7 +166,7 @@ def test_update_refuses_bad_dates_and_keeps_the_row(units):
 def test_party_add_and_remove(units, cast):
     instrument = register()
     court = Partner.objects.get(code="TAND-HA-LONG")
-    party = services.party_add(
+    party = parties_services.party_add(
         actor=cast["halong.ksv"],
         instrument=instrument,
         data=PartyData(partner=court, signatory_name="A"),
@@ -173,29 +176,29 @@ def test_party_add_and_remove(units, cast):
         in Instrument.objects.get(pk=instrument.pk).search_folded
     )
     refused(
-        lambda: services.party_add(
+        lambda: parties_services.party_add(
             actor=None, instrument=instrument, data=PartyData(partner=court)
         ),
         "partner",
     )
-    services.party_remove(actor=None, party=party)
+    parties_services.party_remove(actor=None, party=party)
     owner = instrument.parties.get(unit__code=HA_LONG)
     with pytest.raises(ValidationError, match="chủ quản"):
-        services.party_remove(actor=None, party=owner)
+        parties_services.party_remove(actor=None, party=owner)
     other = instrument.parties.get(partner__isnull=False)
     with pytest.raises(ValidationError, match="ít nhất 2"):
-        services.party_remove(actor=None, party=other)
+        parties_services.party_remove(actor=None, party=other)
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"agreements.party_add", "agreements.party_remove"} <= actions
 
 
 def test_clauses_numbering_and_chapters(units):
     instrument = register()
-    chapter = services.clause_add(
+    chapter = parties_services.clause_add(
         actor=None, instrument=instrument, kind=ClauseKind.CHAPTER, number=2, title="Nội dung"
     )
     assert chapter.label == "Chương II"
-    article = services.clause_add(
+    article = parties_services.clause_add(
         actor=None,
         instrument=instrument,
         kind=ClauseKind.ARTICLE,
@@ -206,23 +209,27 @@ def test_clauses_numbering_and_chapters(units):
     )
     assert "thu ly" in Instrument.objects.get(pk=instrument.pk).search_folded
     refused(
-        lambda: services.clause_add(
+        lambda: parties_services.clause_add(
             actor=None, instrument=instrument, kind=ClauseKind.ARTICLE, number=4
         ),
         "number",
     )
     other = register("HA-GIANG", ("TAND-HA-GIANG",))
-    foreign = services.clause_add(actor=None, instrument=other, kind=ClauseKind.CHAPTER, number=1)
+    foreign = parties_services.clause_add(
+        actor=None, instrument=other, kind=ClauseKind.CHAPTER, number=1
+    )
     refused(
-        lambda: services.clause_add(
+        lambda: parties_services.clause_add(
             actor=None, instrument=instrument, kind=ClauseKind.ARTICLE, number=5, chapter=foreign
         ),
         "chapter",
     )
     with pytest.raises(ValidationError, match="còn các điều"):
-        services.clause_delete(actor=None, clause=chapter)
-    services.clause_update(actor=None, clause=article, number=4, title="Đổi", text="", chapter=None)
-    services.clause_delete(actor=None, clause=chapter)
+        parties_services.clause_delete(actor=None, clause=chapter)
+    parties_services.clause_update(
+        actor=None, clause=article, number=4, title="Đổi", text="", chapter=None
+    )
+    parties_services.clause_delete(actor=None, clause=chapter)
     assert not Clause.objects.filter(pk=chapter.pk).exists()
 
 
@@ -231,7 +238,7 @@ def test_duty_needs_a_due_date_and_own_parties(units):
     own = list(instrument.parties.all())
     stranger = list(register("HA-GIANG", ("TAND-HA-GIANG",)).parties.all())
     refused(
-        lambda: services.duty_add(
+        lambda: parties_services.duty_add(
             actor=None,
             instrument=instrument,
             data=DutyData(title="Báo cáo", recurrence=Recurrence.MONTHLY, responsible=own),
@@ -239,7 +246,7 @@ def test_duty_needs_a_due_date_and_own_parties(units):
         "next_due",
     )
     refused(
-        lambda: services.duty_add(
+        lambda: parties_services.duty_add(
             actor=None,
             instrument=instrument,
             data=DutyData(
@@ -251,7 +258,7 @@ def test_duty_needs_a_due_date_and_own_parties(units):
         ),
         "responsible",
     )
-    duty = services.duty_add(
+    duty = parties_services.duty_add(
         actor=None,
         instrument=instrument,
         data=DutyData(title="Theo vụ", recurrence=Recurrence.PER_CASE, responsible=own),
@@ -263,7 +270,7 @@ def test_duty_needs_a_due_date_and_own_parties(units):
 def test_duty_done_moves_to_the_next_period_and_once_finishes(units, cast):
     instrument = register()
     own = list(instrument.parties.all())
-    quarterly = services.duty_add(
+    quarterly = parties_services.duty_add(
         actor=None,
         instrument=instrument,
         data=DutyData(
@@ -273,27 +280,29 @@ def test_duty_done_moves_to_the_next_period_and_once_finishes(units, cast):
             next_due=date(2022, 3, 31),
         ),
     )
-    services.duty_done(
+    parties_services.duty_done(
         actor=cast["halong.ksv"], duty=quarterly, done_on=date(2022, 4, 2), result="Đã báo cáo"
     )
     quarterly.refresh_from_db()
     assert quarterly.next_due == date(2022, 6, 30)
     assert (quarterly.last_done_on, quarterly.last_result) == (date(2022, 4, 2), "Đã báo cáo")
     assert quarterly.completions.get().due == date(2022, 3, 31)
-    once = services.duty_add(
+    once = parties_services.duty_add(
         actor=None,
         instrument=instrument,
         data=DutyData(
             title="Hội nghị", recurrence=Recurrence.ONCE, responsible=own, next_due=date(2022, 5, 1)
         ),
     )
-    services.duty_done(actor=None, duty=once, done_on=date(2022, 4, 1), result="Đã tổ chức")
+    parties_services.duty_done(actor=None, duty=once, done_on=date(2022, 4, 1), result="Đã tổ chức")
     once.refresh_from_db()
     assert once.done and once.next_due is None
     with pytest.raises(ValidationError):
-        services.duty_done(actor=None, duty=once, done_on=date(2022, 4, 1), result="Lần nữa")
+        parties_services.duty_done(
+            actor=None, duty=once, done_on=date(2022, 4, 1), result="Lần nữa"
+        )
     with pytest.raises(ValidationError) as info:
-        services.duty_done(actor=None, duty=quarterly, done_on=date(2022, 4, 6), result="x")
+        parties_services.duty_done(actor=None, duty=quarterly, done_on=date(2022, 4, 6), result="x")
     assert "done_on" in info.value.message_dict
     assert AuditEntry.objects.filter(action="agreements.duty_done").count() == 2
 
@@ -312,10 +321,10 @@ def review(**fields) -> ReviewData:  # type: ignore[no-untyped-def]
 def test_review_sets_the_next_review_and_a_final_one_closes(units):
     instrument = register(review_schedule="yearly")
     assert instrument.next_review_on == date(2023, 1, 18)
-    services.review_record(actor=None, instrument=instrument, data=review())
+    reviews.review_record(actor=None, instrument=instrument, data=review())
     instrument.refresh_from_db()
     assert instrument.next_review_on == date(2024, 1, 10)
-    services.review_record(
+    reviews.review_record(
         actor=None, instrument=instrument, data=review(kind="final", held_on=date(2023, 6, 1))
     )
     instrument.refresh_from_db()
@@ -327,7 +336,7 @@ def test_review_sets_the_next_review_and_a_final_one_closes(units):
 def test_review_bad_periods_are_refused(units):
     instrument = register()
     refused(
-        lambda: services.review_record(
+        lambda: reviews.review_record(
             actor=None,
             instrument=instrument,
             data=review(period_from=date(2022, 6, 1), period_to=date(2022, 5, 1)),
@@ -335,13 +344,13 @@ def test_review_bad_periods_are_refused(units):
         "period_to",
     )
     refused(
-        lambda: services.review_record(
+        lambda: reviews.review_record(
             actor=None, instrument=instrument, data=review(held_on=date(2021, 1, 1))
         ),
         "held_on",
     )
     refused(
-        lambda: services.review_record(
+        lambda: reviews.review_record(
             actor=None,
             instrument=instrument,
             data=review(held_on=timezone.localdate() + timedelta(days=1)),
@@ -363,7 +372,7 @@ def test_attachment_type_and_size_limits(units, media, name, content, message):
     instrument = register()
     upload = SimpleUploadedFile(name, content)
     error = refused(
-        lambda: services.attachment_add(actor=None, instrument=instrument, upload=upload), "file"
+        lambda: instruments.attachment_add(actor=None, instrument=instrument, upload=upload), "file"
     )
     assert message in error.message_dict["file"][0]
     assert not instrument.attachments.exists()
@@ -372,11 +381,11 @@ def test_attachment_type_and_size_limits(units, media, name, content, message):
 def test_attachment_saved_and_deleted_with_audit(units, media, django_capture_on_commit_callbacks):
     instrument = register()
     upload = SimpleUploadedFile("ban-ky.png", PNG_BYTES)
-    attachment = services.attachment_add(actor=None, instrument=instrument, upload=upload)
+    attachment = instruments.attachment_add(actor=None, instrument=instrument, upload=upload)
     assert attachment.content_type == "image/png" and attachment.size == len(PNG_BYTES)
     path = attachment.file.path
     with django_capture_on_commit_callbacks(execute=True):
-        services.attachment_delete(actor=None, attachment=attachment)
+        instruments.attachment_delete(actor=None, attachment=attachment)
     import os
 
     assert not os.path.exists(path)

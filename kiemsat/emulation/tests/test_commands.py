@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from kiemsat.audit.models import AuditEntry
-from kiemsat.emulation import services
+from kiemsat.emulation import services, term_services
 from kiemsat.emulation.models import Score
 from kiemsat.emulation.selectors import term_result
 from kiemsat.emulation.services import SelfEntry
@@ -139,7 +139,7 @@ def test_rank_prints_the_same_ranking_as_the_page_in_every_format(term, units, c
             unit=units[f"QUANG-NINH-{code}"],
             entries={"2": SelfEntry(points)},
         )
-    services.exclusion_record(
+    term_services.exclusion_record(
         actor=cast["qn.vientruong"],
         term=term,
         unit=units["QUANG-NINH-MONG-CAI"],

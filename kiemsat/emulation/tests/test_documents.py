@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from kiemsat.agreements.tests.test_documents import docx_text, pdf_text, pdf_to_png
-from kiemsat.emulation import services
+from kiemsat.emulation import proposal_services, services
 from kiemsat.emulation.models import Exclusion
 from kiemsat.emulation.services import SelfEntry
 from kiemsat.emulation.tests.conftest import CAM_PHA, HA_LONG, MONG_CAI, UONG_BI
@@ -23,7 +23,7 @@ def year_end(term, units):  # type: ignore[no-untyped-def]
             actor=None, term=term, unit=units[code], entries={"2": SelfEntry(points)}
         )
     Exclusion.objects.create(term=term, unit=units[MONG_CAI], reason="Vụ án tham nhũng")
-    services.proposals_derive(actor=None, term=term)
+    proposal_services.proposals_derive(actor=None, term=term)
     return term
 
 

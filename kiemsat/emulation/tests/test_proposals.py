@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from conftest import sign_in
 from kiemsat.audit.models import AuditEntry
-from kiemsat.emulation import services, titles
+from kiemsat.emulation import proposal_services, services, titles
 from kiemsat.emulation.models import Exclusion, Proposal
 from kiemsat.emulation.services import SelfEntry
 from kiemsat.emulation.tests.conftest import CAM_PHA, HA_LONG, MONG_CAI, UONG_BI
@@ -43,7 +43,7 @@ def _state():  # type: ignore[no-untyped-def]
 
 
 def _propose(term, units, code, title, votes=None):  # type: ignore[no-untyped-def]
-    return services.proposal_save(
+    return proposal_services.proposal_save(
         actor=None, term=term, unit=units[code], title=title, votes_for=votes
     )
 
@@ -90,14 +90,14 @@ def test_standing_rules():
 
 
 def test_derive_from_the_ranking_is_idempotent_and_audited(scored, units):
-    assert services.proposals_derive(actor=None, term=scored) == 2
+    assert proposal_services.proposals_derive(actor=None, term=scored) == 2
     assert sorted(Proposal.objects.values_list("unit__code", "title")) == [
         (CAM_PHA, "XUAT-SAC"),
         (HA_LONG, "TIEN-TIEN"),
     ]
     assert AuditEntry.objects.filter(action="emulation.proposal_save").count() == 2
     before = _state()
-    assert services.proposals_derive(actor=None, term=scored) == 0
+    assert proposal_services.proposals_derive(actor=None, term=scored) == 0
     assert _state() == before
 
 
@@ -125,7 +125,7 @@ def test_the_flag_below_the_threshold_is_refused_and_nothing_written(scored, uni
     assert entry.changes["votes_for"] == 4 and entry.changes["voters"] == 4
     assert _propose(scored, units, CAM_PHA, "CO-CHINH-PHU", votes=4).title == "CO-CHINH-PHU"
     with pytest.raises(ValidationError, match="xóa đề nghị đó trước"):
-        services.proposal_remove(actor=None, proposal=flag)
+        proposal_services.proposal_remove(actor=None, proposal=flag)
 
 
 def test_excluded_members_and_locked_years_are_refused(scored, units):
@@ -136,7 +136,7 @@ def test_excluded_members_and_locked_years_are_refused(scored, units):
     before = _state()
     for act in (
         lambda: _propose(scored, units, HA_LONG, "TIEN-TIEN"),
-        lambda: services.proposals_derive(actor=None, term=scored),
+        lambda: proposal_services.proposals_derive(actor=None, term=scored),
     ):
         with pytest.raises(ValidationError, match="đã được duyệt và khóa"):
             act()
@@ -145,11 +145,13 @@ def test_excluded_members_and_locked_years_are_refused(scored, units):
 
 def test_only_the_leaders_unit_or_the_parent_proposes(scored, units, cast, campha_leader):
     with pytest.raises(PermissionDenied):
-        services.proposal_save(
+        proposal_services.proposal_save(
             actor=cast["halong.ksv"], term=scored, unit=units[HA_LONG], title="TIEN-TIEN"
         )
     assert not Proposal.objects.exists()
-    services.proposal_save(actor=campha_leader, term=scored, unit=units[HA_LONG], title="TIEN-TIEN")
+    proposal_services.proposal_save(
+        actor=campha_leader, term=scored, unit=units[HA_LONG], title="TIEN-TIEN"
+    )
     assert Proposal.objects.get().unit == units[HA_LONG]
 
 
@@ -157,7 +159,7 @@ def test_only_the_leaders_unit_or_the_parent_proposes(scored, units, cast, camph
 
 
 def test_the_page_lists_proposals_and_the_leader_adds_one(scored, units, client, campha_leader):
-    services.proposals_derive(actor=None, term=scored)
+    proposal_services.proposals_derive(actor=None, term=scored)
     sign_in(client, campha_leader)
     url = reverse("term_detail", args=[scored.pk])
     page = client.get(url).content.decode()
@@ -188,7 +190,7 @@ def test_the_page_lists_proposals_and_the_leader_adds_one(scored, units, client,
 
 
 def test_pages_refuse_outsiders_viewers_and_plain_members(scored, units, client_for):
-    services.proposals_derive(actor=None, term=scored)
+    proposal_services.proposals_derive(actor=None, term=scored)
     proposal = Proposal.objects.first()
     assert proposal is not None
     urls = (

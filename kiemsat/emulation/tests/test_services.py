@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kiemsat.audit.models import AuditEntry
-from kiemsat.emulation import services
+from kiemsat.emulation import services, term_services
 from kiemsat.emulation.models import Exclusion, Score, TermRecord
 from kiemsat.emulation.selectors import term_result
 from kiemsat.emulation.services import SelfEntry
@@ -37,7 +37,7 @@ def test_a_unit_cannot_lead_two_years_running(term, units, cast):
     nxt = _next_term(term)
     before = AuditEntry.objects.count()
     with pytest.raises(ValidationError) as exc:
-        services.term_set_officers(
+        term_services.term_set_officers(
             actor=cast["qn.vientruong"], term=nxt, leader=units[LEADER], deputy=None
         )
     assert "đã là cụm trưởng năm 2024" in exc.value.message_dict["leader"][0]
@@ -49,15 +49,15 @@ def test_a_unit_not_considered_last_year_cannot_lead_or_deputise(term, units, ca
     Exclusion.objects.create(term=term, unit=units[HA_LONG], reason="Có cán bộ vi phạm")
     nxt = _next_term(term)
     with pytest.raises(ValidationError) as exc:
-        services.term_set_officers(
+        term_services.term_set_officers(
             actor=cast["qn.vientruong"], term=nxt, leader=units[UONG_BI], deputy=units[HA_LONG]
         )
     assert "không được xét thi đua năm 2024" in exc.value.message_dict["deputy"][0]
     with pytest.raises(ValidationError, match="không thể làm cụm trưởng"):
-        services.term_set_officers(
+        term_services.term_set_officers(
             actor=cast["qn.vientruong"], term=nxt, leader=units[HA_LONG], deputy=None
         )
-    services.term_set_officers(
+    term_services.term_set_officers(
         actor=cast["qn.vientruong"], term=nxt, leader=units[UONG_BI], deputy=units[MONG_CAI]
     )
     nxt.refresh_from_db()
@@ -67,20 +67,20 @@ def test_a_unit_not_considered_last_year_cannot_lead_or_deputise(term, units, ca
 
 def test_only_the_managing_unit_names_officers(term, units, cast):
     with pytest.raises(PermissionDenied):
-        services.term_set_officers(
+        term_services.term_set_officers(
             actor=cast["halong.ksv"], term=term, leader=units[HA_LONG], deputy=None
         )
 
 
 def test_opening_next_year_copies_members_and_proposes_the_next_leader(term, units, cast):
     Exclusion.objects.create(term=term, unit=units[MONG_CAI], reason="Không xét")
-    nxt = services.term_open(actor=cast["qn.vientruong"], cluster=term.cluster, year=YEAR + 1)
+    nxt = term_services.term_open(actor=cast["qn.vientruong"], cluster=term.cluster, year=YEAR + 1)
     assert set(nxt.members.values_list("code", flat=True)) == {HA_LONG, CAM_PHA, UONG_BI, MONG_CAI}
     # Name order: Cẩm Phả, Hạ Long, Móng Cái, Uông Bí; after Cẩm Phả comes Hạ Long.
     assert nxt.leader is not None and nxt.leader.code == HA_LONG
     assert AuditEntry.objects.filter(action="emulation.term_create").count() == 1
     with pytest.raises(ValidationError, match="đã có thành phần năm 2025"):
-        services.term_open(actor=cast["qn.vientruong"], cluster=term.cluster, year=YEAR + 1)
+        term_services.term_open(actor=cast["qn.vientruong"], cluster=term.cluster, year=YEAR + 1)
 
 
 # --- scoring ------------------------------------------------------------------------------
@@ -196,7 +196,7 @@ def test_ranking_shares_ties_and_lists_the_excluded_unranked(term, units, cast):
         services.scores_self_assess(
             actor=None, term=term, unit=units[code], entries={"2": SelfEntry(points)}
         )
-    services.exclusion_record(
+    term_services.exclusion_record(
         actor=cast["qn.vientruong"], term=term, unit=units[MONG_CAI], reason="Có vụ án tham nhũng"
     )
     rows = [(m.unit.code, m.rank, m.total, m.band, m.excluded) for m in term_result(term).members]

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from kiemsat.agreements import services as agreements
 from kiemsat.agreements.models import InstrumentKind, ReviewSchedule
-from kiemsat.agreements.services import InstrumentData, PartyData
+from kiemsat.agreements.services import instruments as agreements_instruments
+from kiemsat.agreements.services.instruments import InstrumentData, PartyData
 from kiemsat.audit.models import AuditEntry
 from kiemsat.emulation.models import Exclusion, TermRecord
 from kiemsat.emulation.tests.conftest import MEMBERS
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _instrument(units, kind: str, codes: tuple[str, ...], title: str):  # type: ignore[no-untyped-def]
-    return agreements.instrument_register(
+    return agreements_instruments.instrument_register(
         actor=None,
         data=InstrumentData(
             kind=kind,

@@ -3,6 +3,12 @@
 Every refused file is tried through both ways in: the command (exit status 1, one
 "dòng N: …" line per problem on stderr) and the upload page as halong.ksv (400, the same
 messages on the page). Either way the figures, batches and audit rows stay as they were.
+
+Over 500 lines: every test, refused file or accepted one, goes through the same few
+helpers (``refuse`` drives both ways in and compares the whole ``state``), which would
+otherwise have to become a shared module of their own; and the module is rewritten
+together with ``kiemsat/indicators/imports.py``. Once that rewrite has landed, the
+accepted files and the preview (from "accepted files" down) are the seam to split at.
 """
 
 from __future__ import annotations

@@ -27,9 +27,9 @@ from django.test import Client
 from hypothesis import HealthCheck, settings
 
 from conftest import sign_in
-from kiemsat.agreements import services as agreements
 from kiemsat.agreements.models import InstrumentKind
-from kiemsat.agreements.services import InstrumentData, PartyData
+from kiemsat.agreements.services import instruments as agreements_instruments
+from kiemsat.agreements.services.instruments import InstrumentData, PartyData
 from kiemsat.api import api
 from kiemsat.org.models import Partner, Unit
 
@@ -97,7 +97,7 @@ def _test_connection_kept() -> Iterator[None]:
 def world(units):  # type: ignore[no-untyped-def]
     """One instrument of Hạ Long, so that lists and details have a row to describe."""
     halong = Unit.objects.get(code="QUANG-NINH-HA-LONG")
-    agreements.instrument_register(
+    agreements_instruments.instrument_register(
         actor=None,
         data=InstrumentData(kind=InstrumentKind.PLAN, title="Kế hoạch", signed_on=date(2024, 1, 5)),
         parties=[

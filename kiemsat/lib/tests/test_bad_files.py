@@ -5,6 +5,11 @@ protests and recommendations, coordination instruments) from its header and one 
 Whatever is wrong, the command exits with status 1, prints a Vietnamese message naming the
 line ("dòng N: …") or the file ("Tệp …"), and leaves every table of the database with the
 row count it had. The clock is frozen mid-March 2025 so "future" and "locked" are fixed.
+
+Over 500 lines: it is one corpus and the two ways in that drive it. Each entry is a few
+lines that only mean something beside the importers' headers and their one valid row, and
+every importer must meet every entry; split by importer or by kind of damage, a new
+importer or a new entry could be added to one half and silently miss the other.
 """
 
 from __future__ import annotations

@@ -24,10 +24,11 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from kiemsat.indicators.imports import Reference, existed_in
+from kiemsat.indicators.imports import Reference
 from kiemsat.lib.busy import BUSY_MESSAGE
 from kiemsat.lib.periods import Month
 from kiemsat.lib.tests.test_bad_files import INSTRUMENTS, INTERVENTIONS, NOW, table
+from kiemsat.lib.validity import within
 
 # Runs a command with the clock at NOW (moving on from there), as the corpus expects.
 RUNNER = (
@@ -197,7 +198,7 @@ def figures_file(tmp_path: Path, rows: int) -> Path:
     metrics = sorted(code for code in ref.metrics if code not in ref.derived)
     lines = ["unit_code,period,metric_code,value"]
     for month in range(Month(2016, 1).index, Month(2025, 3).index):
-        codes = sorted(code for code, unit in ref.units.items() if existed_in(unit, month))
+        codes = sorted(code for code, unit in ref.units.items() if within(month, unit[1], unit[2]))
         lines += [f"{c},{Month.from_index(month)},{m},{month % 97}" for c in codes for m in metrics]
         if len(lines) > rows:
             path = tmp_path / "so-lieu.csv"

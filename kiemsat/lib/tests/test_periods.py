@@ -153,3 +153,12 @@ def test_a_month_cell_may_be_a_date_excel_made_of_it():
     assert parse_month("12/2024") == Month(2024, 12)
     with pytest.raises(ValueError):
         parse_month(None)
+
+
+def test_a_span_is_one_month_or_two_joined_by_dots() -> None:
+    assert MonthRange.parse_span("2025-03") == MonthRange.single(Month(2025, 3))
+    assert MonthRange.parse_span("2025-01..2025-06") == MonthRange(Month(2025, 1), Month(2025, 6))
+    assert str(MonthRange.parse_span(str(MonthRange.work_year(2025)))) == "2024-12..2025-11"
+    for bad in ("2025-06..2025-01", "2025", "2025-01..", "tháng 3"):
+        with pytest.raises(ValueError):
+            MonthRange.parse_span(bad)

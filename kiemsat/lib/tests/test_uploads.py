@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.http.multipartparser import MultiPartParser
@@ -14,7 +15,7 @@ from django.test import RequestFactory, override_settings
 from kiemsat.lib import http
 from kiemsat.lib.excel import check_upload
 from kiemsat.lib.http import BoundedUploadHandler
-from kiemsat.lib.uploads import stored_name
+from kiemsat.lib.uploads import stored_name, upload_name
 
 
 def parsed_size(size: int) -> int:
@@ -75,3 +76,11 @@ def test_check_upload_refuses_by_content_size_and_name(name, content, words) -> 
     with pytest.raises(ValidationError) as refused:
         check_upload(upload, field="f", suffixes={".pdf", ".xls"}, max_bytes=99, what="x")
     assert words in refused.value.message_dict["f"][0]
+
+
+def test_the_users_name_keeps_its_end_and_drops_any_folder() -> None:
+    assert upload_name(SimpleUploadedFile("bien-ban.pdf", b"x"), max_length=200) == "bien-ban.pdf"
+    long = SimpleUploadedFile("a" * 300 + ".pdf", b"x")
+    assert upload_name(long, max_length=255) == "a" * 251 + ".pdf"
+    assert upload_name(ContentFile(b"x", name="thu/muc/to-trinh.docx"), max_length=9) == "rinh.docx"
+    assert upload_name(ContentFile(b"x"), max_length=200, default="tai-lieu") == "tai-lieu"

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from kiemsat.lib.validity import is_valid_on, valid_on_q
+from kiemsat.lib.validity import is_valid_on, overlaps_q, valid_on_q, within
 from kiemsat.org.models import Level, Unit
 
 FIRST, LAST = date(2025, 7, 1), date(2025, 12, 31)
@@ -59,3 +59,22 @@ def test_through_a_relation_and_other_field_names(dated) -> None:  # type: ignor
     version = type("Version", (), {"effective_from": FIRST, "effective_to": None})()
     assert is_valid_on(version, FIRST, start="effective_from", end="effective_to")
     assert not is_valid_on(version, FIRST - ONE, start="effective_from", end="effective_to")
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        (FIRST - 2 * ONE, FIRST - ONE, {"open-start", "always"}),
+        (FIRST - ONE, FIRST, {"closed", "open-end", "open-start", "always", "one-day"}),
+        (LAST, LAST + ONE, {"closed", "open-end", "open-start", "always"}),
+        (LAST + ONE, LAST + 2 * ONE, {"open-end", "always"}),
+    ],
+)
+def test_a_span_overlaps_when_one_day_is_shared(dated, first, last, expected) -> None:  # type: ignore[no-untyped-def]
+    rows = Unit.objects.filter(overlaps_q(first, last), code__startswith="thu-")
+    assert {code.removeprefix("thu-") for code in rows.values_list("code", flat=True)} == expected
+
+
+def test_the_rule_holds_for_month_indexes_too() -> None:
+    assert [within(m, 10, 12) for m in (9, 10, 12, 13)] == [False, True, True, False]
+    assert within(1, None, None) and within(99, 10, None) and not within(9, 10, None)

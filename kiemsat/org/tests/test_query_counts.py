@@ -16,8 +16,8 @@ import time_machine
 from django.core.cache import cache
 from django.urls import reverse
 
-from kiemsat.agreements import services as agreement_services
 from kiemsat.agreements.models import InstrumentKind
+from kiemsat.agreements.services import instruments as agreements_instruments
 from kiemsat.indicators.models import Figure, Metric
 from kiemsat.ingest import services as ingest_services
 from kiemsat.ingest.models import PressKind
@@ -55,21 +55,21 @@ def add_records(unit: Unit, n: int) -> None:
     assert partner is not None
     rule = DeadlineRule.objects.order_by("pk").first()
     for i in range(n):
-        agreement_services.instrument_register(
+        agreements_instruments.instrument_register(
             actor=None,
-            data=agreement_services.InstrumentData(
+            data=agreements_instruments.InstrumentData(
                 kind=InstrumentKind.PROGRAMME,
                 title=f"Chương trình phối hợp số {i + 1}",
                 signed_on=date(2025, 1, 10 + i),
             ),
             parties=[
-                agreement_services.PartyData(
+                agreements_instruments.PartyData(
                     unit=unit,
                     signatory_name="Lê Văn A",
                     signatory_title="Viện trưởng",
                     is_host=True,
                 ),
-                agreement_services.PartyData(
+                agreements_instruments.PartyData(
                     partner=partner, signatory_name="Trần Văn B", signatory_title="Chủ tịch"
                 ),
             ],

@@ -3,7 +3,8 @@ from typing import Any
 
 from django.db import transaction
 
-from kiemsat.agreements import excel, services
+from kiemsat.agreements import excel
+from kiemsat.agreements.services import imports
 from kiemsat.lib.commands import FileImportCommand
 
 
@@ -19,7 +20,7 @@ class Command(FileImportCommand):
         # Each row is registered by the form's own rules, which need the rows before it:
         # a dry run is that same registration, undone.
         with transaction.atomic():
-            count = services.instruments_import(actor=None, rows=rows)
+            count = imports.instruments_import(actor=None, rows=rows)
             if dry_run:
                 transaction.set_rollback(True)
         return count

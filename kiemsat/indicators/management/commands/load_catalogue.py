@@ -1,27 +1,17 @@
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
-from kiemsat.indicators.catalogue import catalogue_load, read_catalogue_file
+from kiemsat.indicators.catalogue import LoadResult, catalogue_load, read_catalogue_file
+from kiemsat.lib.commands import FileLoadCommand
 
 
-class Command(BaseCommand):
+class Command(FileLoadCommand):
     help = "Nạp bộ chỉ tiêu từ tệp YAML hoặc XLSX (cùng các cột với bộ khởi đầu)."
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", type=Path)
+    def load(self, path: Path) -> LoadResult:
+        return catalogue_load(data=read_catalogue_file(path), source=path.name)
 
-    def handle(self, *args: object, **options: object) -> None:
-        path = options["path"]
-        assert isinstance(path, Path)
-        if not path.exists():
-            raise CommandError(f"Không tìm thấy tệp '{path}'.")
-        try:
-            result = catalogue_load(data=read_catalogue_file(path), source=path.name)
-        except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from exc
-        self.stdout.write(
+    def said(self, result: LoadResult) -> str:
+        return (
             f"Bộ chỉ tiêu {result.catalogue.code}: thêm {result.metrics_created} số liệu, "
             f"thêm {result.indicators_created} và cập nhật {result.indicators_updated} chỉ tiêu."
         )
