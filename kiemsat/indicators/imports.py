@@ -37,6 +37,7 @@ from kiemsat.lib.excel import (
 )
 from kiemsat.lib.lookup import CodeOrName, NotFound
 from kiemsat.lib.periods import Month, parse_month, parse_month_text
+from kiemsat.lib.validity import within
 from kiemsat.lib.vn import format_int
 from kiemsat.org.models import Unit
 from kiemsat.org.selectors import units_by_code_or_name
@@ -478,7 +479,7 @@ def _period_verdict(cell: Any, ref: Reference) -> tuple[int | None, str]:
 def _pair_problem(
     code: str, unit: tuple[int, int | None, int | None], month: int, writable: set[int] | None
 ) -> str:
-    if not existed_in(unit, month):
+    if not within(month, unit[1], unit[2]):
         return _absent_problem(code, unit, month)
     if writable is not None and unit[0] not in writable:
         return f"bạn không có quyền nhập số liệu cho đơn vị '{code}'"
@@ -505,12 +506,6 @@ def _absent_problem(code: str, unit: tuple[int, int | None, int | None], month: 
             f"không nhận số liệu tháng {label}"
         )
     return f"đơn vị '{code}' không tồn tại trong tháng {label}"
-
-
-def existed_in(unit: tuple[int, int | None, int | None], month: int) -> bool:
-    """Whether a unit of ``Reference.units`` (id, first month, last month) existed then."""
-    _, start, end = unit
-    return (start is None or month >= start) and (end is None or month <= end)
 
 
 def locked_months(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:

@@ -15,10 +15,6 @@ FOLDERS = ("kiemsat", "bench")
 MAX_LINES = 500
 REASON = "Over 500 lines:"
 
-# Temporary: both are being rewritten in another branch, which adds their reason line or
-# splits them; this allow-list goes when that branch is merged.
-ALLOWED = frozenset({"kiemsat/indicators/imports.py", "kiemsat/lib/excel.py"})
-
 
 def _gives_a_reason(text: str) -> bool:
     doc = ast.get_docstring(ast.parse(text)) or ""
@@ -41,7 +37,7 @@ def too_long_without_reason(root: Path, folders: Iterable[str] = FOLDERS) -> lis
 
 
 def test_every_long_module_says_why() -> None:
-    long = [entry for entry in too_long_without_reason(ROOT) if entry.split()[0] not in ALLOWED]
+    long = too_long_without_reason(ROOT)
     assert long == [], (
         "Split these modules, or write why each is one module in a docstring line "
         f"beginning {REASON!r}: {long}"
