@@ -150,7 +150,7 @@ def test_group_pages_open_on_their_members_last_month(client_for, units, halong)
 def unreported_badges(body: str) -> int:
     """Rows of the results table whose status (the first badge; the unit page's second is
     the same period last year) is "Chưa báo cáo"."""
-    table = body[body.index('<table class="results">') :].split("</table>")[0]
+    table = body[body.index('<table class="stack results">') :].split("</table>")[0]
     section = table.split("<tbody>")[1]
     firsts = re.findall(r'<tr[^>]*>.*?class="badge status-([A-Z_]+)"', section, re.S)
     return firsts.count("CHUA_BAO_CAO")
