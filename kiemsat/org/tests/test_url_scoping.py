@@ -479,6 +479,7 @@ FLAT: dict[str, Flat] = {
     "indicator_detail": Flat(reference="the indicator catalogue"),  # pk of an indicator
     "figures_upload": Flat(),
     "figures_upload_confirm": Flat(post_only=True),
+    "figures_upload_cancel": Flat(post_only=True),
     "instrument_list": Flat(),
     "instrument_export": Flat(),
     "instrument_import": Flat(),
