@@ -154,8 +154,17 @@ def _check_number(instrument: Instrument) -> dict[str, str]:
         .exclude(pk=instrument.pk)
         .first()
     )
-    if clash is None:
-        return {}
+    return {} if clash is None else _number_used(instrument, clash)
+
+
+def _number_key(instrument: Instrument) -> tuple[Any, ...] | None:
+    """What no two instruments may share: the owner's number and symbol within a year."""
+    if instrument.number is None:
+        return None
+    return (instrument.owner_unit_id, instrument.year, instrument.number, instrument.symbol)
+
+
+def _number_used(instrument: Instrument, clash: Instrument) -> dict[str, str]:
     return {
         "number": f"Số {instrument.number_display} năm {instrument.year} đã được dùng cho "
         f"văn bản “{clash.title}” của đơn vị."
@@ -252,11 +261,11 @@ def _audit(actor: Any, action: str, instrument: Instrument, changes: dict[str, A
     )
 
 
-@transaction.atomic
-def instrument_register(
+def instrument_check(
     *, actor: Any, data: InstrumentData, parties: Sequence[PartyData]
 ) -> Instrument:
-    """Register an instrument with its parties (2 to 10, at least one of our units)."""
+    """Every check of ``instrument_register``, by reads only: the instrument it would save
+    (unsaved), or ValidationError."""
     values = data.fields()
     errors = _check_dates(values) | _party_problems(parties, values["signed_on"])
     _raise(errors | _out_of_scope(actor, parties))
@@ -267,6 +276,18 @@ def instrument_register(
     instrument = Instrument(owner_unit=owner, **values)
     _raise(_check_number(instrument) | _check_links(instrument))
     _full_clean(instrument)
+    for order, party in enumerate(parties, start=1):
+        _full_clean(Party(order=order, **asdict(party)), exclude=["instrument"])
+    return instrument
+
+
+@transaction.atomic
+def instrument_register(
+    *, actor: Any, data: InstrumentData, parties: Sequence[PartyData]
+) -> Instrument:
+    """Register an instrument with its parties (2 to 10, at least one of our units)."""
+    instrument = instrument_check(actor=actor, data=data, parties=parties)
+    values = data.fields()
     instrument.save()
     for order, party in enumerate(parties, start=1):
         _save_party(instrument, party, order)
@@ -669,6 +690,32 @@ def _messages(exc: ValidationError) -> list[str]:
     if hasattr(exc, "error_dict"):
         return [m for messages in exc.message_dict.values() for m in messages]
     return list(exc.messages)
+
+
+def instruments_check(*, actor: Any, rows: Sequence[Any]) -> list[tuple[int, Instrument]]:
+    """Dry run of ``instruments_import``: the same checks by reads only (no transaction, so
+    it never waits for nor holds the write lock); (line, unsaved instrument) per row, or
+    ImportRefused with the same "dòng N: …" messages."""
+    errors = [f"dòng {row.line}: {message}" for row in rows for message in row.errors]
+    checked: list[tuple[int, Instrument]] = []
+    seen: dict[tuple[Any, ...], Instrument] = {}
+    for row in rows:
+        if row.data is None:
+            continue
+        try:
+            instrument = instrument_check(actor=actor, data=row.data, parties=row.parties)
+            key = _number_key(instrument)
+            if key in seen:  # the import would meet the earlier row once it is saved
+                raise ValidationError(_number_used(instrument, seen[key]))
+        except ValidationError as exc:
+            errors += [f"dòng {row.line}: {message}" for message in _messages(exc)]
+        else:
+            checked.append((row.line, instrument))
+            if key is not None:
+                seen[key] = instrument
+    if errors:
+        raise ImportRefused(errors)
+    return checked
 
 
 @transaction.atomic

@@ -41,6 +41,7 @@ from kiemsat.ingest import services as ingest
 from kiemsat.ingest.models import PressKind
 from kiemsat.lib.excel import first_body_row
 from kiemsat.lib.periods import Month
+from kiemsat.lib.tests.pending import confirm
 from kiemsat.meetings import services as meetings
 from kiemsat.meetings import task_services as meeting_tasks
 from kiemsat.meetings.models import Kind as ConferenceKind
@@ -483,6 +484,8 @@ FLAT: dict[str, Flat] = {
     "instrument_list": Flat(),
     "instrument_export": Flat(),
     "instrument_import": Flat(),
+    "instrument_import_confirm": Flat(post_only=True),
+    "instrument_import_cancel": Flat(post_only=True),
     "instrument_import_template": Flat(),
     "instrument_create": Flat(),
     "intervention_list": Flat(),
@@ -1031,7 +1034,7 @@ def test_an_instrument_import_of_own_units_passes(client_for, worlds):  # type: 
     """The same file naming only Hạ Long goes through: the refusal above is the scope's."""
     client = client_for("halong.ksv")
     upload = SimpleUploadedFile("vb.xlsx", _instrument_file(HA_LONG))
-    response = client.post(reverse("instrument_import"), {"file": upload})
+    response = confirm(client, client.post(reverse("instrument_import"), {"file": upload}))
     assert response.status_code == 302
     instrument = Instrument.objects.get(title=f"Kế hoạch nhập từ tệp {MINE}")
     assert {p.unit.code for p in instrument.parties.filter(unit__isnull=False)} == {HA_LONG}
