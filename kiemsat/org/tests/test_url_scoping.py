@@ -492,6 +492,8 @@ FLAT: dict[str, Flat] = {
     "intervention_summary": Flat(),
     "intervention_create": Flat(),
     "intervention_import": Flat(),
+    "intervention_import_confirm": Flat(post_only=True),
+    "intervention_import_cancel": Flat(post_only=True),
     "intervention_template": Flat(),
     "term_list": Flat(),
     "article_list": Flat(),
