@@ -350,6 +350,8 @@ ROUTES: dict[str, Route] = {
     "quota_grid": Route(_unit_year, post=True, owner_post=LEADER_ONLY),
     "quota_template": Route(_unit_year),
     "quota_upload": Route(_unit_year, get=False, post=True, owner_post=LEADER_ONLY),
+    "quota_upload_confirm": Route(_unit_year, get=False, post=True, owner_post=LEADER_ONLY),
+    "quota_upload_cancel": Route(_unit_year, get=False, post=True, owner_post=LEADER_ONLY),
     "quota_approve": Route(_unit_year, get=False, post=True, owner_post=LEADER_ONLY),
     "quota_reopen": Route(_unit_year, get=False, post=True, owner_post=LEADER_ONLY),
     # agreements
