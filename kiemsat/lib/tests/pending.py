@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
+from openpyxl import Workbook
+
 from kiemsat.lib.pending_import import path_of
+
+
+def xlsx(header: list[str], rows: list[dict[str, Any]]) -> bytes:
+    """A workbook of ``header`` and a line per row (its cells by column, blank if missing)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(header)
+    for row in rows:
+        sheet.append([row.get(code, "") for code in header])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def token_of(preview: Any) -> dict[str, str]:
