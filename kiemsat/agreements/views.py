@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -36,7 +36,8 @@ from kiemsat.agreements.services import reviews as reviews_services
 from kiemsat.audit.selectors import history_for
 from kiemsat.documents.nd30 import DOCX
 from kiemsat.documents.pdf import PDF
-from kiemsat.lib.excel import XLSX, ImportRefused, SheetHead, filter_about
+from kiemsat.lib import pending_import
+from kiemsat.lib.excel import XLSX, ImportRefused, SheetHead, filter_about, read_limited
 from kiemsat.lib.http import (
     act_and_redirect,
     download,
@@ -127,28 +128,82 @@ def _require_staff_somewhere(user: Any) -> None:
     check_any(user, refusal="Bạn không có quyền đăng ký văn bản phối hợp.")
 
 
-@login_required
-def instrument_import(request: HttpRequest) -> HttpResponse:
-    _require_staff_somewhere(request.user)
-    require_live_unit(request.user, timezone.localdate(), "nhập văn bản phối hợp mới")
-    form = ImportForm(*_posted(request, files=True))
+IMPORT_KIND = "instruments"
+IMPORT_ACTION = "nhập văn bản phối hợp mới"
+
+
+def _import_page(
+    request: HttpRequest, form: Form, *, status: int = 200, **extra: Any
+) -> HttpResponse:
     context: dict[str, Any] = {
         "form": form,
         "example_unit": EXAMPLE_UNIT_CODE,
         "example_partner": EXAMPLE_PARTNER_CODE,
+        **extra,
     }
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            rows = excel.read_instruments(upload.name, upload.file, actor=request.user)
-            count = imports.instruments_import(actor=request.user, rows=rows)
-        except ImportRefused as refused:
-            context["errors"] = refused.errors
-            return render(request, "agreements/import.html", context, status=400)
-        messages.success(request, f"Đã nhập {count} văn bản phối hợp.")
-        return redirect("instrument_list")
-    status = 400 if form.errors else 200
     return render(request, "agreements/import.html", context, status=status)
+
+
+def _read_import(name: str, data: bytes, actor: Any) -> list[excel.ImportRow]:
+    return excel.read_instruments(name, io.BytesIO(data), actor=actor)
+
+
+@login_required
+def instrument_import(request: HttpRequest) -> HttpResponse:
+    """Step 1: upload and check by reads only; the rows are shown and the file waits for
+    "Xác nhận nhập" (``pending_import``)."""
+    _require_staff_somewhere(request.user)
+    require_live_unit(request.user, timezone.localdate(), IMPORT_ACTION)
+    form = ImportForm(*_posted(request, files=True))
+    if request.method != "POST" or not form.is_valid():
+        return _import_page(request, form, status=400 if form.errors else 200)
+    upload = form.cleaned_data["file"]
+    try:
+        data = read_limited(upload.file, excel.MAX_BYTES)
+        rows = _read_import(upload.name, data, request.user)
+        checked = imports.instruments_check(actor=request.user, rows=rows)
+    except ImportRefused as refused:
+        return _import_page(request, form, status=400, errors=refused.errors)
+    pending = pending_import.keep(request, IMPORT_KIND, name=upload.name, data=data)
+    parties = {row.line: [p.name for p in row.parties] for row in rows}
+    shown = [(line, instrument, parties[line]) for line, instrument in checked]
+    return _import_page(
+        request,
+        ImportForm(),
+        **pending_import.preview_context(
+            pending, shown, confirm="instrument_import_confirm", cancel="instrument_import_cancel"
+        ),
+    )
+
+
+@login_required
+@require_POST
+def instrument_import_confirm(request: HttpRequest) -> HttpResponse:
+    """Step 2: register the previewed file, checked again, all or nothing."""
+    _require_staff_somewhere(request.user)
+    require_live_unit(request.user, timezone.localdate(), IMPORT_ACTION)
+
+    def write(pending: pending_import.Pending) -> str:
+        rows = _read_import(pending.name, pending.data, request.user)
+        count = imports.instruments_import(actor=request.user, rows=rows)
+        return f"Đã nhập {count} văn bản phối hợp."
+
+    return pending_import.confirm(
+        request,
+        IMPORT_KIND,
+        write,
+        back="instrument_import",
+        done="instrument_list",
+        refused=lambda errors: _import_page(request, ImportForm(), status=400, errors=errors),
+    )
+
+
+@login_required
+@require_POST
+def instrument_import_cancel(request: HttpRequest) -> HttpResponse:
+    _require_staff_somewhere(request.user)
+    pending_import.cancel(request, IMPORT_KIND)
+    return redirect("instrument_import")
 
 
 @login_required

@@ -25,4 +25,5 @@ urlpatterns = [
     ),
     path("tep/", views.figures_upload, name="figures_upload"),
     path("tep/xac-nhan/", views.figures_upload_confirm, name="figures_upload_confirm"),
+    path("tep/huy/", views.figures_upload_cancel, name="figures_upload_cancel"),
 ]

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import time
-import uuid
 from collections.abc import Callable
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,17 +21,15 @@ from kiemsat.indicators.entry_forms import (
     ReopenForm,
     UploadForm,
 )
-from kiemsat.indicators.imports import ImportRefused, RawRow, read_bytes, read_upload
+from kiemsat.indicators.imports import ImportRefused, RawRow, read_upload
 from kiemsat.indicators.models import Source, Submission
+from kiemsat.lib import pending_import
 from kiemsat.lib.http import act_and_redirect
 from kiemsat.lib.periods import Month, MonthRange, work_year_of
 from kiemsat.org.access import access_for, check_any
 from kiemsat.org.lifecycle import refuse_if_ended
 from kiemsat.org.models import Role, Unit
 from kiemsat.org.selectors import get_unit_for_user
-
-UPLOAD_DIR = "imports"
-SESSION_KEY = "figures_upload"
 
 
 def _month(request: HttpRequest, unit: Unit) -> Month:
@@ -253,26 +247,14 @@ def figures_template(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-STALE_UPLOAD_SECONDS = 24 * 3600
-
-
-def _forget_stale_uploads(folder: Path) -> None:
-    """Checked files never confirmed are removed after a day."""
-    limit = time.time() - STALE_UPLOAD_SECONDS
-    for old in folder.iterdir():
-        if old.is_file() and old.stat().st_mtime < limit:
-            old.unlink(missing_ok=True)
-
-
-def _upload_path(token: str) -> Path:
-    """Tokens are our own hex names with the checked suffix, never the user's file name."""
-    return Path(settings.MEDIA_ROOT) / UPLOAD_DIR / token
+UPLOAD_KIND = "figures"
+NO_FIGURES = "Bạn không có quyền nhập số liệu cho đơn vị nào."
 
 
 @login_required
 def figures_upload(request: HttpRequest) -> HttpResponse:
     """Step 1: upload and check (dry run) — the file is kept until confirmed."""
-    check_any(request.user, refusal="Bạn không có quyền nhập số liệu cho đơn vị nào.")
+    check_any(request.user, refusal=NO_FIGURES)
     form = UploadForm(request.POST or None, request.FILES or None)
     context: dict[str, object] = {"form": form}
     if request.method == "POST" and form.is_valid():
@@ -283,17 +265,17 @@ def figures_upload(request: HttpRequest) -> HttpResponse:
         except ImportRefused as refused:
             context["errors"] = refused.errors
             return render(request, "indicators/upload.html", context, status=400)
-        suffix = ".xlsx" if Path(upload.name).suffix.lower() == ".xlsx" else ".csv"
-        token = uuid.uuid4().hex + suffix
-        path = _upload_path(token)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _forget_stale_uploads(path.parent)
-        path.write_bytes(data)
-        request.session[SESSION_KEY] = {"token": token, "name": upload.name}
+        pending = pending_import.keep(request, UPLOAD_KIND, name=upload.name, data=data)
         writable = access_for(request.user).unit_ids(Role.STAFF)
-        sample = previews.preview_rows(upload.name, data, writable=writable)
         context.update(
-            preview=preview, sample=sample, rest=preview.rows - len(sample), file_name=upload.name
+            preview=preview,
+            **pending_import.preview_context(
+                pending,
+                previews.preview_rows(upload.name, data, writable=writable),
+                count=preview.rows,
+                confirm="figures_upload_confirm",
+                cancel="figures_upload_cancel",
+            ),
         )
     return render(request, "indicators/upload.html", context, status=400 if form.errors else 200)
 
@@ -302,27 +284,32 @@ def figures_upload(request: HttpRequest) -> HttpResponse:
 @require_POST
 def figures_upload_confirm(request: HttpRequest) -> HttpResponse:
     """Step 2: write the checked file (checked again: the database may have moved)."""
-    pending = request.session.pop(SESSION_KEY, None)
-    if not pending:
-        messages.error(request, "Không có tệp nào đang chờ xác nhận; hãy tải tệp lên lại.")
-        return redirect("figures_upload")
-    path = _upload_path(pending["token"])
-    try:
+    check_any(request.user, refusal=NO_FIGURES)
+
+    def write(pending: pending_import.Pending) -> str:
         result = services.figures_import_file(
-            actor=request.user, name=pending["name"], data=read_bytes(path)
+            actor=request.user, name=pending.name, data=pending.data
         )
-    except ImportRefused as refused:
-        return render(
-            request,
-            "indicators/upload.html",
-            {"form": UploadForm(), "errors": refused.errors},
-            status=400,
+        return (
+            f"Đã nhập {result.rows} dòng: thêm {result.created}, sửa {result.updated}, "
+            f"giữ nguyên {result.unchanged}."
         )
-    finally:
-        path.unlink(missing_ok=True)
-    messages.success(
+
+    return pending_import.confirm(
         request,
-        f"Đã nhập {result.rows} dòng: thêm {result.created}, sửa {result.updated}, "
-        f"giữ nguyên {result.unchanged}.",
+        UPLOAD_KIND,
+        write,
+        back="figures_upload",
+        done="figures_upload",
+        refused=lambda errors: render(
+            request, "indicators/upload.html", {"form": UploadForm(), "errors": errors}, status=400
+        ),
     )
+
+
+@login_required
+@require_POST
+def figures_upload_cancel(request: HttpRequest) -> HttpResponse:
+    check_any(request.user, refusal=NO_FIGURES)
+    pending_import.cancel(request, UPLOAD_KIND)
     return redirect("figures_upload")

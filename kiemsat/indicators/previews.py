@@ -10,10 +10,9 @@ from typing import Any
 
 from kiemsat.indicators.imports import HEADER, Reference, cell_text, parse_value, read_table
 from kiemsat.indicators.models import Figure, Metric
+from kiemsat.lib.pending_import import PREVIEW_ROWS
 from kiemsat.lib.periods import Month, parse_month
 from kiemsat.org.models import Unit
-
-PREVIEW_ROWS = 20
 
 
 @dataclass(frozen=True)

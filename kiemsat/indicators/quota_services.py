@@ -40,20 +40,53 @@ class QuotaResult:
         return self.created + self.updated + self.cleared
 
 
+@dataclass(frozen=True)
+class QuotaChange:
+    """One row of a checked file beside the quota it would replace (None: none yet)."""
+
+    line: int
+    quota: CheckedQuota
+    old: int | None
+
+
+@dataclass
+class QuotaPreview:
+    result: QuotaResult
+    changes: list[QuotaChange]
+
+
+def quotas_preview(*, actor: Any, rows: Iterable[QuotaRow]) -> QuotaPreview:
+    """Dry run of ``quotas_set``: the same checks and counts by reads only (no transaction,
+    so it never waits for nor holds the database's write lock), each row beside its quota."""
+    rows = list(rows)
+    checked = check_quota_rows(rows, actor=actor)  # one quota per row, or refused
+    existing = existing_quotas(checked)
+    preview = QuotaPreview(QuotaResult(rows=len(checked)), [])
+    for row, quota in zip(rows, checked, strict=True):
+        old = existing.get(quota.key)
+        _apply(actor, quota, old, preview.result, write=False)
+        preview.changes.append(QuotaChange(row.line, quota, old.value if old else None))
+    return preview
+
+
 @transaction.atomic
-def quotas_set(*, actor: Any, rows: Iterable[QuotaRow], dry_run: bool = False) -> QuotaResult:
-    """Set (or, for a value of None, clear) quotas all or nothing; ``dry_run`` only counts."""
+def quotas_set(*, actor: Any, rows: Iterable[QuotaRow]) -> QuotaResult:
+    """Set (or, for a value of None, clear) quotas all or nothing."""
     checked = check_quota_rows(rows, actor=actor)
     existing = existing_quotas(checked)
     result = QuotaResult(rows=len(checked))
     for quota in checked:
-        _apply(actor, quota, existing.get(quota.key), result, write=not dry_run)
+        _apply(actor, quota, existing.get(quota.key), result, write=True)
     return result
 
 
 def quotas_import_file(*, actor: Any, name: str, data: bytes, dry_run: bool = False) -> QuotaResult:
-    """A whole CSV/XLSX file of quotas (``quota_imports.HEADER``), all or nothing."""
-    return quotas_set(actor=actor, rows=parse_quota_file(name, data), dry_run=dry_run)
+    """A whole CSV/XLSX file of quotas (``quota_imports.HEADER``), all or nothing; ``dry_run``
+    only checks and counts (``quotas_preview``)."""
+    rows = parse_quota_file(name, data)
+    if dry_run:
+        return quotas_preview(actor=actor, rows=rows).result
+    return quotas_set(actor=actor, rows=rows)
 
 
 @transaction.atomic

@@ -9,6 +9,14 @@ urlpatterns = [
         "don-vi/<int:pk>/<int:year>/mau.xlsx", views.quota_template_download, name="quota_template"
     ),
     path("don-vi/<int:pk>/<int:year>/tep/", views.quota_upload, name="quota_upload"),
+    path(
+        "don-vi/<int:pk>/<int:year>/tep/xac-nhan/",
+        views.quota_upload_confirm,
+        name="quota_upload_confirm",
+    ),
+    path(
+        "don-vi/<int:pk>/<int:year>/tep/huy/", views.quota_upload_cancel, name="quota_upload_cancel"
+    ),
     path("don-vi/<int:pk>/<int:year>/duyet/", views.quota_approve, name="quota_approve"),
     path("don-vi/<int:pk>/<int:year>/mo-lai/", views.quota_reopen, name="quota_reopen"),
 ]

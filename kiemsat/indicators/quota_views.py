@@ -15,6 +15,8 @@ from kiemsat.indicators.entry_forms import ReopenForm
 from kiemsat.indicators.imports import ImportRefused, read_upload
 from kiemsat.indicators.quota_files import quota_template
 from kiemsat.indicators.quota_forms import QuotaGridForm, QuotaUploadForm
+from kiemsat.indicators.quota_imports import parse_quota_file
+from kiemsat.lib import pending_import
 from kiemsat.lib.excel import XLSX
 from kiemsat.lib.http import act_and_redirect, download
 from kiemsat.org.models import Role, Unit
@@ -95,27 +97,83 @@ def quota_template_download(request: HttpRequest, pk: int, year: int) -> HttpRes
     return download(quota_template(grid), XLSX, f"chi-tieu-giao-{parent.code}-{year}.xlsx")
 
 
+UPLOAD_KIND = "quotas"
+
+
+def _refused(request: HttpRequest, parent: Unit, year: int, errors: list[str]) -> HttpResponse:
+    """A refused file: its row messages above the year's grid, as before any preview."""
+    grid = quotas.quota_grid(request.user, parent, year)
+    return _render(request, grid, errors=errors, status=400)
+
+
 @login_required
 @require_POST
 def quota_upload(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    """A filled template (or any file of quota rows), written all or nothing."""
+    """Step 1: a filled template (or any file of quota rows) checked by reads only; its
+    rows are shown beside the quotas they replace and it waits for "Xác nhận nhập"."""
     parent = _parent(request, pk, year, write=True)
     form = QuotaUploadForm(request.POST, request.FILES)
     try:
         if not form.is_valid():
             raise ImportRefused(["Chưa chọn tệp để nhập."])
         upload = form.cleaned_data["file"]
-        result = quota_services.quotas_import_file(
-            actor=request.user, name=upload.name, data=read_upload(upload.file)
+        data = read_upload(upload.file)
+        preview = quota_services.quotas_preview(
+            actor=request.user, rows=parse_quota_file(upload.name, data)
         )
     except ImportRefused as refused:
-        grid = quotas.quota_grid(request.user, parent, year)
-        return _render(request, grid, errors=refused.errors, status=400)
-    messages.success(
-        request,
-        f"Đã nhập tệp {upload.name}: {result.rows} dòng – thêm {result.created}, "
-        f"sửa {result.updated}, giữ nguyên {result.unchanged}.",
+        return _refused(request, parent, year, refused.errors)
+    pending = pending_import.keep(
+        request, UPLOAD_KIND, name=upload.name, data=data, scope=f"{parent.pk}/{year}"
     )
+    names = quotas.indicator_names({change.quota.indicator_code for change in preview.changes})
+    shown = [(change, names.get(change.quota.indicator_code, "")) for change in preview.changes]
+    context = {
+        "parent": parent,
+        "year": year,
+        "result": preview.result,
+        **pending_import.preview_context(
+            pending,
+            shown,
+            confirm="quota_upload_confirm",
+            cancel="quota_upload_cancel",
+            args=[parent.pk, year],
+        ),
+    }
+    return render(request, "indicators/quota_preview.html", context)
+
+
+@login_required
+@require_POST
+def quota_upload_confirm(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """Step 2: write the previewed file, checked again, all or nothing."""
+    parent = _parent(request, pk, year, write=True)
+
+    def write(pending: pending_import.Pending) -> str:
+        result = quota_services.quotas_import_file(
+            actor=request.user, name=pending.name, data=pending.data
+        )
+        return (
+            f"Đã nhập tệp {pending.name}: {result.rows} dòng – thêm {result.created}, "
+            f"sửa {result.updated}, giữ nguyên {result.unchanged}."
+        )
+
+    return pending_import.confirm(
+        request,
+        UPLOAD_KIND,
+        write,
+        back=_page_url(parent, year),
+        done=_page_url(parent, year),
+        refused=lambda errors: _refused(request, parent, year, errors),
+        scope=f"{parent.pk}/{year}",
+    )
+
+
+@login_required
+@require_POST
+def quota_upload_cancel(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    parent = _parent(request, pk, year, write=True)
+    pending_import.cancel(request, UPLOAD_KIND)
     return redirect(_page_url(parent, year))
 
 

@@ -51,6 +51,12 @@ def offers_quotas(user: AnyUser, unit: Unit) -> bool:
     return can_assign_quotas(user, unit) and Unit.objects.filter(parent=unit).exists()
 
 
+def indicator_names(codes: set[str]) -> dict[str, str]:
+    """The name of each quota indicator code, as its latest version gives it."""
+    rows = Indicator.objects.filter(op=Op.QUOTA, code__in=codes).order_by("code", "effective_from")
+    return dict(rows.values_list("code", "name"))
+
+
 def quota_indicators(year: int) -> list[Indicator]:
     """Indicators with op ``quota`` in force at some point of the work year: the latest
     such version of each code, in code order."""

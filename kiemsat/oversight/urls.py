@@ -7,6 +7,12 @@ urlpatterns = [
     path("tong-hop/", views.intervention_summary, name="intervention_summary"),
     path("moi/", views.intervention_create, name="intervention_create"),
     path("nhap-tep/", views.intervention_import, name="intervention_import"),
+    path(
+        "nhap-tep/xac-nhan/",
+        views.intervention_import_confirm,
+        name="intervention_import_confirm",
+    ),
+    path("nhap-tep/huy/", views.intervention_import_cancel, name="intervention_import_cancel"),
     path("nhap-tep/mau.xlsx", views.intervention_template, name="intervention_template"),
     path("<int:pk>/", views.intervention_detail, name="intervention_detail"),
     path("<int:pk>/sua/", views.intervention_edit, name="intervention_edit"),

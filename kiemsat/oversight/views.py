@@ -6,6 +6,7 @@ form, then one service.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +21,8 @@ from django.views.decorators.http import require_POST
 
 from kiemsat.audit.selectors import history_for
 from kiemsat.documents.download import FORMATS, paper_download
-from kiemsat.lib.excel import XLSX, ImportRefused, SheetHead, filter_about
+from kiemsat.lib import pending_import
+from kiemsat.lib.excel import XLSX, ImportRefused, SheetHead, filter_about, read_limited
 from kiemsat.lib.http import changes_saved, download, form_page, form_saved, page_of, query_string
 from kiemsat.org.access import check_any
 from kiemsat.org.lifecycle import live_unit_ids, require_live_unit
@@ -38,6 +40,8 @@ from kiemsat.oversight.forms import (
 from kiemsat.oversight.models import Intervention
 
 NO_UNIT = "Bạn không có quyền nhập kháng nghị, kiến nghị cho đơn vị nào."
+IMPORT_KIND = "interventions"
+IMPORT_ACTION = "nhập kháng nghị, kiến nghị mới từ tệp"
 
 
 def _filtered(request: HttpRequest) -> tuple[FilterForm, Any]:
@@ -271,24 +275,68 @@ def intervention_chase(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @login_required
 def intervention_import(request: HttpRequest) -> HttpResponse:
+    """Step 1: upload and check by reads only; the rows are shown and the file waits for
+    "Xác nhận nhập" (``pending_import``)."""
     check_any(request.user, refusal=NO_UNIT)
-    require_live_unit(request.user, timezone.localdate(), "nhập kháng nghị, kiến nghị mới từ tệp")
+    require_live_unit(request.user, timezone.localdate(), IMPORT_ACTION)
     form = UploadForm(request.POST or None, request.FILES or None)
-    errors: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            rows = excel.read_file(upload.name, upload)
-            count = imports.interventions_import(
-                actor=request.user, rows=rows, file_name=upload.name
-            )
-        except ImportRefused as refused:
-            errors = refused.errors
-        else:
-            messages.success(request, f"Đã nhập {count} văn bản vào sổ.")
-            return redirect("intervention_list")
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form, "errors": errors, "columns": excel.IMPORT_COLUMNS}
+    if request.method != "POST" or not form.is_valid():
+        return _import_page(request, form, status=400 if request.method == "POST" else 200)
+    upload = form.cleaned_data["file"]
+    try:
+        data = read_limited(upload, excel.MAX_FILE_BYTES)
+        rows = excel.read_file(upload.name, io.BytesIO(data))
+        checked = imports.check_rows(rows, actor=request.user)
+    except ImportRefused as refused:
+        return _import_page(request, form, status=400, errors=refused.errors)
+    pending = pending_import.keep(request, IMPORT_KIND, name=upload.name, data=data)
+    lines = [row.line for row in rows]  # check_rows keeps every row, in order, or refuses
+    return _import_page(
+        request,
+        UploadForm(),
+        **pending_import.preview_context(
+            pending,
+            list(zip(lines, checked, strict=True)),
+            confirm="intervention_import_confirm",
+            cancel="intervention_import_cancel",
+        ),
+    )
+
+
+@login_required
+@require_POST
+def intervention_import_confirm(request: HttpRequest) -> HttpResponse:
+    """Step 2: write the previewed file, checked again, all or nothing."""
+    check_any(request.user, refusal=NO_UNIT)
+    require_live_unit(request.user, timezone.localdate(), IMPORT_ACTION)
+
+    def write(pending: pending_import.Pending) -> str:
+        rows = excel.read_file(pending.name, io.BytesIO(pending.data))
+        count = imports.interventions_import(actor=request.user, rows=rows, file_name=pending.name)
+        return f"Đã nhập {count} văn bản vào sổ."
+
+    return pending_import.confirm(
+        request,
+        IMPORT_KIND,
+        write,
+        back="intervention_import",
+        done="intervention_list",
+        refused=lambda errors: _import_page(request, UploadForm(), status=400, errors=errors),
+    )
+
+
+@login_required
+@require_POST
+def intervention_import_cancel(request: HttpRequest) -> HttpResponse:
+    check_any(request.user, refusal=NO_UNIT)
+    pending_import.cancel(request, IMPORT_KIND)
+    return redirect("intervention_import")
+
+
+def _import_page(
+    request: HttpRequest, form: Form, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    context = {"form": form, "errors": [], "columns": excel.IMPORT_COLUMNS, **extra}
     return render(request, "oversight/import.html", context, status=status)
 
 

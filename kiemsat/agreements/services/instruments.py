@@ -117,8 +117,17 @@ def _check_number(instrument: Instrument) -> dict[str, str]:
         .exclude(pk=instrument.pk)
         .first()
     )
-    if clash is None:
-        return {}
+    return {} if clash is None else _number_used(instrument, clash)
+
+
+def _number_key(instrument: Instrument) -> tuple[Any, ...] | None:
+    """What no two instruments may share: the owner's number and symbol within a year."""
+    if instrument.number is None:
+        return None
+    return (instrument.owner_unit_id, instrument.year, instrument.number, instrument.symbol)
+
+
+def _number_used(instrument: Instrument, clash: Instrument) -> dict[str, str]:
     return {
         "number": f"Số {instrument.number_display} năm {instrument.year} đã được dùng cho "
         f"văn bản “{clash.title}” của đơn vị."
@@ -215,11 +224,11 @@ def _audit(actor: Any, action: str, instrument: Instrument, changes: dict[str, A
     )
 
 
-@transaction.atomic
-def instrument_register(
+def instrument_check(
     *, actor: Any, data: InstrumentData, parties: Sequence[PartyData]
 ) -> Instrument:
-    """Register an instrument with its parties (2 to 10, at least one of our units)."""
+    """Every check of ``instrument_register``, by reads only: the instrument it would save
+    (unsaved), or ValidationError."""
     values = data.fields()
     errors = _check_dates(values) | _party_problems(parties, values["signed_on"])
     _raise(errors | _out_of_scope(actor, parties))
@@ -230,6 +239,18 @@ def instrument_register(
     instrument = Instrument(owner_unit=owner, **values)
     _raise(_check_number(instrument) | _check_links(instrument))
     _full_clean(instrument)
+    for order, party in enumerate(parties, start=1):
+        _full_clean(Party(order=order, **asdict(party)), exclude=["instrument"])
+    return instrument
+
+
+@transaction.atomic
+def instrument_register(
+    *, actor: Any, data: InstrumentData, parties: Sequence[PartyData]
+) -> Instrument:
+    """Register an instrument with its parties (2 to 10, at least one of our units)."""
+    instrument = instrument_check(actor=actor, data=data, parties=parties)
+    values = data.fields()
     instrument.save()
     for order, party in enumerate(parties, start=1):
         _save_party(instrument, party, order)

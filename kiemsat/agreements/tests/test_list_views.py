@@ -14,6 +14,7 @@ from kiemsat.agreements.models import Instrument
 from kiemsat.agreements.tests.conftest import HA_LONG, register
 from kiemsat.agreements.tests.test_services import snapshot
 from kiemsat.lib.excel import first_body_row
+from kiemsat.lib.tests.pending import confirm
 from kiemsat.org.models import Partner
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("before_the_reorganisation")]
@@ -143,7 +144,7 @@ def test_import_all_rows_or_none(client_for, units):
     assert "dòng 5: loại văn bản 'Thông tư'" in text
     assert "dòng 6: Số 03/CTrPH-VKS-UBND năm 2020 đã được dùng" in text
     assert snapshot() == before
-    ok = client.post(reverse("instrument_import"), {"file": workbook([GOOD_ROW])})
+    ok = confirm(client, client.post(reverse("instrument_import"), {"file": workbook([GOOD_ROW])}))
     assert ok.status_code == 302
     imported = Instrument.objects.get(title="Chương trình phối hợp công tác năm 2020")
     assert imported.parties.count() == 2 and imported.number == 3
@@ -186,8 +187,9 @@ def test_a_semicolon_csv_names_the_parties_by_name(client_for, units):
     row[9] = "VKSND thành phố Hạ Long"
     row[12] = "ubnd thanh pho ha long"
     row[15] = "UBND thành phố Hạ Long"  # the host, by name too
-    response = client_for("halong.ksv").post(
-        reverse("instrument_import"), {"file": semicolon_csv([row])}
+    client = client_for("halong.ksv")
+    response = confirm(
+        client, client.post(reverse("instrument_import"), {"file": semicolon_csv([row])})
     )
     assert response.status_code == 302
     imported = Instrument.objects.get(title="Chương trình phối hợp công tác năm 2020")
@@ -240,7 +242,8 @@ def test_import_template_round_trips(client_for, units):
     client = client_for("qn.vientruong")  # the example row names VKSND tỉnh Quảng Ninh
     template = client.get(reverse("instrument_import_template")).content
     upload = SimpleUploadedFile("mau.xlsx", template)
-    assert client.post(reverse("instrument_import"), {"file": upload}).status_code == 302
+    preview = client.post(reverse("instrument_import"), {"file": upload})
+    assert confirm(client, preview).status_code == 302
     assert Instrument.objects.filter(title="Chương trình phối hợp công tác năm 2022").exists()
 
 

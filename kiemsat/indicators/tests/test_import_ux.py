@@ -20,6 +20,7 @@ from kiemsat.indicators import services
 from kiemsat.indicators.entry_selectors import typed_metrics
 from kiemsat.indicators.imports import RawRow
 from kiemsat.indicators.models import Figure
+from kiemsat.lib.pending_import import PREVIEW_ROWS
 from kiemsat.lib.periods import Month
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,8 @@ def test_a_semicolon_file_with_names_and_mm_yyyy_is_previewed_then_written(clien
     assert '4 <span class="muted">(giữ nguyên)</span>' in page
     assert TB_MOI in page and "dòng khác" not in page
     assert values()[(HA_LONG, "01/2025", "TB_MOI")] == 12  # nothing written before confirming
-    assert client.post(reverse("figures_upload_confirm")).status_code == 302
+    token = {"token": response.context["pending"].token}
+    assert client.post(reverse("figures_upload_confirm"), token).status_code == 302
     assert values() == {
         (HA_LONG, "01/2025", "TB_MOI"): 15,
         (HA_LONG, "01/2025", "TB_DA_GQ"): 4,
@@ -86,15 +88,18 @@ def test_a_semicolon_file_with_names_and_mm_yyyy_is_previewed_then_written(clien
     }
 
 
+MONTHS = [(2024, 11), (2024, 12), (2025, 1), (2025, 2)]
+
+
 def test_the_preview_shows_the_first_rows_and_counts_the_rest(client_for) -> None:
     codes = [m.code for m in typed_metrics()]
-    rows = [f"{HA_LONG};{month}/2025;{code};1" for month in (1, 2) for code in codes]
-    assert len(rows) > 20
+    rows = [f"{HA_LONG};{month}/{year};{code};1" for year, month in MONTHS for code in codes]
+    assert len(rows) > PREVIEW_ROWS
     response = upload(client_for("halong.ksv"), excel_csv(*rows))
     assert response.status_code == 200
-    assert [r.line for r in response.context["sample"]] == list(range(2, 22))
-    assert response.context["rest"] == len(rows) - 20
-    assert f"… và {len(rows) - 20} dòng khác." in html.unescape(response.content.decode())
+    assert [r.line for r in response.context["sample"]] == list(range(2, PREVIEW_ROWS + 2))
+    assert response.context["rest"] == len(rows) - PREVIEW_ROWS
+    assert f"… và {len(rows) - PREVIEW_ROWS} dòng khác." in html.unescape(response.content.decode())
 
 
 def test_a_unit_name_shared_across_history_is_refused_with_both_codes(tmp_path: Path) -> None:

@@ -568,9 +568,11 @@ def test_upload_preview_then_confirm_writes_once(client_for, cast, kind):  # typ
         content = xlsx_bytes(
             [[HA_LONG, "2021-01", "TB_MOI", 5], [HA_LONG, "2021-02", "TB_DA_GQ", 4]]
         )
-    assert upload(client, f"so-lieu.{kind}", content).status_code == 200
+    previewed = upload(client, f"so-lieu.{kind}", content)
+    assert previewed.status_code == 200
     batches, audits = FigureBatch.objects.count(), AuditEntry.objects.count()
-    response = client.post(reverse("figures_upload_confirm"), follow=True)
+    token = {"token": previewed.context["pending"].token}
+    response = client.post(reverse("figures_upload_confirm"), token, follow=True)
     assert response.status_code == 200
     assert "Đã nhập 2 dòng: thêm 2, sửa 0, giữ nguyên 0." in page_text(response)
     assert values(HA_LONG) == {("2021-01", "TB_MOI"): 5, ("2021-02", "TB_DA_GQ"): 4}

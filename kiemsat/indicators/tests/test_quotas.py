@@ -30,6 +30,7 @@ from kiemsat.indicators.quota_forms import cell_name
 from kiemsat.indicators.quota_services import quota_set, quotas_approve
 from kiemsat.indicators.services import figures_import
 from kiemsat.lib.periods import MonthRange
+from kiemsat.lib.tests.pending import confirm
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 YEAR = 2025
@@ -67,7 +68,9 @@ def csv_file(*lines: str, name: str = "chi-tieu.csv") -> SimpleUploadedFile:
 
 
 def upload(client, unit, file, year: int = YEAR):  # type: ignore[no-untyped-def]
-    return client.post(page_url(unit, year, "quota_upload"), {"file": file})
+    """Upload, then confirm the preview: the response of the step that ended it."""
+    preview = client.post(page_url(unit, year, "quota_upload"), {"file": file})
+    return confirm(client, preview) if preview.status_code == 200 else preview
 
 
 def tb03_status(unit) -> str:  # type: ignore[no-untyped-def]

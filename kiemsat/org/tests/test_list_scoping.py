@@ -24,6 +24,7 @@ from kiemsat.agreements.services.instruments import InstrumentData, PartyData
 from kiemsat.audit.models import AuditEntry
 from kiemsat.indicators.models import Figure, Quota
 from kiemsat.lib.excel import first_body_row
+from kiemsat.lib.tests.pending import confirm
 from kiemsat.org.models import ClusterTerm, Partner, Unit
 from kiemsat.org.tests.scoping import (
     HA_GIANG,
@@ -407,7 +408,7 @@ def test_an_instrument_import_of_own_units_passes(client_for, worlds):  # type: 
     """The same file naming only Hạ Long goes through: the refusal above is the scope's."""
     client = client_for("halong.ksv")
     upload = SimpleUploadedFile("vb.xlsx", _instrument_file(HA_LONG))
-    response = client.post(reverse("instrument_import"), {"file": upload})
+    response = confirm(client, client.post(reverse("instrument_import"), {"file": upload}))
     assert response.status_code == 302
     instrument = Instrument.objects.get(title=f"Kế hoạch nhập từ tệp {MINE}")
     assert {p.unit.code for p in instrument.parties.filter(unit__isnull=False)} == {HA_LONG}

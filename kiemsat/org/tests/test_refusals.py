@@ -23,15 +23,25 @@ PAGES = {
     "ingest": ["article_create", "press_create"],
     "indicators": ["figures_upload"],
 }
-CASES = [(app, name) for app, names in PAGES.items() for name in names]
+# The two buttons of an import's preview (kiemsat.lib.pending_import), pressed (POST) with
+# nothing waiting: staff are told so and sent back (302), nothing is written.
+BUTTONS = {
+    "agreements": ["instrument_import_confirm", "instrument_import_cancel"],
+    "oversight": ["intervention_import_confirm", "intervention_import_cancel"],
+    "indicators": ["figures_upload_confirm", "figures_upload_cancel"],
+}
+CASES = [(app, name, "get") for app, names in PAGES.items() for name in names] + [
+    (app, name, "post") for app, names in BUTTONS.items() for name in names
+]
 
 
-@pytest.mark.parametrize(("app", "name"), CASES)
+@pytest.mark.parametrize(("app", "name", "method"), CASES)
 @time_machine.travel(BEFORE_MERGER, tick=False)
-def test_no_unit_is_404_no_role_is_403_staff_is_200(client_for, app, name) -> None:  # type: ignore[no-untyped-def]
+def test_no_unit_is_404_no_role_is_403_staff_is_200(client_for, app, name, method) -> None:  # type: ignore[no-untyped-def]
     url = reverse(name)
-    assert client_for("nguoingoai").get(url).status_code == 404
-    refused = client_for("qn.xem").get(url)
+    assert getattr(client_for("nguoingoai"), method)(url).status_code == 404
+    refused = getattr(client_for("qn.xem"), method)(url)
     assert refused.status_code == 403
     assert "không có quyền" in refused.content.decode()
-    assert client_for("halong.ksv").get(url).status_code == 200
+    staff = getattr(client_for("halong.ksv"), method)(url)
+    assert staff.status_code == (200 if method == "get" else 302)

@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 from kiemsat.audit.models import AuditEntry
 from kiemsat.lib.excel import first_body_row
+from kiemsat.lib.tests.pending import confirm
 from kiemsat.lib.tests.test_bad_files import cp1258
 from kiemsat.org.models import PartnerKind
 from kiemsat.org.services import partner_register
@@ -94,7 +95,10 @@ BEFORE_END = "2025-06-16 09:00 +0700"
 
 
 def _upload(client, content: bytes, name: str = "so-theo-doi.xlsx"):  # type: ignore[no-untyped-def]
-    return client.post(reverse("intervention_import"), {"file": SimpleUploadedFile(name, content)})
+    """Upload, then confirm the preview: the response of the step that ended it."""
+    file = SimpleUploadedFile(name, content)
+    preview = client.post(reverse("intervention_import"), {"file": file})
+    return confirm(client, preview) if preview.status_code == 200 else preview
 
 
 @time_machine.travel(BEFORE_END, tick=False)
