@@ -1,14 +1,18 @@
 from django.urls import path
 
-from kiemsat.agreements import views
+from kiemsat.agreements import import_views, views
 
 urlpatterns = [
     path("", views.instrument_list, name="instrument_list"),
     path("xuat-excel/", views.instrument_export, name="instrument_export"),
-    path("nhap-excel/", views.instrument_import, name="instrument_import"),
-    path("nhap-excel/xac-nhan/", views.instrument_import_confirm, name="instrument_import_confirm"),
-    path("nhap-excel/huy/", views.instrument_import_cancel, name="instrument_import_cancel"),
-    path("nhap-excel/mau/", views.import_template, name="instrument_import_template"),
+    path("nhap-excel/", import_views.instrument_import, name="instrument_import"),
+    path(
+        "nhap-excel/xac-nhan/",
+        import_views.instrument_import_confirm,
+        name="instrument_import_confirm",
+    ),
+    path("nhap-excel/huy/", import_views.instrument_import_cancel, name="instrument_import_cancel"),
+    path("nhap-excel/mau/", import_views.import_template, name="instrument_import_template"),
     path("dang-ky/", views.instrument_create, name="instrument_create"),
     path("<int:pk>/", views.instrument_detail, name="instrument_detail"),
     path("<int:pk>/sua/", views.instrument_edit, name="instrument_edit"),

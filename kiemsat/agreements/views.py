@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -22,7 +21,6 @@ from kiemsat.agreements.forms import (
     DutyDoneForm,
     DutyForm,
     FilterForm,
-    ImportForm,
     InstrumentForm,
     PartyEditForm,
     PartyForm,
@@ -30,14 +28,13 @@ from kiemsat.agreements.forms import (
     ReviewForm,
 )
 from kiemsat.agreements.models import Instrument, Review
-from kiemsat.agreements.services import imports, parties
 from kiemsat.agreements.services import instruments as instruments_services
+from kiemsat.agreements.services import parties
 from kiemsat.agreements.services import reviews as reviews_services
 from kiemsat.audit.selectors import history_for
 from kiemsat.documents.nd30 import DOCX
 from kiemsat.documents.pdf import PDF
-from kiemsat.lib import pending_import
-from kiemsat.lib.excel import XLSX, ImportRefused, SheetHead, filter_about, read_limited
+from kiemsat.lib.excel import XLSX, SheetHead, filter_about
 from kiemsat.lib.http import (
     act_and_redirect,
     download,
@@ -49,8 +46,6 @@ from kiemsat.lib.http import (
 from kiemsat.lib.vn import format_int
 from kiemsat.org.access import check, check_any
 from kiemsat.org.lifecycle import (
-    EXAMPLE_PARTNER_CODE,
-    EXAMPLE_UNIT_CODE,
     live_unit_ids,
     require_live_unit,
 )
@@ -58,7 +53,7 @@ from kiemsat.org.lifecycle import (
 ALIASES = {"year": "number", "symbol": "number"}
 
 
-def _posted(request: HttpRequest, *, files: bool = False) -> Any:
+def posted(request: HttpRequest, *, files: bool = False) -> Any:
     """The submitted data for a bound form (even when empty), None for a GET."""
     if request.method != "POST":
         return (None, None) if files else None
@@ -124,104 +119,16 @@ def instrument_export(request: HttpRequest) -> HttpResponse:
     return download(content, XLSX, "van-ban-phoi-hop.xlsx")
 
 
-def _require_staff_somewhere(user: Any) -> None:
+def require_staff_somewhere(user: Any) -> None:
     check_any(user, refusal="Bạn không có quyền đăng ký văn bản phối hợp.")
-
-
-IMPORT_KIND = "instruments"
-IMPORT_ACTION = "nhập văn bản phối hợp mới"
-
-
-def _import_page(
-    request: HttpRequest, form: Form, *, status: int = 200, **extra: Any
-) -> HttpResponse:
-    context: dict[str, Any] = {
-        "form": form,
-        "example_unit": EXAMPLE_UNIT_CODE,
-        "example_partner": EXAMPLE_PARTNER_CODE,
-        **extra,
-    }
-    return render(request, "agreements/import.html", context, status=status)
-
-
-def _read_import(name: str, data: bytes, actor: Any) -> list[excel.ImportRow]:
-    return excel.read_instruments(name, io.BytesIO(data), actor=actor)
-
-
-@login_required
-def instrument_import(request: HttpRequest) -> HttpResponse:
-    """Step 1: upload and check by reads only; the rows are shown and the file waits for
-    "Xác nhận nhập" (``pending_import``)."""
-    _require_staff_somewhere(request.user)
-    require_live_unit(request.user, timezone.localdate(), IMPORT_ACTION)
-    form = ImportForm(*_posted(request, files=True))
-    if request.method != "POST" or not form.is_valid():
-        return _import_page(request, form, status=400 if form.errors else 200)
-    upload = form.cleaned_data["file"]
-    try:
-        data = read_limited(upload.file, excel.MAX_BYTES)
-        rows = _read_import(upload.name, data, request.user)
-        checked = imports.instruments_check(actor=request.user, rows=rows)
-    except ImportRefused as refused:
-        return _import_page(request, form, status=400, errors=refused.errors)
-    pending = pending_import.keep(request, IMPORT_KIND, name=upload.name, data=data)
-    parties = {row.line: [p.name for p in row.parties] for row in rows}
-    shown = [(line, instrument, parties[line]) for line, instrument in checked]
-    return _import_page(
-        request,
-        ImportForm(),
-        **pending_import.preview_context(
-            pending, shown, confirm="instrument_import_confirm", cancel="instrument_import_cancel"
-        ),
-    )
-
-
-@login_required
-@require_POST
-def instrument_import_confirm(request: HttpRequest) -> HttpResponse:
-    """Step 2: register the previewed file, checked again, all or nothing."""
-    _require_staff_somewhere(request.user)
-    require_live_unit(request.user, timezone.localdate(), IMPORT_ACTION)
-
-    def write(pending: pending_import.Pending) -> str:
-        rows = _read_import(pending.name, pending.data, request.user)
-        count = imports.instruments_import(actor=request.user, rows=rows)
-        return f"Đã nhập {count} văn bản phối hợp."
-
-    return pending_import.confirm(
-        request,
-        IMPORT_KIND,
-        write,
-        back="instrument_import",
-        done="instrument_list",
-        refused=lambda errors: _import_page(request, ImportForm(), status=400, errors=errors),
-    )
-
-
-@login_required
-@require_POST
-def instrument_import_cancel(request: HttpRequest) -> HttpResponse:
-    _require_staff_somewhere(request.user)
-    pending_import.cancel(request, IMPORT_KIND)
-    return redirect("instrument_import")
-
-
-@login_required
-def import_template(request: HttpRequest) -> HttpResponse:
-    _require_staff_somewhere(request.user)
-    template = excel.import_template(selectors.import_catalogue(request.user))
-    return download(template, XLSX, "mau-nhap-van-ban-phoi-hop.xlsx")
-
-
-# --- the instrument ------------------------------------------------------------------------
 
 
 @login_required
 def instrument_create(request: HttpRequest) -> HttpResponse:
-    _require_staff_somewhere(request.user)
+    require_staff_somewhere(request.user)
     require_live_unit(request.user, timezone.localdate(), "đăng ký văn bản phối hợp mới")
     initial = {"parent": request.GET.get("cap_tren")} if request.GET.get("cap_tren") else None
-    form = RegisterForm(_posted(request), user=request.user, initial=initial)
+    form = RegisterForm(posted(request), user=request.user, initial=initial)
 
     def save() -> Instrument:
         return instruments_services.instrument_register(
@@ -235,7 +142,7 @@ def instrument_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def instrument_edit(request: HttpRequest, pk: int) -> HttpResponse:
     instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
-    form = InstrumentForm(_posted(request), user=request.user, instance=instrument)
+    form = InstrumentForm(posted(request), user=request.user, instance=instrument)
 
     def save() -> Instrument:
         data = form.instrument_data()
@@ -306,7 +213,7 @@ def party_edit(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
     party = selectors.get_party(instrument, party_pk)
     fields = ("body_name", "signatory_name", "signatory_title", "signature_prefix", "is_host")
     initial = {name: getattr(party, name) for name in fields}
-    form = PartyEditForm(_posted(request), initial=initial)
+    form = PartyEditForm(posted(request), initial=initial)
 
     def save() -> Instrument:
         parties.party_update(actor=request.user, party=party, **form.cleaned_data)
@@ -347,7 +254,7 @@ def clause_edit(request: HttpRequest, pk: int, clause_pk: int) -> HttpResponse:
     instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
     clause = selectors.get_clause(instrument, clause_pk)
     initial = {f: getattr(clause, f) for f in ("number", "title", "text", "chapter")}
-    form = ClauseEditForm(_posted(request), instrument=instrument, initial=initial)
+    form = ClauseEditForm(posted(request), instrument=instrument, initial=initial)
 
     def save() -> Instrument:
         parties.clause_update(actor=request.user, clause=clause, **form.cleaned_data)
@@ -455,7 +362,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 @login_required
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     instrument = selectors.get_instrument_for_user(request.user, pk, write=True)
-    form = ReviewForm(_posted(request), initial=_review_initial(instrument))
+    form = ReviewForm(posted(request), initial=_review_initial(instrument))
 
     def save() -> Instrument:
         reviews_services.review_record(
