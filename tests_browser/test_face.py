@@ -154,6 +154,7 @@ def test_a_dashboard_prints_without_the_site_around_it(
     assert page.evaluate(VISIBLE_BUTTONS) == 0
     expect(page.locator("table.matrix")).to_be_visible()
     expect(page.locator("table.results")).to_be_visible()
+    expect(page.locator("table.results .screen-only").first).to_be_hidden()  # "Xem" links
     expect(page.locator("svg.chart")).to_be_visible()
     expect(page.locator(".unit-bars svg.share-bar").first).to_be_visible()
     assert page.evaluate(OUTSIDE_MAIN) == []  # no table or chart cut at the page's edge
