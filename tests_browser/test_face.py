@@ -92,6 +92,23 @@ OWN = {
 }
 
 
+# How far apart the tops of the header's items are: side by side on one row, a few pixels.
+HEADER_SPREAD = """(() => {
+  const tops = [...document.querySelector('.topbar').children].map(
+    e => e.getBoundingClientRect().top);
+  return Math.max(...tops) - Math.min(...tops);
+})()"""
+
+
+@pytest.mark.parametrize("username", ["admin", "qn.vientruong", "halong.ksv"])
+def test_the_header_is_one_row_at_1366(page: Page, live_url: str, login, username) -> None:  # type: ignore[no-untyped-def]
+    """Brand, menu (the admin's longest, with "Quản trị"), search and account side by side."""
+    page.set_viewport_size({"width": 1366, "height": 900})
+    login(page, username)
+    page.goto(live_url + reverse("home"))
+    assert page.evaluate(HEADER_SPREAD) < 20
+
+
 def _path(name: str, codes: tuple[str, ...]) -> str:
     return reverse(name, args=[Unit.objects.get(code=code).pk for code in codes])
 
