@@ -139,15 +139,10 @@ def unit_detail(unit: Unit, user: AnyUser) -> dict:
 
 def last_valid_day(user: AnyUser) -> date | None:
     """When all of the user's units have ended, the last day one of them existed."""
-    ends = [m.unit.valid_to for m in user_units(user)]
+    ends = [m.unit.valid_to for m in memberships_of(user)]
     if not ends or None in ends:
         return None
     return max(d for d in ends if d is not None)
-
-
-def user_units(user: AnyUser) -> list[Membership]:
-    """The user's own memberships (the units they belong to)."""
-    return memberships_of(user)
 
 
 def search_units(user, query: str) -> QuerySet[Unit]:  # type: ignore[no-untyped-def]
@@ -175,7 +170,7 @@ def user_provinces(user) -> set[str]:  # type: ignore[no-untyped-def]
     """Folded names of the provinces of the user's own units (a local unit's province is
     its parent's); empty for the central and appellate levels."""
     names: set[str] = set()
-    for membership in user_units(user):
+    for membership in memberships_of(user):
         unit = membership.unit
         if unit.level == Level.LOCAL and unit.parent is not None:
             unit = unit.parent

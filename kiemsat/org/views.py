@@ -10,7 +10,7 @@ from kiemsat.audit.selectors import history_for
 from kiemsat.lib.http import form_saved
 from kiemsat.lib.periods import work_year_of
 from kiemsat.org import selectors, services
-from kiemsat.org.access import access_for
+from kiemsat.org.access import access_for, memberships_of
 from kiemsat.org.forms import MembershipForm, TreeDateForm
 from kiemsat.org.models import Membership, PartnerKind, Role, Unit
 from kiemsat.org.today import GROUPS, STATES, today_list, today_page
@@ -19,7 +19,7 @@ from kiemsat.org.today import GROUPS, STATES, today_list, today_page
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    context = {"today": today, "memberships": selectors.user_units(request.user)}
+    context = {"today": today, "memberships": memberships_of(request.user)}
     context |= today_page(request.user, today)
     return render(request, "org/home.html", context)
 
