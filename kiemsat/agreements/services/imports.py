@@ -10,10 +10,10 @@ from django.db import transaction
 
 from kiemsat.agreements.models import Instrument
 from kiemsat.agreements.services.instruments import (
-    _number_key,
-    _number_used,
     instrument_check,
     instrument_register,
+    number_key,
+    number_used,
 )
 from kiemsat.lib.excel import ImportRefused
 
@@ -30,9 +30,9 @@ def instruments_check(*, actor: Any, rows: Sequence[Any]) -> list[tuple[int, Ins
             continue
         try:
             instrument = instrument_check(actor=actor, data=row.data, parties=row.parties)
-            key = _number_key(instrument)
+            key = number_key(instrument)
             if key in seen:  # the import would meet the earlier row once it is saved
-                raise ValidationError(_number_used(instrument, seen[key]))
+                raise ValidationError(number_used(instrument, seen[key]))
         except ValidationError as exc:
             errors += [f"dòng {row.line}: {message}" for message in exc.messages]
         else:

@@ -117,17 +117,17 @@ def _check_number(instrument: Instrument) -> dict[str, str]:
         .exclude(pk=instrument.pk)
         .first()
     )
-    return {} if clash is None else _number_used(instrument, clash)
+    return {} if clash is None else number_used(instrument, clash)
 
 
-def _number_key(instrument: Instrument) -> tuple[Any, ...] | None:
+def number_key(instrument: Instrument) -> tuple[Any, ...] | None:
     """What no two instruments may share: the owner's number and symbol within a year."""
     if instrument.number is None:
         return None
     return (instrument.owner_unit_id, instrument.year, instrument.number, instrument.symbol)
 
 
-def _number_used(instrument: Instrument, clash: Instrument) -> dict[str, str]:
+def number_used(instrument: Instrument, clash: Instrument) -> dict[str, str]:
     return {
         "number": f"Số {instrument.number_display} năm {instrument.year} đã được dùng cho "
         f"văn bản “{clash.title}” của đơn vị."
