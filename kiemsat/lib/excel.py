@@ -290,12 +290,13 @@ def plain_csv_columns(
     # Each line's end becomes a separator too, kept as the first character of the next
     # line's first cell: the file is plain exactly when every width-th cell, and no other,
     # begins a line.
-    cells = body.replace("\n", delimiter + "\n").split(delimiter) if body else []
+    joined = body.replace("\n", delimiter + "\n")
+    cells = joined.split(delimiter) if body else []
     rows, extra = divmod(len(cells), width)
     if extra or not 0 < rows <= max_rows or body.count("\n") != rows - 1:
         return None
     limit = csv.field_size_limit()
-    if len(body) >= limit and max(map(len, cells)) >= limit:
+    if _may_run(joined, delimiter, limit) and max(map(len, cells)) >= limit:
         return None  # a cell too long for the reader: it says so
     # A cell holding a line's end begins with it and holds no other: the line ends must
     # all be in the cells that begin lines, one each.
@@ -304,6 +305,14 @@ def plain_csv_columns(
         return None  # a blank line, a missing or an extra cell: the reader names the line
     first_column = [cells[0], *starts.split("\n")[1:]]
     return (range(2, rows + 2), first_column, *(cells[i::width] for i in range(1, width)))
+
+
+def _may_run(text: str, separator: str, length: int) -> bool:
+    """False when ``text`` surely has no ``length`` characters in a row without
+    ``separator``: such a stretch would cover one of the windows of half that length laid
+    end to end from the start, and each of them holds the separator."""
+    half = max(length // 2, 1)
+    return any(text.find(separator, i, i + half) < 0 for i in range(0, len(text) - half + 1, half))
 
 
 def _kind(name: str, data: bytes, formats: Sequence[str]) -> str:

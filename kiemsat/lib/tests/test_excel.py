@@ -3,6 +3,7 @@ that Excel shows as typed. No database."""
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
@@ -323,3 +324,19 @@ def test_the_plain_reader_numbers_lines_and_splits_columns() -> None:
         ["7", ""],
     ]
     assert excel.plain_csv_columns("t.csv", content.encode(), PLAIN_HEADER, max_rows=1) is None
+
+
+@pytest.mark.parametrize("rows_before", [0, 1, 997, 4001])
+@pytest.mark.parametrize("column", [0, 3])
+def test_a_cell_as_long_as_the_readers_limit_is_found_anywhere(rows_before, column) -> None:  # type: ignore[no-untyped-def]
+    """The plain reader looks for such a cell only where a window of half the limit holds
+    no separator; a little shorter (a line's first cell counts the line end before it), the
+    file stays plain."""
+    limit = csv.field_size_limit()
+    before = "".join(f"U{i},2025-01,M,{i}\n" for i in range(rows_before))
+    for length, plain in ((limit - 2, True), (limit, False)):
+        cells = ["A", "2025-01", "M", "1"]
+        cells[column] = "9" * length
+        data = f"unit_code,period,metric_code,value\n{before}{','.join(cells)}\nB,2025-01,M,2\n"
+        got = excel.plain_csv_columns("t.csv", data.encode(), PLAIN_HEADER, max_rows=10_000)
+        assert (got is not None) == plain, length
