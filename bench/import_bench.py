@@ -5,9 +5,11 @@ bench's units and catalogue, no figures); the sqlite3 shell imports the same fil
 bare table without indexes in a fresh file. Each side is one subprocess, timed by wall
 clock from start to exit, so kiemsat's time includes Python's and Django's start-up and
 the final checkpoint of SQLite's write-ahead log (as a user running the command would wait
-for them). kiemsat's side is the one pipeline every figure file takes: read by
-``lib.excel.table_rows``, checked column by column, written by one statement with foreign
-keys checked, the whole file checked before the write lock is taken.
+for them). kiemsat's side is what the command does with every large plain CSV: read by
+``lib.excel.plain_csv_columns``, checked column by column in two processes
+(``indicators.parts``: a third of the rows here, the rest in a forked child), the first part
+written by one statement with foreign keys checked while the child checks the second, then
+the second, in one transaction; no row is written before its part is wholly checked.
 """
 
 from __future__ import annotations

@@ -47,7 +47,6 @@ MAX_FILE_BYTES = 10 * 1024 * 1024  # uploads through the web
 MAX_COMMAND_BYTES = 200 * 1024 * 1024  # files given to import_figures
 FORMULA_PREFIXES = ("=", "+", "@")
 MAX_VALUE = 10**15  # far above any real count, far below the database's 64-bit limit
-VALUE_DIGITS = len(str(MAX_VALUE)) - 1  # every value of this many digits is below MAX_VALUE
 MAX_ROWS = 1_048_575  # the rows below the header of one Excel sheet
 
 
@@ -82,11 +81,11 @@ PERIOD_SPAN = 10**5  # month indexes (year·12 + month − 1) stay below this un
 
 @dataclass
 class CheckedRows:
-    """Valid rows ready to write: each row's key (its unit id, metric id and month packed in
-    one integer, ``row_key``), value and line, and the (unit id, month) pairs written to."""
+    """Valid rows ready to write: each row's value by its key (its unit id, metric id and
+    month packed in one integer, ``row_key``), in line order, with the rows' lines, and the
+    (unit id, month) pairs written to."""
 
-    keys: list[int] = field(default_factory=list)
-    values: list[int] = field(default_factory=list)
+    rows: dict[int, int] = field(default_factory=dict)
     lines: Sequence[int] = ()
     pairs: set[tuple[int, int]] = field(default_factory=set)
     metric_span: int = 10  # a power of ten above every metric id
@@ -101,13 +100,13 @@ class CheckedRows:
 
     @property
     def count(self) -> int:
-        return len(self.values)
+        return len(self.rows)
 
-    @property
+    @cached_property
     def unit_ids(self) -> set[int]:
         return {unit_id for unit_id, _ in self.pairs}
 
-    @property
+    @cached_property
     def periods(self) -> set[int]:
         return {period for _, period in self.pairs}
 
@@ -180,6 +179,11 @@ def cell_text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+class LookupNeeded(Exception):
+    """A cell names a unit or a metric otherwise than by its code, and the reference was
+    told not to read the database to find it."""
+
+
 @dataclass
 class Reference:
     units: dict[str, tuple[int, int | None, int | None]]
@@ -187,6 +191,7 @@ class Reference:
     derived: frozenset[str]
     last_month: int  # the current month: figures of later months are not known yet
     names: dict[str, CodeOrName[Any]] = field(default_factory=dict)  # loaded when first used
+    lookups: bool = True  # False: a cell that is not a code raises LookupNeeded
 
     @classmethod
     def load(cls) -> Reference:
@@ -210,6 +215,8 @@ class Reference:
         by ``kiemsat.lib.lookup`` (a unit's name among the units ``writable``); NotFound."""
         if text in (self.units if column == "unit_code" else self.metrics):
             return text
+        if not self.lookups:
+            raise LookupNeeded(text)
         if column not in self.names:
             self.names[column] = (
                 units_by_code_or_name(
@@ -267,21 +274,30 @@ def check_columns(
     columns: FigureColumns, *, writable_unit_ids: set[int] | None = None
 ) -> CheckedRows:
     """Validate every row; raise ImportRefused with all messages, else the rows to write."""
-    plain = _plain_digits(columns.values)
-    if not plain:
-        columns = _without_blank_values(columns)
     ref = Reference.load()
-    judged = _Judged(columns, ref, writable_unit_ids, plain=plain)
-    errors = judged.errors()
-    checked = CheckedRows()
-    if not errors:
-        checked = judged.checked()
-        if not checked.count:
-            errors = ["Tệp rỗng: không có dòng số liệu nào."]
-    if not errors:
-        errors = locked_errors(checked, ref)
+    checked = check_against(columns, ref, writable_unit_ids)
+    errors = locked_errors(checked, ref)
     if errors:
         raise ImportRefused(errors)
+    return checked
+
+
+def check_against(
+    columns: FigureColumns, ref: Reference, writable_unit_ids: set[int] | None
+) -> CheckedRows:
+    """Every row judged against ``ref`` (all but the approved months, ``locked_errors``):
+    ImportRefused with every row's problem, else the rows to write. Reads the database
+    only where a cell names a unit or a metric otherwise than by its code."""
+    counts = _plain_counts(columns.values)
+    if counts is None:
+        columns = _without_blank_values(columns)
+    judged = _Judged(columns, ref, writable_unit_ids, counts=counts)
+    errors = judged.errors()
+    if errors:
+        raise ImportRefused(errors)
+    checked = judged.checked()
+    if not checked.count:
+        raise ImportRefused(["Tệp rỗng: không có dòng số liệu nào."])
     return checked
 
 
@@ -291,15 +307,20 @@ def _without_blank_values(columns: FigureColumns) -> FigureColumns:
     return FigureColumns(*([column[i] for i in keep] for column in vars(columns).values()))
 
 
-def _plain_digits(values: Sequence[Any]) -> bool:
-    """Whether every value is a text of 1 to VALUE_DIGITS ASCII digits (so below MAX_VALUE)."""
-    if not values or set(map(type, values)) != {str}:
-        return False
-    digits = "".join(values)
-    lengths = set(map(len, values))
-    return (
-        digits.isascii() and digits.isdigit() and min(lengths) > 0 and max(lengths) <= VALUE_DIGITS
-    )
+def _plain_counts(values: Sequence[Any]) -> list[int] | None:
+    """Each value as a count when every value is a text of ASCII digits (none blank) whose
+    number is at most MAX_VALUE; else None, and each value is read by ``parse_value``."""
+    try:
+        digits = "".join(values)
+    except TypeError:  # a cell that is not text (an XLSX number, a date)
+        return None
+    if not values or not (digits.isascii() and digits.isdigit()):
+        return None
+    try:
+        counts = list(map(int, values))
+    except ValueError:  # a blank cell, or more digits than Python reads
+        return None
+    return counts if max(counts) <= MAX_VALUE else None
 
 
 Verdicts = dict[Any, tuple[int | None, str]]  # a distinct cell -> (its id, or its problem)
@@ -332,7 +353,12 @@ class _Judged:
     value read; the rows themselves are visited only to name those in fault."""
 
     def __init__(
-        self, columns: FigureColumns, ref: Reference, writable: set[int] | None, *, plain: bool
+        self,
+        columns: FigureColumns,
+        ref: Reference,
+        writable: set[int] | None,
+        *,
+        counts: list[int] | None,
     ) -> None:
         self.columns = columns
         self.units = _judge(columns.units, lambda code: _unit_verdict(code, ref, writable))
@@ -345,9 +371,9 @@ class _Judged:
             if unit_id is not None and month is not None and (unit_id, month) not in self.pairs:
                 unit = ref.units[codes[unit_id]]
                 self.pairs[unit_id, month] = _pair_problem(codes[unit_id], unit, month, writable)
-        self.values: list[int | None] = list(map(int, columns.values)) if plain else []
+        self.values: Sequence[int | None] = counts if counts is not None else []
         self.value_problems: dict[int, str] = {}
-        if not plain:
+        if counts is None:
             self.values, self.value_problems = _values(columns.values)
         self.metric_span = 10 ** len(str(max(ref.metrics.values(), default=0)))
 
@@ -392,9 +418,8 @@ class _Judged:
         faulty = self.faulty()
         found = {i: self.problem(i) for i in faulty}
         if not faulty:
-            keys = self.keys
-            if len(set(keys)) < len(keys):
-                found.update(self.repeated(keys, faulty))
+            if len(self.rows) < len(self.keys):
+                found.update(self.repeated(self.keys, faulty))
         else:
             keys = [-1 if i in faulty else key for i, key in enumerate(self.keys)]
             found.update(self.repeated(keys, faulty))
@@ -435,11 +460,15 @@ class _Judged:
                 first[key] = i
         return found
 
+    @cached_property
+    def rows(self) -> dict[int, Any]:
+        """Each row's value by its key; shorter than the rows when a key repeats."""
+        return dict(zip(self.keys, self.values, strict=True))
+
     def checked(self) -> CheckedRows:
         """The rows to write; only once ``errors`` found none."""
         return CheckedRows(
-            self.keys,
-            self.values,  # type: ignore[arg-type]
+            self.rows,
             self.columns.lines,
             set(self.pairs),  # type: ignore[arg-type]
             self.metric_span,
@@ -532,7 +561,7 @@ def locked_errors(checked: CheckedRows, ref: Reference) -> list[str]:
         return []
     codes = {pk: code for code, (pk, _, _) in ref.units.items()}
     first: dict[tuple[int, int], int] = {}
-    for key, line in zip(checked.keys, checked.lines, strict=True):
+    for key, line in zip(checked.rows, checked.lines, strict=True):
         unit_id, _, period = checked.unpacked(key)
         if (unit_id, period) in locked and (unit_id, period) not in first:
             first[unit_id, period] = line

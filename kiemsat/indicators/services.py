@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
+from itertools import chain
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +33,7 @@ from kiemsat.indicators.models import (
     Submission,
     SubmissionStatus,
 )
+from kiemsat.lib.background import one_behind
 from kiemsat.lib.periods import Month
 from kiemsat.org.access import access_for, check
 from kiemsat.org.lifecycle import UnitEnded
@@ -64,17 +67,22 @@ def _existing(checked: CheckedRows) -> dict[int, int]:
     return {checked.row_key(u, m, p): v for u, m, p, v in rows}
 
 
-def _preview(checked: CheckedRows, existing: dict[int, int]) -> ImportPreview:
+def _counts(checked: CheckedRows, existing: dict[int, int]) -> tuple[int, int]:
+    """(new rows, changed rows) of ``checked`` against the figures ``existing``."""
+    if not existing:
+        return checked.count, 0
     created = updated = 0
-    if existing:
-        for key, value in zip(checked.keys, checked.values, strict=True):
-            old = existing.get(key)
-            if old is None:
-                created += 1
-            elif old != value:
-                updated += 1
-    else:
-        created = checked.count
+    for key, value in checked.rows.items():
+        old = existing.get(key)
+        if old is None:
+            created += 1
+        elif old != value:
+            updated += 1
+    return created, updated
+
+
+def _preview(checked: CheckedRows, existing: dict[int, int]) -> ImportPreview:
+    created, updated = _counts(checked, existing)
     total = checked.count
     return ImportPreview(
         total,
@@ -88,15 +96,18 @@ def _preview(checked: CheckedRows, existing: dict[int, int]) -> ImportPreview:
 
 def figures_preview(*, actor: Any, rows: Iterable[RawRow]) -> ImportPreview:
     """Dry run: validate everything and count what a write would do; writes nothing."""
-    checked = check_rows(rows, writable_unit_ids=_writable_ids(actor))
-    return _preview(checked, _existing(checked))
+    return figures_preview_checked(check_rows(rows, writable_unit_ids=_writable_ids(actor)))
 
 
 def figures_preview_file(*, actor: Any, name: str, data: bytes) -> ImportPreview:
     """Dry run of ``figures_import_file``: the same checks and counts, by reads only (no
     transaction, so it never waits for nor holds the database's write lock)."""
     columns = read_columns(name, data)
-    checked = check_columns(columns, writable_unit_ids=_writable_ids(actor))
+    return figures_preview_checked(check_columns(columns, writable_unit_ids=_writable_ids(actor)))
+
+
+def figures_preview_checked(checked: CheckedRows) -> ImportPreview:
+    """What writing rows already checked would do (new, changed, unchanged); reads only."""
     return _preview(checked, _existing(checked))
 
 
@@ -111,7 +122,7 @@ def figures_import(
     """Write a batch of figures all or nothing (insert or update by unit × metric × month)."""
     checked = check_rows(rows, writable_unit_ids=_writable_ids(actor))
     return figures_write(
-        actor=actor, checked=checked, source=source, file_name=file_name, unit=unit
+        actor=actor, parts=[checked], source=source, file_name=file_name, unit=unit
     )
 
 
@@ -121,29 +132,74 @@ def figures_import_file(
     """A whole CSV/XLSX file, all or nothing: every row checked before the write begins."""
     checked = check_columns(read_columns(name, data), writable_unit_ids=_writable_ids(actor))
     return figures_write(
-        actor=actor, checked=checked, source=Source.IMPORT, file_name=name, unit=unit
+        actor=actor, parts=[checked], source=Source.IMPORT, file_name=name, unit=unit
     )
 
 
-@transaction.atomic
 def figures_write(
     *,
     actor: Any,
-    checked: CheckedRows,
+    parts: Iterable[CheckedRows],
     source: str,
     file_name: str = "",
     unit: Unit | None = None,
 ) -> ImportPreview:
-    """Write rows already checked (``imports.check_columns``), all or nothing. Only what may
-    have changed since the check is looked at again: which months were approved meanwhile."""
-    locked = locked_errors(checked, Reference.load())
-    if locked:
-        raise ImportRefused(locked)
-    existing = _existing(checked)
-    preview = _preview(checked, existing)
-    _upsert(checked, source)
-    _record_batch(actor, preview, checked.unit_ids, checked.periods, source, file_name, unit)
+    """Write rows already checked (``imports.check_columns``), all or nothing. The rows may
+    come in parts (a large file checked by two processes, ``parts``): the first is taken
+    before the write lock is, and each next one is awaited while the one before is written.
+    Only what may have changed since the check is looked at again, part by part before it is
+    written: which months were approved meanwhile. If any part writes to one, nothing is
+    written and every such month is named, as one check of all the rows would."""
+    parts = iter(parts)
+    first = next(parts, None)
+    if first is None:
+        raise ImportRefused(["Tệp rỗng: không có dòng số liệu nào."])
+    with transaction.atomic():
+        written = _Written(Reference.load(), source)
+        with connection.cursor() as cursor:
+            one_behind(partial(_upsert, cursor), chain([first], parts), before=written.take)
+        if written.locked:
+            raise ImportRefused(written.locked)
+        preview = written.preview()
+        _record_batch(actor, preview, written.unit_ids, written.periods, source, file_name, unit)
     return preview
+
+
+class _Written:
+    """What the parts written so far add up to, and the approved months they would write."""
+
+    def __init__(self, ref: Reference, source: str) -> None:
+        self.ref, self.source = ref, source
+        self.now = connection.ops.adapt_datetimefield_value(timezone.now())
+        self.locked: list[str] = []
+        self.rows = self.created = self.updated = 0
+        self.unit_ids: set[int] = set()
+        self.periods: set[int] = set()
+
+    def take(self, part: CheckedRows) -> tuple[CheckedRows, str, str | None] | None:
+        """The part to write (with its source and time), once counted; None once a month
+        is found approved, after which parts are only looked at for their own such months."""
+        self.locked += locked_errors(part, self.ref)
+        if self.locked:
+            return None
+        created, updated = _counts(part, _existing(part))
+        self.rows += part.count
+        self.created += created
+        self.updated += updated
+        self.unit_ids |= part.unit_ids
+        self.periods |= part.periods
+        return part, self.source, self.now
+
+    def preview(self) -> ImportPreview:
+        changed = self.created + self.updated
+        return ImportPreview(
+            self.rows,
+            self.created,
+            self.updated,
+            self.rows - changed,
+            len(self.unit_ids),
+            len(self.periods),
+        )
 
 
 def _record_batch(
@@ -179,14 +235,14 @@ def _record_batch(
     )
 
 
-def _upsert(checked: CheckedRows, source: str) -> None:
+def _upsert(cursor: Any, written: tuple[CheckedRows, str, str | None]) -> None:
     """Insert new figures and update changed ones by one statement (foreign keys checked):
     the rows travel as one JSON object {row key: value} that the database reads with its
-    own JSON functions and unpacks by arithmetic (far faster than a statement per row)."""
-    document = json.dumps(dict(zip(checked.keys, checked.values, strict=True)))
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(_upsert_sql(checked.metric_span), [source, now, document])
+    own JSON functions and unpacks by arithmetic (far faster than a statement per row).
+    ``cursor`` is the calling thread's: this may run on another."""
+    checked, source, now = written
+    document = json.dumps(checked.rows)
+    cursor.execute(_upsert_sql(checked.metric_span), [source, now, document])
 
 
 def _upsert_sql(metric_span: int) -> str:
@@ -389,6 +445,7 @@ __all__ = [
     "figures_import",
     "figures_import_file",
     "figures_preview",
+    "figures_preview_checked",
     "figures_preview_file",
     "figures_write",
     "reopen_reason",

@@ -212,7 +212,7 @@ def test_a_month_approved_between_the_check_and_the_write_is_refused(units) -> N
     )
     before = state()
     with pytest.raises(imports.ImportRefused, match="dòng 2: tháng 01/2021"):
-        services.figures_write(actor=None, checked=checked, source=Source.IMPORT)
+        services.figures_write(actor=None, parts=[checked], source=Source.IMPORT)
     assert state() == before
 
 
@@ -223,7 +223,7 @@ def test_a_large_plain_file_is_written_exactly_and_audited_once(units, tmp_path)
     path.write_bytes(csv_bytes(lines))
     out = io.StringIO()
     call_command("import_figures", str(path), stdout=out)
-    assert "Đã nhập: 2000 dòng – thêm mới 2000, cập nhật 0, giữ nguyên 0;" in out.getvalue()
+    assert "Đã nhập: 2.000 dòng – thêm mới 2.000, cập nhật 0, giữ nguyên 0;" in out.getvalue()
     ids = imports.Reference.load()
     expected = sorted(
         (ids.units[u][0], ids.metrics[m], imports.parse_period(p), int(v))

@@ -1,10 +1,13 @@
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from kiemsat.indicators.imports import check_columns, read_bytes, read_columns
+from kiemsat.indicators.imports import CheckedRows, check_columns, read_bytes, read_columns
 from kiemsat.indicators.models import Source
-from kiemsat.indicators.services import figures_preview_file, figures_write
+from kiemsat.indicators.parts import Recheck, checked_parts
+from kiemsat.indicators.services import figures_preview_checked, figures_write
 from kiemsat.lib.commands import FileImportCommand
+from kiemsat.lib.vn import format_int
 
 
 class Command(FileImportCommand):
@@ -18,10 +21,22 @@ class Command(FileImportCommand):
 
     def run(self, *, name: str, data: bytes, dry_run: bool) -> Any:
         if dry_run:
-            return figures_preview_file(actor=None, name=name, data=data)
-        checked = check_columns(read_columns(name, data))
-        self.writing(checked.count)
-        return figures_write(actor=None, checked=checked, source=Source.IMPORT, file_name=name)
+            return figures_preview_checked(check_columns(read_columns(name, data)))
+        try:  # a large file is checked by two processes (``parts``)
+            return self.write(name, checked_parts(name, data))
+        except Recheck:  # checked whole instead: refused with its rows named, or written
+            return self.write(name, [check_columns(read_columns(name, data))])
+
+    def write(self, name: str, parts: Iterable[CheckedRows]) -> Any:
+        return figures_write(
+            actor=None, parts=self.announced(parts), source=Source.IMPORT, file_name=name
+        )
+
+    def announced(self, parts: Iterable[CheckedRows]) -> Iterator[CheckedRows]:
+        for part in parts:
+            self.writing(part.count)
+            yield part
 
     def summary(self, result: Any) -> str:
-        return f"{super().summary(result)}; {result.units} đơn vị, {result.periods} tháng"
+        units, months = format_int(result.units), format_int(result.periods)
+        return f"{super().summary(result)}; {units} đơn vị, {months} tháng"
