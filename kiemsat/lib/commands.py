@@ -14,6 +14,7 @@ from django.db import OperationalError
 
 from kiemsat.lib.busy import BUSY_MESSAGE, database_busy, wait_for_locks
 from kiemsat.lib.excel import ImportRefused, exit_refused, read_limited
+from kiemsat.lib.vn import format_int
 
 MAX_COMMAND_BYTES = 200 * 1024 * 1024  # files named on the command line
 DEFAULT_WAIT_SECONDS = 60.0  # a long import of another person's finishes well within this
@@ -54,13 +55,13 @@ class FileImportCommand(BaseCommand):
     def writing(self, rows: int) -> None:
         """With ``-v 2``: say that the check is over and the write begins."""
         if self.verbosity >= 2:
-            self.stdout.write(f"Đang ghi {rows} dòng…")
+            self.stdout.write(f"Đang ghi {format_int(rows)} dòng…")
             self.stdout.flush()
 
     def summary(self, result: Any) -> str:
         return (
-            f"{result.rows} dòng – thêm mới {result.created}, cập nhật {result.updated}, "
-            f"giữ nguyên {result.unchanged}"
+            f"{format_int(result.rows)} dòng – thêm mới {format_int(result.created)}, "
+            f"cập nhật {format_int(result.updated)}, giữ nguyên {format_int(result.unchanged)}"
         )
 
     def done(self, result: Any, dry_run: bool) -> str:

@@ -4,6 +4,7 @@ from typing import Any
 from kiemsat.agreements import excel
 from kiemsat.agreements.services import imports
 from kiemsat.lib.commands import FileImportCommand
+from kiemsat.lib.vn import format_int
 
 
 class Command(FileImportCommand):
@@ -21,4 +22,4 @@ class Command(FileImportCommand):
 
     def done(self, result: Any, dry_run: bool) -> str:
         verb = "Kiểm tra xong, có thể nhập" if dry_run else "Đã nhập"
-        return f"{verb} {result} văn bản phối hợp."
+        return f"{verb} {format_int(result)} văn bản phối hợp."

@@ -2,6 +2,7 @@ import io
 from typing import Any
 
 from kiemsat.lib.commands import FileImportCommand
+from kiemsat.lib.vn import format_int
 from kiemsat.oversight.excel import read_file
 from kiemsat.oversight.imports import check_rows, interventions_import
 
@@ -22,5 +23,5 @@ class Command(FileImportCommand):
 
     def done(self, result: Any, dry_run: bool) -> str:
         if dry_run:
-            return f"Kiểm tra xong: {result} dòng hợp lệ (chưa ghi)."
-        return f"Đã nhập {result} văn bản."
+            return f"Kiểm tra xong: {format_int(result)} dòng hợp lệ (chưa ghi)."
+        return f"Đã nhập {format_int(result)} văn bản."
