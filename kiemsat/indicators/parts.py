@@ -137,9 +137,10 @@ def _unpacked(answer: bytes, mine: CheckedRows) -> CheckedRows | None:
     if not answer:
         return None
     lines, pairs, keys, values = pickle.loads(answer)  # noqa: S301 - our own child's bytes
-    if lines.start != mine.lines[-1] + 1 or not mine.rows.keys().isdisjoint(keys):
+    rows = dict(zip(keys, values, strict=True))
+    if lines.start != mine.lines[-1] + 1 or not mine.rows.keys().isdisjoint(rows):
         return None
-    return CheckedRows(dict(zip(keys, values, strict=True)), lines, pairs, mine.metric_span)
+    return CheckedRows(rows, lines, pairs, mine.metric_span)
 
 
 __all__ = ["MIN_BYTES", "Recheck", "checked_parts"]
