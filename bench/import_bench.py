@@ -7,7 +7,7 @@ clock from start to exit, so kiemsat's time includes Python's and Django's start
 the final checkpoint of SQLite's write-ahead log (as a user running the command would wait
 for them). kiemsat's side is what the command does with every large plain CSV: read by
 ``lib.excel.plain_csv_columns``, checked column by column in two processes
-(``indicators.parts``: a third of the rows here, the rest in a forked child), the first part
+(``indicators.parts``: half the rows here, the other half in a forked child), the first half
 written by one statement with foreign keys checked while the child checks the second, then
 the second, in one transaction; no row is written before its part is wholly checked.
 """

@@ -9,9 +9,9 @@ loaded) while this process does the first.
 ``services.figures_write`` writes them while the child goes on, then the second part's.
 Together they are exactly the rows ``check_columns(read_columns(name, data))`` gives.
 
-The first part is the smaller, ``FIRST_SHARE`` of the file: its check and its write take
-about as long as the child's check of the rest (a row costs about as much to check as to
-write), so the second part is ready when the first is written and no process waits.
+The file is cut at the line end nearest past its middle: this process checks and writes
+its half while the child checks the other (a row costs about as much to write as to check)
+and sends it back, so neither waits long for the other.
 
 Whenever a part is refused, names a unit or a metric otherwise than by its code, repeats a
 row of the other part, or the child gives no answer, ``Recheck`` is raised (before the
@@ -40,7 +40,6 @@ from kiemsat.indicators.imports import (
 )
 
 MIN_BYTES = 4 * 1024 * 1024  # below this a second process saves less than it costs
-FIRST_SHARE = 1 / 3  # see the module's text
 
 
 class Recheck(Exception):
@@ -100,7 +99,7 @@ def _cut(data: bytes) -> tuple[bytes, bytes, int] | None:
     if len(data) < MIN_BYTES or b'"' in data or not data.isascii():
         return None
     header_end = data.find(b"\n") + 1
-    cut = data.find(b"\n", max(header_end, int(len(data) * FIRST_SHARE))) + 1
+    cut = data.find(b"\n", max(header_end, len(data) // 2)) + 1
     if not 0 < header_end < cut < len(data):
         return None
     return data[:cut], data[:header_end] + data[cut:], data.count(b"\n", header_end, cut)

@@ -100,7 +100,8 @@ def test_the_parts_are_the_whole_files_rows(units, forks, count, ending) -> None
     assert [*first.lines, *second.lines] == list(one.lines)
     assert first.pairs | second.pairs == one.pairs
     assert first.metric_span == second.metric_span == one.metric_span
-    assert 0 < first.count <= count // 3 + 1 < second.count + 1  # this process's is smaller
+    assert min(first.count, second.count) > 0
+    assert abs(first.count - second.count) <= 1 + count // 10  # cut near the middle
     assert len(forks) == 1 and reaped(forks[0])
 
 
