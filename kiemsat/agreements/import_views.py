@@ -20,6 +20,7 @@ from kiemsat.agreements.views import posted, require_staff_somewhere
 from kiemsat.lib import pending_import
 from kiemsat.lib.excel import XLSX, ImportRefused, read_limited
 from kiemsat.lib.http import download
+from kiemsat.lib.vn import format_int
 from kiemsat.org.lifecycle import EXAMPLE_PARTNER_CODE, EXAMPLE_UNIT_CODE, require_live_unit
 
 IMPORT_KIND = "instruments"
@@ -80,7 +81,7 @@ def instrument_import_confirm(request: HttpRequest) -> HttpResponse:
     def write(pending: pending_import.Pending) -> str:
         rows = _read_import(pending.name, pending.data, request.user)
         count = imports.instruments_import(actor=request.user, rows=rows)
-        return f"Đã nhập {count} văn bản phối hợp."
+        return f"Đã nhập {format_int(count)} văn bản phối hợp."
 
     return pending_import.confirm(
         request,

@@ -26,6 +26,7 @@ from kiemsat.indicators.models import Source, Submission
 from kiemsat.lib import pending_import
 from kiemsat.lib.http import act_and_redirect
 from kiemsat.lib.periods import Month, MonthRange, work_year_of
+from kiemsat.lib.vn import format_int
 from kiemsat.org.access import access_for, check_any
 from kiemsat.org.lifecycle import refuse_if_ended
 from kiemsat.org.models import Role, Unit
@@ -291,8 +292,8 @@ def figures_upload_confirm(request: HttpRequest) -> HttpResponse:
             actor=request.user, name=pending.name, data=pending.data
         )
         return (
-            f"Đã nhập {result.rows} dòng: thêm {result.created}, sửa {result.updated}, "
-            f"giữ nguyên {result.unchanged}."
+            f"Đã nhập {format_int(result.rows)} dòng: thêm {format_int(result.created)}, "
+            f"sửa {format_int(result.updated)}, giữ nguyên {format_int(result.unchanged)}."
         )
 
     return pending_import.confirm(

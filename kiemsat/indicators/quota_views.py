@@ -19,6 +19,7 @@ from kiemsat.indicators.quota_imports import parse_quota_file
 from kiemsat.lib import pending_import
 from kiemsat.lib.excel import XLSX
 from kiemsat.lib.http import act_and_redirect, download
+from kiemsat.lib.vn import format_int
 from kiemsat.org.models import Role, Unit
 from kiemsat.org.selectors import get_unit_for_user
 
@@ -154,8 +155,9 @@ def quota_upload_confirm(request: HttpRequest, pk: int, year: int) -> HttpRespon
             actor=request.user, name=pending.name, data=pending.data
         )
         return (
-            f"Đã nhập tệp {pending.name}: {result.rows} dòng – thêm {result.created}, "
-            f"sửa {result.updated}, giữ nguyên {result.unchanged}."
+            f"Đã nhập tệp {pending.name}: {format_int(result.rows)} dòng – thêm "
+            f"{format_int(result.created)}, sửa {format_int(result.updated)}, "
+            f"giữ nguyên {format_int(result.unchanged)}."
         )
 
     return pending_import.confirm(

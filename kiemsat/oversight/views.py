@@ -24,6 +24,7 @@ from kiemsat.documents.download import FORMATS, paper_download
 from kiemsat.lib import pending_import
 from kiemsat.lib.excel import XLSX, ImportRefused, SheetHead, filter_about, read_limited
 from kiemsat.lib.http import changes_saved, download, form_page, form_saved, page_of, query_string
+from kiemsat.lib.vn import format_int
 from kiemsat.org.access import check_any
 from kiemsat.org.lifecycle import live_unit_ids, require_live_unit
 from kiemsat.org.selectors import get_unit_for_user, work_calendar
@@ -313,7 +314,7 @@ def intervention_import_confirm(request: HttpRequest) -> HttpResponse:
     def write(pending: pending_import.Pending) -> str:
         rows = excel.read_file(pending.name, io.BytesIO(pending.data))
         count = imports.interventions_import(actor=request.user, rows=rows, file_name=pending.name)
-        return f"Đã nhập {count} văn bản vào sổ."
+        return f"Đã nhập {format_int(count)} văn bản vào sổ."
 
     return pending_import.confirm(
         request,
