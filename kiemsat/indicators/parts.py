@@ -2,20 +2,21 @@
 
 A command may use a second process where a web request never does (its requests call
 ``imports.check_columns``), and only while it runs one thread. A plain ASCII CSV of at
-least ``MIN_BYTES`` is cut at a line end into two parts; a forked child reads and judges
-the second (``imports.check_against``, which needs no database once the reference is
-loaded) while this process does the first.
-``checked_parts`` gives the first part's rows as soon as they are checked, so that
-``services.figures_write`` writes them while the child goes on, then the second part's.
-Together they are exactly the rows ``check_columns(read_columns(name, data))`` gives.
+least ``MIN_BYTES`` is cut at line ends: a forked child reads and judges the second half
+of its rows (``imports.check_against``, which needs no database once the reference is
+loaded) while this process does the first half in up to ``PIECES`` pieces.
+``checked_parts`` gives each piece's rows as soon as they are checked, so that
+``services.figures_write`` writes each while this process checks the next and the child
+goes on, then the child's half, which comes with its JSON made. Together the parts are
+exactly the rows ``check_columns(read_columns(name, data))`` gives.
 
-The file is cut at the line end nearest past its middle: this process checks and writes
-its half while the child checks the other (a row costs about as much to write as to check)
-and sends it back, so neither waits long for the other.
+The file is cut at its middle: a row costs about as much to write as to check, so the
+write, begun after the first piece, is fed without a pause by this process's pieces and
+then by the child's half, and neither process waits long for the other.
 
 Whenever a part is refused, names a unit or a metric otherwise than by its code, repeats a
-row of the other part, or the child gives no answer, ``Recheck`` is raised (before the
-second part is written, so the write is undone): the whole file is then to be checked by
+row of a part before it, or the child gives no answer, ``Recheck`` is raised (before the
+last part is written, so the write is undone): the whole file is then to be checked by
 the one path, which names the rows at fault.
 """
 
@@ -28,6 +29,7 @@ import threading
 from array import array
 from collections.abc import Iterator
 from dataclasses import replace
+from itertools import pairwise
 
 from kiemsat.indicators.imports import (
     CheckedRows,
@@ -40,6 +42,7 @@ from kiemsat.indicators.imports import (
 )
 
 MIN_BYTES = 4 * 1024 * 1024  # below this a second process saves less than it costs
+PIECES = 4  # the write begins once the first of this process's pieces is checked
 
 
 class Recheck(Exception):
@@ -47,14 +50,14 @@ class Recheck(Exception):
 
 
 def checked_parts(name: str, data: bytes) -> Iterator[CheckedRows]:
-    """The checked rows of a figures file: one part, or for a large plain file two, the
-    second checked by a child process while the first is used. Raises ImportRefused (one
-    part) or Recheck (two parts) as the module's text says."""
-    cut = _cut(data) if _alone() else None
-    if cut is None:
+    """The checked rows of a figures file: one part, or for a large plain file several, the
+    last checked by a child process while the others are used. Raises ImportRefused (one
+    part) or Recheck (several parts) as the module's text says."""
+    pieces = _pieces(data) if _alone() else None
+    if pieces is None:
         yield check_columns(read_columns(name, data))
         return
-    first, second, shift = cut
+    *mine, (theirs, their_shift) = pieces
     ref = replace(Reference.load(), lookups=False)
     reading, writing = os.pipe()
     child = os.fork()
@@ -63,28 +66,38 @@ def checked_parts(name: str, data: bytes) -> Iterator[CheckedRows]:
         try:
             os.close(reading)
             with os.fdopen(writing, "wb") as pipe:
-                pipe.write(_packed(_judged(name, second, ref, shift)))
+                pipe.write(_packed(_judged(name, theirs, ref, their_shift)))
             status = 0
         finally:
             os._exit(status)
     os.close(writing)
+    given = _Given()
     with os.fdopen(reading, "rb") as pipe:
         try:
-            mine = _judged(name, first, ref)
-            if mine is None:
-                raise Recheck
-            yield mine
+            for piece, shift in mine:
+                yield given.next(_judged(name, piece, ref, shift))
             answer = pipe.read()
             _, status = os.waitpid(child, 0)
             child = 0
         finally:
-            if child:  # the first part was refused, or the write given up: stop the child
+            if child:  # a part was refused, or the write given up: stop the child
                 os.kill(child, signal.SIGKILL)
                 os.waitpid(child, 0)
-    theirs = _unpacked(answer, mine) if status == 0 else None
-    if theirs is None:
-        raise Recheck
-    yield theirs
+    yield given.next(_unpacked(answer) if status == 0 else None)
+
+
+class _Given:
+    """The rows of the parts given so far: the next must repeat none of them, or the file
+    is to be checked whole (which names the repeats)."""
+
+    def __init__(self) -> None:
+        self.keys: set[int] = set()
+
+    def next(self, part: CheckedRows | None) -> CheckedRows:
+        if part is None or not self.keys.isdisjoint(part.rows):
+            raise Recheck
+        self.keys.update(part.rows)
+        return part
 
 
 def _alone() -> bool:
@@ -93,16 +106,28 @@ def _alone() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-def _cut(data: bytes) -> tuple[bytes, bytes, int] | None:
-    """(the header and the first part of the rows, the header and the rest, the number of
-    lines the first part holds before the rest), or None when the file is not for cutting."""
+def _pieces(data: bytes) -> list[tuple[bytes, int]] | None:
+    """This process's pieces of the first half of the rows (up to ``PIECES``) and the
+    child's second half, each with the header and the number of rows before it; None when
+    the file is not for cutting. Each cut is at the line end nearest past its share of the
+    bytes; a file of few lines has fewer pieces."""
     if len(data) < MIN_BYTES or b'"' in data or not data.isascii():
         return None
     header_end = data.find(b"\n") + 1
-    cut = data.find(b"\n", max(header_end, len(data) // 2)) + 1
-    if not 0 < header_end < cut < len(data):
+    body = len(data) - header_end
+    cuts = [header_end]
+    for share in range(1, PIECES + 1):
+        cut = data.find(b"\n", max(cuts[-1], header_end + body * share // (2 * PIECES))) + 1
+        if cuts[-1] < cut < len(data):
+            cuts.append(cut)
+    if not 0 < header_end < cuts[-1]:
         return None
-    return data[:cut], data[:header_end] + data[cut:], data.count(b"\n", header_end, cut)
+    cuts.append(len(data))
+    header, pieces, shift = data[:header_end], [], 0
+    for start, stop in pairwise(cuts):
+        pieces.append((header + data[start:stop], shift))
+        shift += data.count(b"\n", start, stop)
+    return pieces
 
 
 def _judged(name: str, data: bytes, ref: Reference, shift: int = 0) -> CheckedRows | None:
@@ -121,25 +146,26 @@ def _judged(name: str, data: bytes, ref: Reference, shift: int = 0) -> CheckedRo
 
 
 def _packed(checked: CheckedRows | None) -> bytes:
-    """A checked part as bytes for the pipe; empty when there is nothing to send."""
+    """A checked part as bytes for the pipe, with its JSON made; empty when there is
+    nothing to send."""
     if checked is None:
         return b""
     try:
         keys, values = array("q", checked.rows.keys()), array("q", checked.rows.values())
     except OverflowError:  # not a 64-bit integer: the whole file is checked instead
         return b""
-    return pickle.dumps((checked.lines, checked.pairs, keys, values), pickle.HIGHEST_PROTOCOL)
+    fields = (checked.lines, checked.pairs, keys, values, checked.metric_span)
+    return pickle.dumps((*fields, checked.as_json()), pickle.HIGHEST_PROTOCOL)
 
 
-def _unpacked(answer: bytes, mine: CheckedRows) -> CheckedRows | None:
-    """The child's part, or None when it gave no answer or repeats a row of ``mine``."""
+def _unpacked(answer: bytes) -> CheckedRows | None:
+    """The child's part, or None when it gave no answer."""
     if not answer:
         return None
-    lines, pairs, keys, values = pickle.loads(answer)  # noqa: S301 - our own child's bytes
+    # The bytes are our own child's (S301 warns of unpickling what others send).
+    lines, pairs, keys, values, metric_span, document = pickle.loads(answer)  # noqa: S301
     rows = dict(zip(keys, values, strict=True))
-    if lines.start != mine.lines[-1] + 1 or not mine.rows.keys().isdisjoint(rows):
-        return None
-    return CheckedRows(rows, lines, pairs, mine.metric_span)
+    return CheckedRows(rows, lines, pairs, metric_span, document)
 
 
-__all__ = ["MIN_BYTES", "Recheck", "checked_parts"]
+__all__ = ["MIN_BYTES", "PIECES", "Recheck", "checked_parts"]

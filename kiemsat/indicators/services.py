@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -155,7 +154,7 @@ def figures_write(
     if first is None:
         raise ImportRefused(["Tệp rỗng: không có dòng số liệu nào."])
     # Each part's JSON is made as soon as the part is given, while the one before is written.
-    documents = ((part, json.dumps(part.rows)) for part in chain([first], parts))
+    documents = ((part, part.as_json()) for part in chain([first], parts))
     with transaction.atomic():
         written = _Written(Reference.load(), source)
         with connection.cursor() as cursor:

@@ -90,18 +90,31 @@ def import_command(tmp_path, content: bytes) -> tuple[str, str]:  # type: ignore
     return out.getvalue(), err.getvalue()
 
 
+def given_until_recheck(got) -> list[imports.CheckedRows]:  # type: ignore[no-untyped-def]
+    """The parts given before ``Recheck`` is raised (which it must be)."""
+    given = []
+    with pytest.raises(parts.Recheck):
+        for part in got:
+            given.append(part)
+    return given
+
+
 @pytest.mark.parametrize("count", [2, 3, 10, 999])
 @pytest.mark.parametrize("ending", ["\n", "\r\n"])
 def test_the_parts_are_the_whole_files_rows(units, forks, count, ending) -> None:  # type: ignore[no-untyped-def]
     content = csv_bytes(good_lines(units, count)).replace(b"\n", ending.encode())
-    first, second = list(parts.checked_parts("f.csv", content))
+    given = list(parts.checked_parts("f.csv", content))
     one = whole(content)
-    assert [*first.rows.items(), *second.rows.items()] == list(one.rows.items())
-    assert [*first.lines, *second.lines] == list(one.lines)
-    assert first.pairs | second.pairs == one.pairs
-    assert first.metric_span == second.metric_span == one.metric_span
-    assert min(first.count, second.count) > 0
-    assert abs(first.count - second.count) <= 1 + count // 10  # cut near the middle
+    assert [row for part in given for row in part.rows.items()] == list(one.rows.items())
+    assert [line for part in given for line in part.lines] == list(one.lines)
+    assert set().union(*(part.pairs for part in given)) == one.pairs
+    assert {part.metric_span for part in given} == {one.metric_span}
+    assert len(given) == min(count, parts.PIECES + 1)
+    assert min(part.count for part in given) > 0
+    *mine, theirs = given
+    # This process checks the first half in pieces, the child the second half.
+    assert abs(sum(part.count for part in mine) - theirs.count) <= 1 + count // 10
+    assert theirs.document == theirs.as_json() == imports.json.dumps(theirs.rows)
     assert len(forks) == 1 and reaped(forks[0])
 
 
@@ -123,7 +136,7 @@ def test_files_not_for_cutting_are_checked_whole(content, forks) -> None:  # typ
     assert forks == []
 
 
-@pytest.mark.parametrize("where", [5, 900], ids=["first-part", "second-part"])
+@pytest.mark.parametrize("where", [5, 300, 900], ids=["first-piece", "third-piece", "child"])
 @pytest.mark.parametrize(
     "fault",
     [
@@ -137,16 +150,15 @@ def test_a_fault_in_either_part_is_named_as_by_one_check(
     units, tmp_path, forks, where, fault
 ) -> None:  # type: ignore[no-untyped-def]
     lines = good_lines(units, 999)
-    if fault == "repeat":  # the second part repeats a row of the first
+    if fault == "repeat":  # a later part repeats a row of the first
         lines.insert(where, lines[3].rsplit(",", 1)[0] + ",1")
     else:
         lines.insert(where, fault)
     content = csv_bytes(lines)
-    got = parts.checked_parts("f.csv", content)
-    if where > len(lines) // 3:
-        next(got)  # the first part is fine and given
-    with pytest.raises(parts.Recheck):
-        next(got)
+    given = given_until_recheck(parts.checked_parts("f.csv", content))
+    # The parts before the fault's are given (and written) before it is found.
+    assert [part.lines[-1] < where + 2 for part in given] == [True] * len(given)
+    assert len(given) == {5: 0, 300: 2, 900: parts.PIECES}[where]
     before = state()
     out, err = import_command(tmp_path, content)
     try:
@@ -162,10 +174,9 @@ def test_a_fault_in_either_part_is_named_as_by_one_check(
 
 def test_a_code_in_another_case_in_the_second_part_is_found(units, tmp_path) -> None:  # type: ignore[no-untyped-def]
     lines = [*good_lines(units, 999), f"{HA_LONG.lower()},2020-12,TB_MOI,5"]
-    got = parts.checked_parts("f.csv", csv_bytes(lines))
-    next(got)
-    with pytest.raises(parts.Recheck):  # the child does not read the database to find it
-        next(got)
+    # The child does not read the database to find it.
+    given = given_until_recheck(parts.checked_parts("f.csv", csv_bytes(lines)))
+    assert len(given) == parts.PIECES
     out, err = import_command(tmp_path, csv_bytes(lines))
     assert "Đã nhập: 1.000 dòng – thêm mới 1.000" in out, err
     december = Figure.objects.get(period=Month(2020, 12).index)
@@ -180,10 +191,7 @@ def test_a_child_without_answer_leaves_the_file_to_one_check(
 
     monkeypatch.setattr(parts, "_packed", dies)  # in the child: it exits with status 1
     content = csv_bytes(good_lines(units, 999))
-    got = parts.checked_parts("f.csv", content)
-    first = next(got)
-    with pytest.raises(parts.Recheck):
-        next(got)
+    first, *_ = given_until_recheck(parts.checked_parts("f.csv", content))
     out, err = import_command(tmp_path, content)
     assert f"Đang ghi {first.count} dòng" in out  # being written when the child failed
     assert "Đã nhập: 999 dòng – thêm mới 999" in out, err
