@@ -217,29 +217,58 @@ def member_inputs(
     report adds nothing, its quota included. So a province "hai cấp", the province with
     its subordinates and any group holding the same units give the same sums.
     """
-    specs = {ind.code: spec_for(ind) for ind in indicators}
-    codes = {m for spec in specs.values() for m in spec.metrics()}
+    metrics = {ind.code: spec_for(ind).metrics() for ind in indicators}
     all_ids = {u for ids in members.values() for u in ids}
-    per_unit = unit_totals(all_ids, codes, months)
+    per_unit = unit_totals(all_ids, set().union(*metrics.values()), months)
     by_unit: dict[int, dict[str, int]] = defaultdict(dict)
     for (unit_id, code), value in quotas(all_ids, months).items():
         by_unit[unit_id][code] = value
     result: dict[str, dict[str, AggregatedInput]] = {}
     for key, ids in members.items():
         reporting = [u for u in ids if u in per_unit]
+        totals, present = _summed([per_unit[u] for u in reporting])
+        member_quotas = [(per_unit[u][1], by_unit[u]) for u in reporting if u in by_unit]
         result[key] = {
-            code: engine.pool(
-                AggregatedInput(
-                    {m: per_unit[u][0].get(m, 0) for m in metrics},
-                    not per_unit[u][1].isdisjoint(metrics),
-                    by_unit.get(u, {}).get(code),
-                )
-                for u in reporting
+            code: AggregatedInput(
+                {m: totals.get(m, 0) for m in used},
+                True,
+                _quota(code, used, member_quotas),
             )
-            for code, spec in specs.items()
-            for metrics in (spec.metrics(),)
+            if not present.isdisjoint(used)
+            else NOT_REPORTED
+            for code, used in metrics.items()
         }
     return result
+
+
+NOT_REPORTED = engine.pool([])
+
+
+def _summed(slots: list[tuple[MemberTotals, set[str]]]) -> tuple[MemberTotals, set[str]]:
+    """The units' totals added up and the metrics any of them reported. A unit adds
+    nothing to the metrics it did not report (it has no total for them), so this is what
+    ``engine.pool`` gives for every indicator, whichever of the units reported it."""
+    if len(slots) == 1:
+        return slots[0]
+    totals: dict[str, int] = {}
+    present: set[str] = set()
+    for unit_totals_, unit_present in slots:
+        present |= unit_present
+        for code, value in unit_totals_.items():
+            totals[code] = totals.get(code, 0) + value
+    return totals, present
+
+
+def _quota(
+    code: str, used: frozenset[str], member_quotas: list[tuple[set[str], dict[str, int]]]
+) -> int | None:
+    """The quotas of the units that reported the indicator, summed (``engine.pool``)."""
+    found = [
+        quotas_[code]
+        for present, quotas_ in member_quotas
+        if code in quotas_ and not present.isdisjoint(used)
+    ]
+    return sum(found) if found else None
 
 
 def _table(

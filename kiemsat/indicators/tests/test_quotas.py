@@ -23,7 +23,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from kiemsat.audit.models import AuditEntry
-from kiemsat.indicators.evaluation import evaluate_unit
+from kiemsat.indicators.engine import AggregatedInput
+from kiemsat.indicators.evaluation import evaluate_unit, indicators_in_force, member_inputs
 from kiemsat.indicators.imports import ImportRefused, RawRow
 from kiemsat.indicators.models import Quota, QuotaLock, Source, SubmissionStatus
 from kiemsat.indicators.quota_forms import cell_name
@@ -31,10 +32,12 @@ from kiemsat.indicators.quota_services import quota_set, quotas_approve
 from kiemsat.indicators.services import figures_import
 from kiemsat.lib.periods import MonthRange
 from kiemsat.lib.tests.pending import confirm
+from kiemsat.org.models import Unit
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 YEAR = 2025
 QN, KV3, HA_LONG, HA_GIANG = "QUANG-NINH", "QUANG-NINH-KV3", "QUANG-NINH-HA-LONG", "HA-GIANG"
+CAM_PHA = "QUANG-NINH-CAM-PHA"
 QUOTA_CODES = ["KN-02", "TB-03", "TG-02", "XX-03"]
 HEADER = "unit_code,unit_name,work_year,indicator_code,value"
 
@@ -414,6 +417,28 @@ def test_import_quotas_command(units, tmp_path):  # type: ignore[no-untyped-def]
     assert exit_info.value.code == 1
     assert f"dòng 3: đơn vị '{HA_LONG}' đã kết thúc ngày 30/06/2025" in err.getvalue()
     assert quotas() == [(HA_LONG, "TG-02", 2024, 8), (KV3, "TB-03", 2025, 3)]
+
+
+# --- pooled ---------------------------------------------------------------------------------
+
+
+def test_a_member_of_several_units_pools_the_quotas_of_those_that_reported(  # type: ignore[no-untyped-def]
+    units, ha_long_reported
+):
+    """As ``engine.pool`` does for a group: Cẩm Phả reported other figures but not TB-03's,
+    so its quota adds nothing; Hạ Long's counts, and its inspections are the sum."""
+    cam_pha = Unit.objects.get(code=CAM_PHA)
+    quota_set(actor=None, unit=units[HA_LONG], indicator_code="TB-03", work_year=YEAR, value=4)
+    quota_set(actor=None, unit=cam_pha, indicator_code="TB-03", work_year=YEAR, value=3)
+    rows = [RawRow(1, CAM_PHA, "2024-12", "TB_MOI", 6)]
+    figures_import(actor=None, rows=rows, source=Source.ENTRY)
+    months = MonthRange.parse("2024-12", "2025-02")
+    members = {"both": {units[HA_LONG].pk, cam_pha.pk}, "cam_pha": {cam_pha.pk}}
+    indicators = indicators_in_force(months.last_day(), [cam_pha.level])
+    got = member_inputs(members, indicators, months)
+    assert got["both"]["TB-03"] == AggregatedInput({"TB_KSTT": 3}, True, 4)
+    assert got["cam_pha"]["TB-03"] == AggregatedInput({}, False, None)
+    assert got["both"]["TB-01"].reported and got["both"]["TB-01"].quota is None
 
 
 # --- the API --------------------------------------------------------------------------------
