@@ -26,7 +26,6 @@ import os
 import pickle
 import signal
 import threading
-from array import array
 from collections.abc import Iterator
 from dataclasses import replace
 from itertools import pairwise
@@ -71,11 +70,13 @@ def checked_parts(name: str, data: bytes) -> Iterator[CheckedRows]:
         finally:
             os._exit(status)
     os.close(writing)
-    given = _Given()
+    given: set[int] = set()  # the keys of the rows given so far
     with os.fdopen(reading, "rb") as pipe:
         try:
             for piece, shift in mine:
-                yield given.next(_judged(name, piece, ref, shift))
+                part = _following(given, _judged(name, piece, ref, shift))
+                given.update(part.rows)
+                yield part
             answer = pipe.read()
             _, status = os.waitpid(child, 0)
             child = 0
@@ -83,21 +84,17 @@ def checked_parts(name: str, data: bytes) -> Iterator[CheckedRows]:
             if child:  # a part was refused, or the write given up: stop the child
                 os.kill(child, signal.SIGKILL)
                 os.waitpid(child, 0)
-    yield given.next(_unpacked(answer) if status == 0 else None)
+    last = _following(given, _unpacked(answer) if status == 0 else None)
+    del given, answer  # freed now, not while the last part waits to be written
+    yield last
 
 
-class _Given:
-    """The rows of the parts given so far: the next must repeat none of them, or the file
-    is to be checked whole (which names the repeats)."""
-
-    def __init__(self) -> None:
-        self.keys: set[int] = set()
-
-    def next(self, part: CheckedRows | None) -> CheckedRows:
-        if part is None or not self.keys.isdisjoint(part.rows):
-            raise Recheck
-        self.keys.update(part.rows)
-        return part
+def _following(given: set[int], part: CheckedRows | None) -> CheckedRows:
+    """``part``, checked and repeating none of the rows ``given``; else Recheck (the whole
+    file's check names the repeats)."""
+    if part is None or not given.isdisjoint(part.rows):
+        raise Recheck
+    return part
 
 
 def _alone() -> bool:
@@ -150,11 +147,7 @@ def _packed(checked: CheckedRows | None) -> bytes:
     nothing to send."""
     if checked is None:
         return b""
-    try:
-        keys, values = array("q", checked.rows.keys()), array("q", checked.rows.values())
-    except OverflowError:  # not a 64-bit integer: the whole file is checked instead
-        return b""
-    fields = (checked.lines, checked.pairs, keys, values, checked.metric_span)
+    fields = (checked.rows, checked.lines, checked.pairs, checked.metric_span)
     return pickle.dumps((*fields, checked.as_json()), pickle.HIGHEST_PROTOCOL)
 
 
@@ -163,9 +156,7 @@ def _unpacked(answer: bytes) -> CheckedRows | None:
     if not answer:
         return None
     # The bytes are our own child's (S301 warns of unpickling what others send).
-    lines, pairs, keys, values, metric_span, document = pickle.loads(answer)  # noqa: S301
-    rows = dict(zip(keys, values, strict=True))
-    return CheckedRows(rows, lines, pairs, metric_span, document)
+    return CheckedRows(*pickle.loads(answer))  # noqa: S301
 
 
 __all__ = ["MIN_BYTES", "PIECES", "Recheck", "checked_parts"]

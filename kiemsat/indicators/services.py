@@ -68,16 +68,13 @@ def _existing(checked: CheckedRows) -> dict[int, int]:
 
 def _counts(checked: CheckedRows, existing: dict[int, int]) -> tuple[int, int]:
     """(new rows, changed rows) of ``checked`` against the figures ``existing``."""
-    if not existing:
-        return checked.count, 0
-    created = updated = 0
-    for key, value in checked.rows.items():
-        old = existing.get(key)
-        if old is None:
-            created += 1
-        elif old != value:
-            updated += 1
-    return created, updated
+    shared = updated = 0
+    for key, old in existing.items():  # a few for a new file, as many as its rows again
+        value = checked.rows.get(key)
+        if value is not None:
+            shared += 1
+            updated += value != old
+    return checked.count - shared, updated
 
 
 def _preview(checked: CheckedRows, existing: dict[int, int]) -> ImportPreview:
