@@ -121,8 +121,9 @@ def _pieces(data: bytes) -> list[tuple[bytes, int]] | None:
         return None
     cuts.append(len(data))
     header, pieces, shift = data[:header_end], [], 0
+    view = memoryview(data)  # each piece is copied once, with the header before it
     for start, stop in pairwise(cuts):
-        pieces.append((header + data[start:stop], shift))
+        pieces.append((header + view[start:stop], shift))
         shift += data.count(b"\n", start, stop)
     return pieces
 

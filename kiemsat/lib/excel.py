@@ -282,18 +282,20 @@ def plain_csv_columns(
         if "\r" in text:
             return None
     delimiter = csv_delimiter(text)
-    first, _, body = text.partition("\n")
-    if header_names(first.split(delimiter)) != list(header):
-        return None
-    body = body.removesuffix("\n")
+    header_end = text.find("\n")
+    if header_end < 0 or header_names(text[:header_end].split(delimiter)) != list(header):
+        return None  # no rows, or not the header
     width = len(header)
     # Each line's end becomes a separator too, kept as the first character of the next
-    # line's first cell: the file is plain exactly when every width-th cell, and no other,
-    # begins a line.
-    joined = body.replace("\n", delimiter + "\n")
-    cells = joined.split(delimiter) if body else []
-    rows, extra = divmod(len(cells), width)
-    if extra or not 0 < rows <= max_rows or body.count("\n") != rows - 1:
+    # line's first cell: the file is plain exactly when every width-th cell after the
+    # header's, and no other, begins a line. The file's last line end, if any, is a cell
+    # of its own.
+    joined = text.replace("\n", delimiter + "\n")
+    cells = joined.split(delimiter)
+    if cells[-1] == "\n":
+        cells.pop()
+    rows, extra = divmod(len(cells) - width, width)
+    if extra or not 0 < rows <= max_rows or text.count("\n") - text.endswith("\n") != rows:
         return None
     limit = csv.field_size_limit()
     if _may_run(joined, delimiter, limit) and max(map(len, cells)) >= limit:
@@ -301,10 +303,14 @@ def plain_csv_columns(
     # A cell holding a line's end begins with it and holds no other: the line ends must
     # all be in the cells that begin lines, one each.
     starts = "".join(cells[width::width])
-    if starts.count("\n") != rows - 1:
+    if starts.count("\n") != rows:
         return None  # a blank line, a missing or an extra cell: the reader names the line
-    first_column = [cells[0], *starts.split("\n")[1:]]
-    return (range(2, rows + 2), first_column, *(cells[i::width] for i in range(1, width)))
+    first_column = starts.split("\n")[1:]
+    return (
+        range(2, rows + 2),
+        first_column,
+        *(cells[i::width] for i in range(width + 1, 2 * width)),
+    )
 
 
 def _may_run(text: str, separator: str, length: int) -> bool:
