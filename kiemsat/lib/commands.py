@@ -52,10 +52,11 @@ class FileImportCommand(BaseCommand):
         Call ``writing`` once every row is checked, just before the write begins."""
         raise NotImplementedError
 
-    def writing(self, rows: int) -> None:
-        """With ``-v 2``: say that the check is over and the write begins."""
+    def writing(self, rows: int, *, more: bool = False) -> None:
+        """With ``-v 2``: say that the check is over and the write begins; ``more`` for a
+        part of the file written after another (a large file checked in parts)."""
         if self.verbosity >= 2:
-            self.stdout.write(f"Đang ghi {format_int(rows)} dòng…")
+            self.stdout.write(f"Đang ghi {'thêm ' if more else ''}{format_int(rows)} dòng…")
             self.stdout.flush()
 
     def summary(self, result: Any) -> str:

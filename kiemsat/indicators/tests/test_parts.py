@@ -193,7 +193,9 @@ def test_a_child_without_answer_leaves_the_file_to_one_check(
     content = csv_bytes(good_lines(units, 999))
     first, *_ = given_until_recheck(parts.checked_parts("f.csv", content))
     out, err = import_command(tmp_path, content)
-    assert f"Đang ghi {first.count} dòng" in out  # being written when the child failed
+    # The first part was being written when the child failed; then the whole file.
+    assert out.startswith(f"Đang ghi {first.count} dòng…\nĐang ghi thêm ")
+    assert "Đang ghi 999 dòng…" in out
     assert "Đã nhập: 999 dòng – thêm mới 999" in out, err
     assert Figure.objects.count() == 999
     assert all(reaped(pid) for pid in forks)

@@ -33,8 +33,8 @@ class Command(FileImportCommand):
         )
 
     def announced(self, parts: Iterable[CheckedRows]) -> Iterator[CheckedRows]:
-        for part in parts:
-            self.writing(part.count)
+        for number, part in enumerate(parts):
+            self.writing(part.count, more=number > 0)
             yield part
 
     def summary(self, result: Any) -> str:
