@@ -43,7 +43,7 @@ def record(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() phải được gọi trong một giao dịch.")
     user = user_of(actor)
-    transaction.on_commit(bump_revision)
+    _bump_on_commit()
     forget()  # the org graph or the calendar may be what changed
     return AuditEntry.objects.create(
         actor=user,
@@ -72,6 +72,14 @@ def save_recorded(
     instance.full_clean()
     instance.save(update_fields=update_fields)
     return record(actor=actor, action=action, obj=on or instance, unit_id=unit_id, changes=changes)
+
+
+def _bump_on_commit() -> None:
+    """Have the revision counted once when the transaction commits, however many rows it
+    records: a callback still waiting (not undone with a savepoint) is enough."""
+    waiting = transaction.get_connection().run_on_commit
+    if not any(callback is bump_revision for _, callback, _ in waiting):
+        transaction.on_commit(bump_revision)
 
 
 def bump_revision() -> None:

@@ -3,6 +3,8 @@ still gated."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -14,6 +16,7 @@ from kiemsat.audit.services import bump_revision
 from kiemsat.indicators import imports, quota_services, services
 from kiemsat.indicators.cache import cache_key, cached, data_revision
 from kiemsat.indicators.models import Figure, Metric
+from kiemsat.indicators.quota_imports import QuotaRow
 from kiemsat.lib.periods import MonthRange
 from kiemsat.org.models import Cluster, ClusterKind, ClusterTerm
 
@@ -115,6 +118,34 @@ def test_a_rolled_back_write_counts_nothing(cast, units, django_capture_on_commi
         )  # fmt: skip
         raise RuntimeError
     assert data_revision() == before
+
+
+def set_quota(admin, unit, code: str) -> None:  # type: ignore[no-untyped-def]
+    quota_services.quota_set(actor=admin, unit=unit, indicator_code=code, work_year=2021, value=5)
+
+
+def test_a_commit_of_many_rows_counts_once(cast, units, django_capture_on_commit_callbacks):
+    _, counted = data_revision()
+    codes = ["TB-03", "KN-02", "TG-02"]
+    rows = [QuotaRow(line, "HA-GIANG", 2021, code, 5) for line, code in enumerate(codes, 1)]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        result = quota_services.quotas_set(actor=cast["admin"], rows=rows)
+    assert result.created == 3
+    assert len(callbacks) == 1
+    assert data_revision()[1] == counted + 1
+
+
+def test_a_write_undone_to_its_savepoint_leaves_the_next_one_counted(
+    cast, units, django_capture_on_commit_callbacks
+):
+    _, counted = data_revision()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        with contextlib.suppress(RuntimeError), transaction.atomic():
+            set_quota(cast["admin"], units["HA-GIANG"], "TB-03")
+            raise RuntimeError
+        set_quota(cast["admin"], units["HA-GIANG"], "KN-02")
+    assert len(callbacks) == 1
+    assert data_revision()[1] == counted + 1
 
 
 def test_a_commit_that_lands_below_the_highest_id_still_changes_the_revision():
