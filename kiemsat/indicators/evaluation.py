@@ -252,9 +252,9 @@ def _summed(slots: list[tuple[MemberTotals, set[str]]]) -> tuple[MemberTotals, s
         return slots[0]
     totals: dict[str, int] = {}
     present: set[str] = set()
-    for unit_totals_, unit_present in slots:
-        present |= unit_present
-        for code, value in unit_totals_.items():
+    for values, reported in slots:
+        present |= reported
+        for code, value in values.items():
             totals[code] = totals.get(code, 0) + value
     return totals, present
 
@@ -264,9 +264,9 @@ def _quota(
 ) -> int | None:
     """The quotas of the units that reported the indicator, summed (``engine.pool``)."""
     found = [
-        quotas_[code]
-        for present, quotas_ in member_quotas
-        if code in quotas_ and not present.isdisjoint(used)
+        unit_quotas[code]
+        for reported, unit_quotas in member_quotas
+        if code in unit_quotas and not reported.isdisjoint(used)
     ]
     return sum(found) if found else None
 
