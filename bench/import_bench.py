@@ -8,11 +8,10 @@ the final checkpoint of SQLite's write-ahead log (as a user running the command 
 for them); each side runs three times, in turn, and its best run counts.
 
 kiemsat's side is what the command does with every large plain CSV: read by
-``lib.excel.plain_csv_columns``, checked column by column in two processes
-(``indicators.parts``: the first half of the rows here, in four pieces, the second half in
-a forked child), each piece written by one statement with foreign keys checked as soon as
-it is checked, then the child's half, in one transaction; no row is written before its
-part is wholly checked.
+``lib.excel.plain_csv_columns``, checked column by column in eight pieces
+(``indicators.parts``), each written by one statement with foreign keys checked on a second
+thread while the next is checked, in one transaction; no row is written before its piece is
+wholly checked.
 """
 
 from __future__ import annotations

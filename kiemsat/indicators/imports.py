@@ -14,7 +14,6 @@ its rows belong together; every way in (file, grid, API, demo) goes through them
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -90,14 +89,6 @@ class CheckedRows:
     lines: Sequence[int] = ()
     pairs: set[tuple[int, int]] = field(default_factory=set)
     metric_span: int = 10  # a power of ten above every metric id
-    document: str | None = field(default=None, repr=False, compare=False)
-
-    def as_json(self) -> str:
-        """The rows as one JSON object {row key: value}, the form the write sends them in;
-        made once (a child process checking a part makes it before sending the part)."""
-        if self.document is None:
-            self.document = json.dumps(self.rows)
-        return self.document
 
     def row_key(self, unit_id: int, metric_id: int, period: int) -> int:
         return (unit_id * self.metric_span + metric_id) * PERIOD_SPAN + period

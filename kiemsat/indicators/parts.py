@@ -1,31 +1,23 @@
-"""The check of a large figures file by two processes, for ``manage.py import_figures``.
+"""The check of a large figures file in pieces, each written while the next is checked, for
+``manage.py import_figures``.
 
-A command may use a second process where a web request never does (its requests call
-``imports.check_columns``), and only while it runs one thread. A plain ASCII CSV of at
-least ``MIN_BYTES`` is cut at line ends: a forked child reads and judges the second half
-of its rows (``imports.check_against``, which needs no database once the reference is
-loaded) while this process does the first half in up to ``PIECES`` pieces.
-``checked_parts`` gives each piece's rows as soon as they are checked, so that
-``services.figures_write`` writes each while this process checks the next and the child
-goes on, then the child's half, which comes with its JSON made. Together the parts are
-exactly the rows ``check_columns(read_columns(name, data))`` gives.
+A plain ASCII CSV of at least ``MIN_BYTES`` is cut at line ends into ``PIECES`` pieces of
+about the same size. ``checked_parts`` reads and judges one piece at a time
+(``imports.check_against``, against a reference loaded once, reading no database) and gives
+it as soon as it is checked, so that ``services.figures_write`` writes it on its second
+thread (the database driver lets a statement run beside Python) while this thread checks
+the next: the write begins after the first piece, and the check and the write share the
+time instead of following each other. Together the pieces are exactly the rows
+``check_columns(read_columns(name, data))`` gives.
 
-The file is cut at its middle: a row costs about as much to write as to check, so the
-write, begun after the first piece, is fed without a pause by this process's pieces and
-then by the child's half, and neither process waits long for the other.
-
-Whenever a part is refused, names a unit or a metric otherwise than by its code, repeats a
-row of a part before it, or the child gives no answer, ``Recheck`` is raised (before the
-last part is written, so the write is undone): the whole file is then to be checked by
-the one path, which names the rows at fault.
+Whenever a piece is refused, names a unit or a metric otherwise than by its code, or
+repeats a row of a piece before it, ``Recheck`` is raised (before the last piece is
+written, so the write is undone): the whole file is then to be checked by the one path,
+which names the rows at fault. A web request checks its file whole (``check_columns``).
 """
 
 from __future__ import annotations
 
-import os
-import pickle
-import signal
-import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from itertools import pairwise
@@ -40,8 +32,8 @@ from kiemsat.indicators.imports import (
     read_columns,
 )
 
-MIN_BYTES = 4 * 1024 * 1024  # below this a second process saves less than it costs
-PIECES = 4  # the write begins once the first of this process's pieces is checked
+MIN_BYTES = 4 * 1024 * 1024  # below this the whole file is checked before the write
+PIECES = 8  # the write begins once the first is checked
 
 
 class Recheck(Exception):
@@ -49,72 +41,35 @@ class Recheck(Exception):
 
 
 def checked_parts(name: str, data: bytes) -> Iterator[CheckedRows]:
-    """The checked rows of a figures file: one part, or for a large plain file several, the
-    last checked by a child process while the others are used. Raises ImportRefused (one
-    part) or Recheck (several parts) as the module's text says."""
-    pieces = _pieces(data) if _alone() else None
+    """The checked rows of a figures file: one part, or for a large plain file a part a
+    piece, each given once checked. Raises ImportRefused (one part) or Recheck (pieces) as
+    the module's text says."""
+    pieces = _pieces(data)
     if pieces is None:
         yield check_columns(read_columns(name, data))
         return
-    *mine, (theirs, their_shift) = pieces
     ref = replace(Reference.load(), lookups=False)
-    reading, writing = os.pipe()
-    child = os.fork()
-    if child == 0:  # pragma: no cover - the child's work is seen in its answer
-        status = 1
-        try:
-            os.close(reading)
-            with os.fdopen(writing, "wb") as pipe:
-                pipe.write(_packed(_judged(name, theirs, ref, their_shift)))
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(writing)
     given: set[int] = set()  # the keys of the rows given so far
-    with os.fdopen(reading, "rb") as pipe:
-        try:
-            for piece, shift in mine:
-                part = _following(given, _judged(name, piece, ref, shift))
-                given.update(part.rows)
-                yield part
-            answer = pipe.read()
-            _, status = os.waitpid(child, 0)
-            child = 0
-        finally:
-            if child:  # a part was refused, or the write given up: stop the child
-                os.kill(child, signal.SIGKILL)
-                os.waitpid(child, 0)
-    last = _following(given, _unpacked(answer) if status == 0 else None)
-    del given, answer  # freed now, not while the last part waits to be written
-    yield last
-
-
-def _following(given: set[int], part: CheckedRows | None) -> CheckedRows:
-    """``part``, checked and repeating none of the rows ``given``; else Recheck (the whole
-    file's check names the repeats)."""
-    if part is None or not given.isdisjoint(part.rows):
-        raise Recheck
-    return part
-
-
-def _alone() -> bool:
-    """Whether this process may fork: it can, and runs one thread (a child forked beside
-    other threads could wait forever on a lock one of them held)."""
-    return hasattr(os, "fork") and threading.active_count() == 1
+    for number, (piece, shift) in enumerate(pieces, 1):
+        part = _judged(name, piece, ref, shift)
+        if part is None or not given.isdisjoint(part.rows):
+            raise Recheck
+        if number < len(pieces):
+            given.update(part.rows)
+        yield part
 
 
 def _pieces(data: bytes) -> list[tuple[bytes, int]] | None:
-    """This process's pieces of the first half of the rows (up to ``PIECES``) and the
-    child's second half, each with the header and the number of rows before it; None when
-    the file is not for cutting. Each cut is at the line end nearest past its share of the
-    bytes; a file of few lines has fewer pieces."""
+    """The file's rows in up to ``PIECES`` pieces, each with the header and the number of
+    rows before it; None when the file is not for cutting. Each cut is at the line end
+    nearest past its share of the bytes; a file of few lines has fewer pieces."""
     if len(data) < MIN_BYTES or b'"' in data or not data.isascii():
         return None
     header_end = data.find(b"\n") + 1
     body = len(data) - header_end
     cuts = [header_end]
-    for share in range(1, PIECES + 1):
-        cut = data.find(b"\n", max(cuts[-1], header_end + body * share // (2 * PIECES))) + 1
+    for share in range(1, PIECES):
+        cut = data.find(b"\n", max(cuts[-1], header_end + body * share // PIECES)) + 1
         if cuts[-1] < cut < len(data):
             cuts.append(cut)
     if not 0 < header_end < cuts[-1]:
@@ -129,8 +84,8 @@ def _pieces(data: bytes) -> list[tuple[bytes, int]] | None:
 
 
 def _judged(name: str, data: bytes, ref: Reference, shift: int = 0) -> CheckedRows | None:
-    """The rows of one part checked against ``ref``, their lines shifted by ``shift``; None
-    when the part is refused, needs the database, or is not read line for line."""
+    """The rows of one piece checked against ``ref``, their lines shifted by ``shift``;
+    None when the piece is refused, needs the database, or is not read line for line."""
     try:
         columns = read_columns(name, data)
         if not isinstance(columns.lines, range):
@@ -141,23 +96,6 @@ def _judged(name: str, data: bytes, ref: Reference, shift: int = 0) -> CheckedRo
     except (ImportRefused, LookupNeeded):
         return None
     return checked if isinstance(checked.lines, range) else None
-
-
-def _packed(checked: CheckedRows | None) -> bytes:
-    """A checked part as bytes for the pipe, with its JSON made; empty when there is
-    nothing to send."""
-    if checked is None:
-        return b""
-    fields = (checked.rows, checked.lines, checked.pairs, checked.metric_span)
-    return pickle.dumps((*fields, checked.as_json()), pickle.HIGHEST_PROTOCOL)
-
-
-def _unpacked(answer: bytes) -> CheckedRows | None:
-    """The child's part, or None when it gave no answer."""
-    if not answer:
-        return None
-    # The bytes are our own child's (S301 warns of unpickling what others send).
-    return CheckedRows(*pickle.loads(answer))  # noqa: S301
 
 
 __all__ = ["MIN_BYTES", "PIECES", "Recheck", "checked_parts"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -141,8 +142,8 @@ def figures_write(
     unit: Unit | None = None,
 ) -> ImportPreview:
     """Write rows already checked (``imports.check_columns``), all or nothing. The rows may
-    come in parts (a large file checked by two processes, ``parts``): the first is taken
-    before the write lock is, and each next one is awaited while the one before is written.
+    come in parts (a large file checked in pieces, ``parts``): the first is taken before the
+    write lock is, and each next one is checked while the one before is written.
     Only what may have changed since the check is looked at again, part by part before it is
     written: which months were approved meanwhile. If any part writes to one, nothing is
     written and every such month is named, as one check of all the rows would."""
@@ -151,7 +152,7 @@ def figures_write(
     if first is None:
         raise ImportRefused(["Tệp rỗng: không có dòng số liệu nào."])
     # Each part's JSON is made as soon as the part is given, while the one before is written.
-    documents = ((part, part.as_json()) for part in chain([first], parts))
+    documents = ((part, json.dumps(part.rows)) for part in chain([first], parts))
     with transaction.atomic():
         written = _Written(Reference.load(), source)
         with connection.cursor() as cursor:

@@ -16,7 +16,7 @@ def one_behind(
 ) -> None:
     """``run`` each item in order, one at a time, on a second thread, while this thread
     makes the next item. Pays where ``run`` releases the interpreter's lock (the database
-    drivers do while a statement runs) or where making an item waits (on another process).
+    drivers do while a statement runs).
 
     ``before(item)``, when given, runs on this thread once the item before has been run, so
     nothing runs beside it (it may use this thread's database connection); ``run`` gets what

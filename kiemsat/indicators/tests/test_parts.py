@@ -1,9 +1,10 @@
-"""A large figures file checked by two processes (``parts.checked_parts``) for the command.
+"""A large figures file checked in pieces (``parts.checked_parts``) for the command, each
+written while the next is checked.
 
-The parts together must be exactly what the one path (``check_columns``) gives, and every
-way the second process can fail or disagree must end in the one path's answer: the same
-messages for a faulty file, the same rows written for a good one, nothing half-written.
-``MIN_BYTES`` is lowered so that small files are cut too.
+The pieces together must be exactly what the one path (``check_columns``) gives, and every
+way a piece can fail or disagree must end in the one path's answer: the same messages for
+a faulty file, the same rows written for a good one, nothing half-written. ``MIN_BYTES`` is
+lowered so that small files are cut too; nothing may fork.
 """
 
 from __future__ import annotations
@@ -11,9 +12,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import signal
-import threading
-import time
 
 import pytest
 from django.core.management import call_command
@@ -30,44 +28,18 @@ from kiemsat.indicators.tests.test_pipeline import (
 )
 from kiemsat.lib.periods import Month
 
-ALONE = parts._alone
-pytestmark = [
-    pytest.mark.django_db,
-    # The test runner's own threads: the command forks from a process of one thread only.
-    pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning"),
-]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def small_files_are_cut(monkeypatch):  # type: ignore[no-untyped-def]
+    def no_fork() -> int:
+        raise AssertionError("an import forked")
+
     monkeypatch.setattr(parts, "MIN_BYTES", 1)
-    monkeypatch.setattr(parts, "_alone", lambda: True)
+    monkeypatch.setattr(os, "fork", no_fork)
     with BEFORE_MERGER:
         yield
-
-
-@pytest.fixture
-def forks(monkeypatch):  # type: ignore[no-untyped-def]
-    """The pids of the children forked, to see that each is reaped."""
-    children: list[int] = []
-    fork = os.fork
-
-    def recorded() -> int:
-        pid = fork()
-        if pid:
-            children.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", recorded)
-    return children
-
-
-def reaped(pid: int) -> bool:
-    try:
-        os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
 
 
 def whole(content: bytes) -> imports.CheckedRows:
@@ -99,9 +71,16 @@ def given_until_recheck(got) -> list[imports.CheckedRows]:  # type: ignore[no-un
     return given
 
 
+def piece_of(content: bytes, row: int) -> int:
+    """The number (from 0) of the piece that holds the row ``row`` (from 0) of ``content``."""
+    pieces = parts._pieces(content)
+    assert pieces is not None
+    return max(number for number, (_, before) in enumerate(pieces) if before <= row)
+
+
 @pytest.mark.parametrize("count", [2, 3, 10, 999])
 @pytest.mark.parametrize("ending", ["\n", "\r\n"])
-def test_the_parts_are_the_whole_files_rows(units, forks, count, ending) -> None:  # type: ignore[no-untyped-def]
+def test_the_parts_are_the_whole_files_rows(units, count, ending) -> None:  # type: ignore[no-untyped-def]
     content = csv_bytes(good_lines(units, count)).replace(b"\n", ending.encode())
     given = list(parts.checked_parts("f.csv", content))
     one = whole(content)
@@ -109,13 +88,9 @@ def test_the_parts_are_the_whole_files_rows(units, forks, count, ending) -> None
     assert [line for part in given for line in part.lines] == list(one.lines)
     assert set().union(*(part.pairs for part in given)) == one.pairs
     assert {part.metric_span for part in given} == {one.metric_span}
-    assert len(given) == min(count, parts.PIECES + 1)
-    assert min(part.count for part in given) > 0
-    *mine, theirs = given
-    # This process checks the first half in pieces, the child the second half.
-    assert abs(sum(part.count for part in mine) - theirs.count) <= 1 + count // 10
-    assert theirs.document == theirs.as_json() == imports.json.dumps(theirs.rows)
-    assert len(forks) == 1 and reaped(forks[0])
+    assert len(given) == min(count, parts.PIECES)
+    counts = [part.count for part in given]
+    assert min(counts) > 0 and max(counts) <= 2 * min(counts) + 1  # pieces of about one size
 
 
 @pytest.mark.parametrize(
@@ -127,38 +102,35 @@ def test_the_parts_are_the_whole_files_rows(units, forks, count, ending) -> None
     ],
     ids=["one-row", "quoted", "not-ascii"],
 )
-def test_files_not_for_cutting_are_checked_whole(content, forks) -> None:  # type: ignore[no-untyped-def]
+def test_files_not_for_cutting_are_checked_whole(content) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(imports.ImportRefused) as caught:
         list(parts.checked_parts("f.csv", content))
     with pytest.raises(imports.ImportRefused) as one:
         whole(content)
     assert caught.value.errors == one.value.errors
-    assert forks == []
 
 
-@pytest.mark.parametrize("where", [5, 300, 900], ids=["first-piece", "third-piece", "child"])
+@pytest.mark.parametrize("where", [5, 300, 900], ids=["first-piece", "third-piece", "last-piece"])
 @pytest.mark.parametrize(
     "fault",
     [
         "KHONG-CO,2020-12,TB_MOI,5",
         f"{HA_LONG},2020-12,TB_MOI,-3",
-        f"{HA_LONG},2020-12,TB_MOI,",  # a blank value: the part is not all digits
+        f"{HA_LONG},2020-12,TB_MOI,",  # a blank value: the piece is not all digits
         "repeat",
     ],
 )
-def test_a_fault_in_either_part_is_named_as_by_one_check(
-    units, tmp_path, forks, where, fault
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_fault_in_any_piece_is_named_as_by_one_check(units, tmp_path, where, fault) -> None:  # type: ignore[no-untyped-def]
     lines = good_lines(units, 999)
-    if fault == "repeat":  # a later part repeats a row of the first
+    if fault == "repeat":  # a later piece repeats a row of the first
         lines.insert(where, lines[3].rsplit(",", 1)[0] + ",1")
     else:
         lines.insert(where, fault)
     content = csv_bytes(lines)
     given = given_until_recheck(parts.checked_parts("f.csv", content))
-    # The parts before the fault's are given (and written) before it is found.
+    # The pieces before the fault's are given (and written) before it is found.
+    assert len(given) == piece_of(content, where) == {5: 0, 300: 2, 900: 7}[where]
     assert [part.lines[-1] < where + 2 for part in given] == [True] * len(given)
-    assert len(given) == {5: 0, 300: 2, 900: parts.PIECES}[where]
     before = state()
     out, err = import_command(tmp_path, content)
     try:
@@ -169,56 +141,20 @@ def test_a_fault_in_either_part_is_named_as_by_one_check(
     else:  # a blank value alone is skipped: the file is good
         assert "Đã nhập: 999 dòng – thêm mới 999" in out
         assert Figure.objects.count() == 999
-    assert all(reaped(pid) for pid in forks)
 
 
-def test_a_code_in_another_case_in_the_second_part_is_found(units, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_code_in_another_case_in_the_last_piece_is_found(units, tmp_path) -> None:  # type: ignore[no-untyped-def]
     lines = [*good_lines(units, 999), f"{HA_LONG.lower()},2020-12,TB_MOI,5"]
-    # The child does not read the database to find it.
-    given = given_until_recheck(parts.checked_parts("f.csv", csv_bytes(lines)))
-    assert len(given) == parts.PIECES
+    # A piece does not read the database to find it.
+    first, *others = given_until_recheck(parts.checked_parts("f.csv", csv_bytes(lines)))
+    assert len(others) == parts.PIECES - 2
     out, err = import_command(tmp_path, csv_bytes(lines))
+    # The pieces were being written when the last was found wanting; then the whole file.
+    assert out.startswith(f"Đang ghi {first.count} dòng…\nĐang ghi thêm ")
+    assert "Đang ghi 1.000 dòng…" in out
     assert "Đã nhập: 1.000 dòng – thêm mới 1.000" in out, err
     december = Figure.objects.get(period=Month(2020, 12).index)
     assert (december.unit.code, december.metric.code, december.value) == (HA_LONG, "TB_MOI", 5)
-
-
-def test_a_child_without_answer_leaves_the_file_to_one_check(
-    units, tmp_path, monkeypatch, forks
-) -> None:  # type: ignore[no-untyped-def]
-    def dies(checked):  # type: ignore[no-untyped-def]
-        raise MemoryError
-
-    monkeypatch.setattr(parts, "_packed", dies)  # in the child: it exits with status 1
-    content = csv_bytes(good_lines(units, 999))
-    first, *_ = given_until_recheck(parts.checked_parts("f.csv", content))
-    out, err = import_command(tmp_path, content)
-    # The first part was being written when the child failed; then the whole file.
-    assert out.startswith(f"Đang ghi {first.count} dòng…\nĐang ghi thêm ")
-    assert "Đang ghi 999 dòng…" in out
-    assert "Đã nhập: 999 dòng – thêm mới 999" in out, err
-    assert Figure.objects.count() == 999
-    assert all(reaped(pid) for pid in forks)
-
-
-def test_a_write_given_up_after_the_first_part_stops_the_child(units, forks, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    statuses: list[int] = []
-    waitpid = os.waitpid
-
-    def recorded(pid: int, options: int) -> tuple[int, int]:
-        done = waitpid(pid, options)
-        statuses.append(done[1])
-        return done
-
-    monkeypatch.setattr(parts, "_packed", lambda checked: time.sleep(600))  # a slow child
-    monkeypatch.setattr(os, "waitpid", recorded)
-    got = parts.checked_parts("f.csv", csv_bytes(good_lines(units, 999)))
-    next(got)
-    got.close()  # the write was given up (a locked month, a busy database, an error)
-    monkeypatch.undo()
-    assert len(forks) == 1 and reaped(forks[0])
-    assert len(statuses) == 1 and os.WIFSIGNALED(statuses[0])
-    assert os.WTERMSIG(statuses[0]) == signal.SIGKILL
 
 
 def test_an_approved_month_in_either_part_is_named_and_nothing_is_written(units, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -259,27 +195,3 @@ def test_a_month_approved_while_the_first_part_is_written_undoes_it(units) -> No
     with pytest.raises(imports.ImportRefused, match="đã được duyệt và khóa"):
         services.figures_write(actor=None, parts=approving(), source=Source.IMPORT)
     assert state() == before
-
-
-def test_a_web_request_never_forks(units, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    def no_fork() -> int:
-        raise AssertionError("a web request forked")
-
-    monkeypatch.setattr(os, "fork", no_fork)
-    content = csv_bytes(good_lines(units, 999))
-    result = services.figures_import_file(actor=None, name="f.csv", data=content)
-    assert result.created == 999
-
-
-def test_a_process_running_other_threads_checks_in_one(units, forks, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(parts, "_alone", ALONE)  # the real test of whether it may fork
-    release = threading.Event()
-    other = threading.Thread(target=release.wait)
-    other.start()
-    try:
-        got = list(parts.checked_parts("f.csv", csv_bytes(good_lines(units, 999))))
-    finally:
-        release.set()
-        other.join()
-    assert [part.count for part in got] == [999]
-    assert forks == []

@@ -22,7 +22,7 @@ class Command(FileImportCommand):
     def run(self, *, name: str, data: bytes, dry_run: bool) -> Any:
         if dry_run:
             return figures_preview_checked(check_columns(read_columns(name, data)))
-        try:  # a large file is checked by two processes (``parts``)
+        try:  # a large file is checked in pieces, each written while the next is checked
             return self.write(name, checked_parts(name, data))
         except Recheck:  # checked whole instead: refused with its rows named, or written
             return self.write(name, [check_columns(read_columns(name, data))])
