@@ -67,45 +67,55 @@ def _existing(checked: CheckedRows) -> dict[int, int]:
     return {checked.row_key(u, m, p): v for u, m, p, v in rows}
 
 
-def _counts(checked: CheckedRows, existing: dict[int, int]) -> tuple[int, int]:
-    """(new rows, changed rows) of ``checked`` against the figures ``existing``."""
-    shared = updated = 0
-    for key, old in existing.items():  # a few for a new file, as many as its rows again
-        value = checked.rows.get(key)
-        if value is not None:
-            shared += 1
-            updated += value != old
-    return checked.count - shared, updated
+class _Tally:
+    """What rows already checked add up to against the figures already there: new, changed
+    and unchanged rows, the units and the months (reads only)."""
+
+    def __init__(self) -> None:
+        self.rows = self.created = self.updated = 0
+        self.unit_ids: set[int] = set()
+        self.periods: set[int] = set()
+
+    def add(self, checked: CheckedRows) -> None:
+        shared = 0
+        for key, old in _existing(checked).items():  # a few for a new file, all when again
+            value = checked.rows.get(key)
+            if value is not None:
+                shared += 1
+                self.updated += value != old
+        self.rows += checked.count
+        self.created += checked.count - shared
+        self.unit_ids |= checked.unit_ids
+        self.periods |= checked.periods
+
+    def preview(self) -> ImportPreview:
+        unchanged = self.rows - self.created - self.updated
+        return ImportPreview(
+            self.rows,
+            self.created,
+            self.updated,
+            unchanged,
+            len(self.unit_ids),
+            len(self.periods),
+        )
 
 
-def _preview(checked: CheckedRows, existing: dict[int, int]) -> ImportPreview:
-    created, updated = _counts(checked, existing)
-    total = checked.count
-    return ImportPreview(
-        total,
-        created,
-        updated,
-        total - created - updated,
-        len(checked.unit_ids),
-        len(checked.periods),
-    )
+def _preview(checked: CheckedRows) -> ImportPreview:
+    tally = _Tally()
+    tally.add(checked)
+    return tally.preview()
 
 
 def figures_preview(*, actor: Any, rows: Iterable[RawRow]) -> ImportPreview:
     """Dry run: validate everything and count what a write would do; writes nothing."""
-    return figures_preview_checked(check_rows(rows, writable_unit_ids=_writable_ids(actor)))
+    return _preview(check_rows(rows, writable_unit_ids=_writable_ids(actor)))
 
 
 def figures_preview_file(*, actor: Any, name: str, data: bytes) -> ImportPreview:
     """Dry run of ``figures_import_file``: the same checks and counts, by reads only (no
     transaction, so it never waits for nor holds the database's write lock)."""
     columns = read_columns(name, data)
-    return figures_preview_checked(check_columns(columns, writable_unit_ids=_writable_ids(actor)))
-
-
-def figures_preview_checked(checked: CheckedRows) -> ImportPreview:
-    """What writing rows already checked would do (new, changed, unchanged); reads only."""
-    return _preview(checked, _existing(checked))
+    return _preview(check_columns(columns, writable_unit_ids=_writable_ids(actor)))
 
 
 def figures_import(
@@ -159,8 +169,9 @@ def figures_write(
             one_behind(partial(_upsert, cursor), documents, before=written.take)
         if written.locked:
             raise ImportRefused(written.locked)
-        preview = written.preview()
-        _record_batch(actor, preview, written.unit_ids, written.periods, source, file_name, unit)
+        tally = written.tally
+        preview = tally.preview()
+        _record_batch(actor, preview, tally.unit_ids, tally.periods, source, file_name, unit)
     return preview
 
 
@@ -176,9 +187,7 @@ class _Written:
         now = timezone.now().replace(microsecond=0)
         self.now = connection.ops.adapt_datetimefield_value(now)
         self.locked: list[str] = []
-        self.rows = self.created = self.updated = 0
-        self.unit_ids: set[int] = set()
-        self.periods: set[int] = set()
+        self.tally = _Tally()
 
     def take(self, given: tuple[CheckedRows, str]) -> _Statement | None:
         """The statement writing a part (given with its JSON), once the part is counted;
@@ -188,24 +197,8 @@ class _Written:
         self.locked += locked_errors(part, self.ref)
         if self.locked:
             return None
-        created, updated = _counts(part, _existing(part))
-        self.rows += part.count
-        self.created += created
-        self.updated += updated
-        self.unit_ids |= part.unit_ids
-        self.periods |= part.periods
+        self.tally.add(part)
         return _upsert_sql(part.metric_span), [self.source, self.now, document]
-
-    def preview(self) -> ImportPreview:
-        changed = self.created + self.updated
-        return ImportPreview(
-            self.rows,
-            self.created,
-            self.updated,
-            self.rows - changed,
-            len(self.unit_ids),
-            len(self.periods),
-        )
 
 
 def _record_batch(
@@ -451,7 +444,6 @@ __all__ = [
     "figures_import",
     "figures_import_file",
     "figures_preview",
-    "figures_preview_checked",
     "figures_preview_file",
     "figures_write",
     "reopen_reason",

@@ -5,7 +5,7 @@ from typing import Any
 from kiemsat.indicators.imports import CheckedRows, check_columns, read_bytes, read_columns
 from kiemsat.indicators.models import Source
 from kiemsat.indicators.parts import Recheck, checked_parts
-from kiemsat.indicators.services import figures_preview_checked, figures_write
+from kiemsat.indicators.services import figures_preview_file, figures_write
 from kiemsat.lib.commands import FileImportCommand
 from kiemsat.lib.vn import format_int
 
@@ -21,7 +21,7 @@ class Command(FileImportCommand):
 
     def run(self, *, name: str, data: bytes, dry_run: bool) -> Any:
         if dry_run:
-            return figures_preview_checked(check_columns(read_columns(name, data)))
+            return figures_preview_file(actor=None, name=name, data=data)
         try:  # a large file is checked in pieces, each written while the next is checked
             return self.write(name, checked_parts(name, data))
         except Recheck:  # checked whole instead: refused with its rows named, or written
