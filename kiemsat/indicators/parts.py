@@ -4,11 +4,10 @@
 A plain ASCII CSV of at least ``MIN_BYTES`` is cut at line ends into ``PIECES`` pieces of
 about the same size. ``checked_parts`` reads and judges one piece at a time
 (``imports.check_against``, against a reference loaded once; it reads no database, whose
-connection the write is using meanwhile) and gives
-it as soon as it is checked, so that ``services.figures_write`` writes it on its second
-thread (the database driver lets a statement run beside Python) while this thread checks
-the next: the write begins after the first piece, and the check and the write share the
-time instead of following each other. Together the pieces are exactly the rows
+connection the write is using meanwhile) and gives it as soon as it is checked, so that
+``services.figures_write`` writes it on its second thread (the database driver lets a
+statement run beside Python) while this thread checks the next: the write begins after the
+first piece, and the check and the write share the time instead of following each other. Together the pieces are exactly the rows
 ``check_columns(read_columns(name, data))`` gives.
 
 Whenever a piece is refused, names a unit or a metric otherwise than by its code, or
