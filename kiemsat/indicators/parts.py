@@ -7,8 +7,8 @@ about the same size. ``checked_parts`` reads and judges one piece at a time
 connection the write is using meanwhile) and gives it as soon as it is checked, so that
 ``services.figures_write`` writes it on its second thread (the database driver lets a
 statement run beside Python) while this thread checks the next: the write begins after the
-first piece, and the check and the write share the time instead of following each other. Together the pieces are exactly the rows
-``check_columns(read_columns(name, data))`` gives.
+first piece, and the check and the write share the time instead of following each other.
+Together the pieces are exactly the rows ``check_columns(read_columns(name, data))`` gives.
 
 Whenever a piece is refused, names a unit or a metric otherwise than by its code, or
 repeats a row of a piece before it, ``Recheck`` is raised (before the last piece is
