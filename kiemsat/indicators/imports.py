@@ -361,12 +361,19 @@ class _Judged:
         counts: list[int] | None,
     ) -> None:
         self.columns = columns
-        self.units = _judge(columns.units, lambda code: _unit_verdict(code, ref, writable))
+        # Each distinct (unit cell, month cell) once: the units and months are judged from
+        # these, fewer than the rows.
+        self.cell_pairs = set(zip(columns.units, columns.periods, strict=True))
+        self.units = _judge(
+            {u for u, _ in self.cell_pairs}, lambda code: _unit_verdict(code, ref, writable)
+        )
         self.metrics = _judge(columns.metrics, lambda code: _metric_verdict(code, ref, writable))
-        self.periods = _judge(columns.periods, lambda cell: _period_verdict(cell, ref), raw=True)
+        self.periods = _judge(
+            {p for _, p in self.cell_pairs}, lambda cell: _period_verdict(cell, ref), raw=True
+        )
         codes = {pk: code for code, (pk, _, _) in ref.units.items()}
         self.pairs: dict[tuple[int | None, int | None], str] = {}
-        for unit_cell, period_cell in set(zip(columns.units, columns.periods, strict=True)):
+        for unit_cell, period_cell in self.cell_pairs:
             unit_id, month = self.units[unit_cell][0], self.periods[period_cell][0]
             if unit_id is not None and month is not None and (unit_id, month) not in self.pairs:
                 unit = ref.units[codes[unit_id]]

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import os
+import random
 
 import pytest
 from django.core.management import call_command
@@ -80,17 +82,23 @@ def piece_of(content: bytes, row: int) -> int:
 
 @pytest.mark.parametrize("count", [2, 3, 10, 999])
 @pytest.mark.parametrize("ending", ["\n", "\r\n"])
-def test_the_parts_are_the_whole_files_rows(units, count, ending) -> None:  # type: ignore[no-untyped-def]
-    content = csv_bytes(good_lines(units, count)).replace(b"\n", ending.encode())
+@pytest.mark.parametrize("shuffled", [False, True], ids=["by-unit-and-month", "shuffled"])
+def test_the_parts_are_the_whole_files_rows(units, count, ending, shuffled) -> None:  # type: ignore[no-untyped-def]
+    lines = good_lines(units, count)  # three rows a (unit, month), one after the other
+    if shuffled:  # pieces share (unit, month)s, and none repeats a row
+        random.Random(count).shuffle(lines)
+    content = csv_bytes(lines).replace(b"\n", ending.encode())
     given = list(parts.checked_parts("f.csv", content))
     one = whole(content)
     assert [row for part in given for row in part.rows.items()] == list(one.rows.items())
     assert [line for part in given for line in part.lines] == list(one.lines)
     assert set().union(*(part.pairs for part in given)) == one.pairs
     assert {part.metric_span for part in given} == {one.metric_span}
-    assert len(given) == min(count, parts.PIECES)
     counts = [part.count for part in given]
-    assert min(counts) > 0 and max(counts) <= 2 * min(counts) + 1  # pieces of about one size
+    assert min(counts) > 0 and max(counts) <= 2 * min(counts) + 3  # pieces of about one size
+    if not shuffled:  # cut where the (unit, month) changes: no two pieces share one
+        assert len(given) == min(len(one.pairs), parts.PIECES)
+        assert all(a.pairs.isdisjoint(b.pairs) for a, b in itertools.combinations(given, 2))
 
 
 @pytest.mark.parametrize(
