@@ -342,12 +342,6 @@ def _shares(column: Sequence[Any], verdicts: Verdicts, scale: int) -> Iterator[i
     return map(shares.__getitem__, column)
 
 
-def _ids(column: Sequence[Any], verdicts: Verdicts) -> list[Any]:
-    """Each row's id by its cell's verdict (None where the cell is wrong)."""
-    ids = {cell: verdict[0] for cell, verdict in verdicts.items()}
-    return list(map(ids.__getitem__, column))
-
-
 class _Judged:
     """Each column's distinct cells and each distinct (unit, month) judged once, each row's
     value read; the rows themselves are visited only to name those in fault."""
@@ -361,36 +355,31 @@ class _Judged:
         counts: list[int] | None,
     ) -> None:
         self.columns = columns
-        # Each distinct (unit cell, month cell) once: the units and months are judged from
-        # these, fewer than the rows.
-        self.cell_pairs = set(zip(columns.units, columns.periods, strict=True))
-        self.units = _judge(
-            {u for u, _ in self.cell_pairs}, lambda code: _unit_verdict(code, ref, writable)
-        )
+        self.units = _judge(columns.units, lambda code: _unit_verdict(code, ref, writable))
         self.metrics = _judge(columns.metrics, lambda code: _metric_verdict(code, ref, writable))
-        self.periods = _judge(
-            {p for _, p in self.cell_pairs}, lambda cell: _period_verdict(cell, ref), raw=True
+        self.periods = _judge(columns.periods, lambda cell: _period_verdict(cell, ref), raw=True)
+        self.metric_span = 10 ** len(str(max(ref.metrics.values(), default=0)))
+        self.unit_share = self.metric_span * PERIOD_SPAN
+        # Each row's unit and month as one number, its share of the row's key (unit id ·
+        # unit_share + month, 0 for a wrong cell): the distinct ones are judged once each.
+        self.places = list(
+            map(
+                add,
+                _shares(columns.units, self.units, self.unit_share),
+                _shares(columns.periods, self.periods, 1),
+            )
         )
         codes = {pk: code for code, (pk, _, _) in ref.units.items()}
-        self.pairs: dict[tuple[int | None, int | None], str] = {}
-        for unit_cell, period_cell in self.cell_pairs:
-            unit_id, month = self.units[unit_cell][0], self.periods[period_cell][0]
-            if unit_id is not None and month is not None and (unit_id, month) not in self.pairs:
+        self.pairs: dict[tuple[int, int], str] = {}
+        for place in set(self.places):
+            unit_id, month = divmod(place, self.unit_share)
+            if unit_id and month:  # ids and months are never 0
                 unit = ref.units[codes[unit_id]]
                 self.pairs[unit_id, month] = _pair_problem(codes[unit_id], unit, month, writable)
         self.values: Sequence[int | None] = counts if counts is not None else []
         self.value_problems: dict[int, str] = {}
         if counts is None:
             self.values, self.value_problems = _values(columns.values)
-        self.metric_span = 10 ** len(str(max(ref.metrics.values(), default=0)))
-
-    @cached_property
-    def unit_ids(self) -> list[int | None]:
-        return _ids(self.columns.units, self.units)
-
-    @cached_property
-    def months(self) -> list[int | None]:
-        return _ids(self.columns.periods, self.periods)
 
     def faulty(self) -> set[int]:
         """Positions of the rows with a problem of their own, found column by column."""
@@ -403,10 +392,9 @@ class _Judged:
             bad = {cell for cell, (_, problem) in verdicts.items() if problem}
             if bad:
                 found.update(i for i, cell in enumerate(column) if cell in bad)
-        bad_pairs = {pair for pair, problem in self.pairs.items() if problem}
-        if bad_pairs:
-            pairs = zip(self.unit_ids, self.months, strict=True)
-            found.update(i for i, pair in enumerate(pairs) if pair in bad_pairs)
+        bad_places = {u * self.unit_share + m for (u, m), problem in self.pairs.items() if problem}
+        if bad_places:
+            found.update(i for i, place in enumerate(self.places) if place in bad_places)
         return found
 
     def problem(self, i: int) -> str:
@@ -416,7 +404,7 @@ class _Judged:
             self.units[c.units[i]][1]
             or self.metrics[c.metrics[i]][1]
             or self.periods[c.periods[i]][1]
-            or self.pairs.get((self.unit_ids[i], self.months[i]), "")
+            or self.pairs.get(divmod(self.places[i], self.unit_share), "")
             or self.value_problems.get(i, "")
         )
 
@@ -440,15 +428,8 @@ class _Judged:
     @cached_property
     def keys(self) -> list[int]:
         """Each row's key (``CheckedRows.row_key``); meaningless for a faulty row. Summed
-        from each distinct cell's share of the key, column by column."""
-        unit_share = self.metric_span * PERIOD_SPAN
-        c = self.columns
-        shares = (
-            _shares(c.units, self.units, unit_share),
-            _shares(c.metrics, self.metrics, PERIOD_SPAN),
-            _shares(c.periods, self.periods, 1),
-        )
-        return list(map(add, map(add, shares[0], shares[1]), shares[2]))
+        from each row's place and its metric's share of the key."""
+        return list(map(add, self.places, _shares(self.columns.metrics, self.metrics, PERIOD_SPAN)))
 
     def repeated(self, keys: list[int], faulty: set[int]) -> dict[int, str]:
         """Each row (not otherwise faulty) that repeats an earlier one's unit, metric, month."""
@@ -477,7 +458,7 @@ class _Judged:
         return CheckedRows(
             self.rows,
             self.columns.lines,
-            set(self.pairs),  # type: ignore[arg-type]
+            set(self.pairs),
             self.metric_span,
         )
 
