@@ -10,7 +10,8 @@ generator. `python -m bench engine page` runs only the parts named; `python -m b
 (`make load`) runs the load test, which `make bench` leaves out.
 
 Environment: BENCH_ENGINE_MODE (batched|api, default batched), BENCH_PAGE_SECONDS
-(per URL, default 10), BENCH_REPEAT (engine runs per side, default 7); for the load test
+(per URL, default 10), BENCH_REPEAT (engine runs per side, default 7), BENCH_IMPORT_REPEAT
+(import runs per side, default 5); for the load test
 LOAD_SECONDS (default 120), LOAD_USERS (concurrent connections, default 32) and
 LOAD_WORKERS (gunicorn workers, default 2 × cores + 1).
 """
@@ -146,7 +147,8 @@ def main(argv: list[str]) -> int:
         from bench import import_bench
 
         log(f"import: {CSV.name}")
-        imported = import_bench.run(CSV, TEMPLATE, DATA, CSV_ROWS)
+        repeat = int(os.environ.get("BENCH_IMPORT_REPEAT", "5"))
+        imported = import_bench.run(CSV, TEMPLATE, DATA, CSV_ROWS, repeat=repeat)
         ratio = imported.kiemsat / imported.sqlite3
         print(
             f"bench import: kiemsat={imported.kiemsat:.3f} sqlite3={imported.sqlite3:.3f} "

@@ -5,11 +5,11 @@ bench's units and catalogue, no figures); the sqlite3 shell imports the same fil
 bare table without indexes in a fresh file. Each side is one subprocess, timed by wall
 clock from start to exit, so kiemsat's time includes Python's and Django's start-up and
 the final checkpoint of SQLite's write-ahead log (as a user running the command would wait
-for them); each side runs three times, in turn, and its best run counts.
+for them); each side runs five times, in turn, and its best run counts.
 
 kiemsat's side is what the command does with every large plain CSV: read by
-``lib.excel.plain_csv_columns``, checked column by column in eight pieces
-(``indicators.parts``), each written by one statement with foreign keys checked on a second
+``lib.excel.plain_csv_columns``, checked column by column in eight pieces cut where the
+(unit, month) changes (``indicators.parts``), each written by one statement with foreign keys checked on a second
 thread while the next is checked, in one transaction; no row is written before its piece is
 wholly checked.
 """
@@ -90,9 +90,10 @@ def kiemsat_import(csv_path: Path, template: Path, db_path: Path) -> float:
     return seconds
 
 
-def run(csv_path: Path, template: Path, work_dir: Path, rows: int, repeat: int = 3) -> ImportResult:
+def run(csv_path: Path, template: Path, work_dir: Path, rows: int, repeat: int = 5) -> ImportResult:
     """Best of ``repeat`` interleaved runs of each side (as the engine's bench takes the best
-    of its runs): on a shared machine a single run of either can be slowed by a third."""
+    of its seven): on a shared machine a single run of either can be slowed by a third, and
+    the longer kiemsat run is the likelier to meet such a moment."""
     bare = work_dir / "import-bare.sqlite3"
     target = work_dir / "import-kiemsat.sqlite3"
     best = {"sqlite3": float("inf"), "kiemsat": float("inf")}
