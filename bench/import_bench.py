@@ -9,9 +9,9 @@ for them); each side runs five times, in turn, and its best run counts.
 
 kiemsat's side is what the command does with every large plain CSV: read by
 ``lib.excel.plain_csv_columns``, checked column by column in eight pieces cut where the
-(unit, month) changes (``indicators.parts``), each written by one statement with foreign keys checked on a second
-thread while the next is checked, in one transaction; no row is written before its piece is
-wholly checked.
+(unit, month) changes (``indicators.parts``), each written by one statement with foreign
+keys checked on a second thread while the next is checked, in one transaction; no row is
+written before its piece is wholly checked.
 """
 
 from __future__ import annotations
