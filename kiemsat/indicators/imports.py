@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, 
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from itertools import islice, zip_longest
+from itertools import islice, repeat, zip_longest
 from operator import add
 from pathlib import Path
 from typing import IO, Any
@@ -370,12 +370,16 @@ class _Judged:
             )
         )
         codes = {pk: code for code, (pk, _, _) in ref.units.items()}
-        self.pairs: dict[tuple[int, int], str] = {}
-        for place in set(self.places):
-            unit_id, month = divmod(place, self.unit_share)
-            if unit_id and month:  # ids and months are never 0
+        # The (unit id, month) pairs, made in one go; ids and months are never 0.
+        self.pairs = set(map(divmod, set(self.places), repeat(self.unit_share)))
+        self.pair_problems: dict[tuple[int, int], str] = {}
+        for pair in self.pairs:
+            unit_id, month = pair
+            if unit_id and month:
                 unit = ref.units[codes[unit_id]]
-                self.pairs[unit_id, month] = _pair_problem(codes[unit_id], unit, month, writable)
+                problem = _pair_problem(codes[unit_id], unit, month, writable)
+                if problem:
+                    self.pair_problems[pair] = problem
         self.values: Sequence[int | None] = counts if counts is not None else []
         self.value_problems: dict[int, str] = {}
         if counts is None:
@@ -392,7 +396,7 @@ class _Judged:
             bad = {cell for cell, (_, problem) in verdicts.items() if problem}
             if bad:
                 found.update(i for i, cell in enumerate(column) if cell in bad)
-        bad_places = {u * self.unit_share + m for (u, m), problem in self.pairs.items() if problem}
+        bad_places = {u * self.unit_share + m for u, m in self.pair_problems}
         if bad_places:
             found.update(i for i, place in enumerate(self.places) if place in bad_places)
         return found
@@ -404,7 +408,7 @@ class _Judged:
             self.units[c.units[i]][1]
             or self.metrics[c.metrics[i]][1]
             or self.periods[c.periods[i]][1]
-            or self.pairs.get(divmod(self.places[i], self.unit_share), "")
+            or self.pair_problems.get(divmod(self.places[i], self.unit_share), "")
             or self.value_problems.get(i, "")
         )
 
@@ -458,7 +462,7 @@ class _Judged:
         return CheckedRows(
             self.rows,
             self.columns.lines,
-            set(self.pairs),
+            self.pairs,
             self.metric_span,
         )
 
