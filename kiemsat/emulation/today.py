@@ -1,5 +1,9 @@
 """Hôm nay: the members whose self-assessment of the current work year is not complete,
-shown to those who may enter it (staff of the member unit, through the access gate)."""
+shown to those who may enter it (staff of the member unit, through the access gate).
+
+The section is registered when Django starts; the selectors it reads (and the title rules
+and evaluation they bring) are imported only when it is first shown, so that a command or
+a worker does not load them at start."""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ from typing import Any
 from django.db.models import Count
 from django.urls import reverse
 
-from kiemsat.emulation import selectors
 from kiemsat.emulation.models import Score
 from kiemsat.lib.periods import MonthRange, work_year_of
 from kiemsat.org.access import access_for
@@ -18,6 +21,8 @@ from kiemsat.org.today import TodayItem, TodaySection
 
 
 def _open_terms(user: Any, year: int) -> list[ClusterTerm]:
+    from kiemsat.emulation import selectors
+
     terms = list(selectors.visible_terms(user, year))
     locked = selectors.locked_term_ids(terms)
     return [t for t in terms if t.pk not in locked]
@@ -25,6 +30,8 @@ def _open_terms(user: Any, year: int) -> list[ClusterTerm]:
 
 def _pending(user: Any, year: int) -> list[tuple[ClusterTerm, Unit, int, int]]:
     """(term, member, leaves scored, manual leaves) for each member the user may score."""
+    from kiemsat.emulation import selectors
+
     access = access_for(user)
     sheets: dict[int, set[int]] = {}
     rows: list[tuple[ClusterTerm, Unit, set[int]]] = []
